@@ -1,0 +1,141 @@
+"""Every layout number of the report, with the clause of GB/T 9704-2012 《党政机关
+公文格式》 it comes from ("practice" where the standard is silent and Word users
+have settled on a value).  Nothing outside this module names a size, a font or
+a margin; typesetting reads them from here, and a department may override
+fonts and margins in its data (``版式``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from docx.shared import Length, Mm, Pt, Twips
+
+from .schema import LayoutOptions
+
+# --- page (5.1, 5.2) -------------------------------------------------------------
+#: 5.1: A4 paper.  python-docx's own default template is US Letter.
+PAGE_WIDTH = Mm(210)
+PAGE_HEIGHT = Mm(297)
+#: 5.2.1: 天头 37 mm, 订口 28 mm; the 版心 is 156 × 225 mm, so bottom 35, right 26.
+MARGIN_TOP_MM = Decimal(37)
+MARGIN_BOTTOM_MM = Decimal(35)
+MARGIN_LEFT_MM = Decimal(28)
+MARGIN_RIGHT_MM = Decimal(26)
+#: 5.2.3: 22 lines a page, 28 characters a line.
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+#: 22 × 579 twips = 224.7 mm fills the 225 mm 版心 (29 pt would give only 21 lines).
+LINE_PITCH = Twips(579)
+#: 28 × 16 pt = 448 pt overflows the 442.2 pt 版心 width: condense 3号 text by
+#: 0.25 pt a character (w:spacing in twentieths of a point) so 28 fit.
+CHARACTER_SPACING_TWENTIETHS = -5
+#: 7.5: page number about 7 mm below the 版心; footer distance from the page edge.
+FOOTER_DISTANCE = Mm(25)
+HEADER_DISTANCE = Mm(15)
+
+# --- type (5.2.2, 7.2, 7.3) ------------------------------------------------------
+SIZE_2 = Pt(22)  # 二号: title (7.2.3)
+SIZE_3 = Pt(16)  # 三号: body and headings (5.2.2)
+SIZE_4 = Pt(14)  # 四号: page numbers (7.5), tables (practice)
+#: 7.2.3 practice: the title's exact line height (2号 text on ~35 pt).
+TITLE_LINE = Pt(35)
+#: 7.2.3 practice: a title line that is just too wide for the 版心 is condensed,
+#: by at most this much a character, rather than broken in two.
+TITLE_MAX_CONDENSE = Pt(1)
+#: Width of a Latin letter or digit, in ems, for measuring lines before they are
+#: rendered; proportional digits of the CJK faces reach 0.65 em.
+LATIN_EM = 0.65
+#: Word and LibreOffice put about a quarter em between Chinese and Latin text
+#: (w:autoSpaceDE / w:autoSpaceDN, on by default).
+SCRIPT_GAP_EM = 0.25
+#: 5.2.2 / 7.3: paragraphs and headings start two characters in.
+INDENT_CHARS = 2
+#: 7.5: "— N —", one character in from the outer edge.
+PAGE_NUMBER_INDENT = SIZE_4
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font names as a Windows office suite knows them (7.2.3, 7.3.3, 5.2.2, 7.5)."""
+
+    body: str = "仿宋_GB2312"
+    title: str = "方正小标宋简体"
+    heading1: str = "黑体"
+    heading2: str = "楷体_GB2312"
+    page_number: str = "宋体"
+    table_header: str = "黑体"
+
+
+@dataclass(frozen=True)
+class ParagraphStyle:
+    """One named paragraph style of the .docx (what Word and WPS show in the style list)."""
+
+    name: str
+    font: str  # a field name of Fonts
+    size: Length = SIZE_3
+    bold: bool = False
+    centred: bool = False
+    first_line_chars: int = INDENT_CHARS
+    outline_level: int | None = None
+    keep_with_next: bool = False
+    line: Length = LINE_PITCH
+    condensed: bool = True
+    on_grid: bool = True
+
+
+#: Block kinds of :mod:`reportgen.markup` → styles.  Heading levels 3 and 4 are
+#: in the body face (7.3.3); items are body paragraphs that carry a number.
+STYLES = {
+    "body": ParagraphStyle("公文正文", "body"),
+    "title": ParagraphStyle(
+        "公文标题", "title", size=SIZE_2, centred=True, first_line_chars=0, line=TITLE_LINE,
+        condensed=False, on_grid=False, outline_level=0, keep_with_next=True,
+    ),
+    "attachment": ParagraphStyle("附件标识", "heading1", first_line_chars=0, keep_with_next=True),
+    "heading1": ParagraphStyle("一级标题", "heading1", outline_level=1, keep_with_next=True),
+    "heading2": ParagraphStyle("二级标题", "heading2", outline_level=2, keep_with_next=True),
+    "heading3": ParagraphStyle("三级标题", "body", outline_level=3, keep_with_next=True),
+    "heading4": ParagraphStyle("四级标题", "body", outline_level=4, keep_with_next=True),
+    "signature": ParagraphStyle("落款", "body", first_line_chars=0),
+}
+PAGE_NUMBER_STYLE = ParagraphStyle(
+    "页码", "page_number", size=SIZE_4, first_line_chars=0, line=Pt(18), condensed=False, on_grid=False
+)
+RUN_IN_STYLE = "段首小标题"
+#: 7.3.5.2: the signing organ stands two characters in from the right.
+SIGNATURE_RIGHT_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The layout of one report: the defaults above with the data's overrides."""
+
+    fonts: Fonts = Fonts()
+    margin_top_mm: Decimal = MARGIN_TOP_MM
+    margin_bottom_mm: Decimal = MARGIN_BOTTOM_MM
+    margin_left_mm: Decimal = MARGIN_LEFT_MM
+    margin_right_mm: Decimal = MARGIN_RIGHT_MM
+    bold_run_in: bool = False
+
+    @classmethod
+    def from_options(cls, options: LayoutOptions) -> Layout:
+        fonts = Fonts()
+        for name in ("body", "title", "heading1", "heading2"):
+            chosen = getattr(options.fonts, name)
+            if chosen:
+                fonts = replace(fonts, **{name: chosen})
+        margins = {
+            f"margin_{side}_mm": getattr(options.margins, side)
+            for side in ("top", "bottom", "left", "right")
+            if getattr(options.margins, side) is not None
+        }
+        return cls(fonts=fonts, bold_run_in=options.bold_run_in, **margins)
+
+    def margin(self, side: str) -> Length:
+        return Mm(float(getattr(self, f"margin_{side}_mm")))
+
+    @property
+    def text_width(self) -> Length:
+        return Length(PAGE_WIDTH - self.margin("left") - self.margin("right"))

@@ -1,0 +1,216 @@
+"""Stage 1: read a YAML file into plain data, remembering where each value stood.
+
+Only YAML's node graph is used (``yaml.compose``), never its constructors, so:
+
+* every scalar stays the text the clerk typed: ``010``, ``1e3``, ``yes`` and
+  ``2024-03-01`` are not silently turned into numbers, booleans or dates (the
+  schema decides what a field means, and amounts become ``Decimal`` from the
+  text, not through float);
+* no Python object is ever built from a tag;
+* duplicate keys, which PyYAML would silently resolve to the last one, are
+  reported with both lines;
+* aliases are followed under a node budget, so an alias bomb stops early.
+
+Encodings: UTF-8 (with or without BOM) and UTF-16 with BOM are read as they are.
+A file that is not UTF-8 but is valid GB18030 (what Notepad on Chinese Windows
+saves as "ANSI") is read as GB18030 with a warning suggesting UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import DataPath, Diagnostic, InvalidInput, error, warning
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: A year's report has a few hundred values; far more means an alias bomb.
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+#: PyYAML's English problem texts, as a clerk should read them.
+_YAML_PROBLEMS = [
+    ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”（上一行缩进不对，或冒号后少了空格？）"),
+    ("found unexpected end of stream", "引号没有闭合"),
+    ("found unexpected ':'", "冒号位置不对（冒号后应有空格）"),
+    ("expected <block end>", "缩进不一致：同一层的键应左对齐"),
+    ("could not find expected ':'", "缺少冒号，或缩进不对"),
+    ("found undefined alias", "引用了未定义的锚点（*名称）"),
+    ("special characters are not allowed", "文件中含有不可见的控制字符，请删除"),
+    ("expected '<document start>'", "缩进不一致，或一行开头多了字符"),
+    ("did not find expected key", "缩进不一致，或列表项（- ）与键混在同一层"),
+    ("did not find expected '-' indicator", "列表项（- ）缩进不一致"),
+    ("found a tab character", "不能用 Tab 键缩进，请改用空格"),
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: its plain data and where each value stands in it."""
+
+    path: Path
+    text: str
+    data: dict
+    #: data path → (line, column), 1-based, of the value (scalars) or the key.
+    locations: dict[DataPath, tuple[int, int]]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def load(path: Path) -> Source:
+    """Read and parse one input file; raise :class:`InvalidInput` if it cannot be."""
+    text, warnings = _read_text(path)
+    data, locations = parse(text)
+    return Source(path, text, data, locations, warnings)
+
+
+def parse(text: str) -> tuple[dict, dict[DataPath, tuple[int, int]]]:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise InvalidInput([_syntax_error(exc, text)]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([error(f"YAML 格式错误：{exc}")]) from None
+    if root is None:
+        raise InvalidInput([error("文件是空的")])
+    if not isinstance(root, yaml.MappingNode):
+        line, column = _position(root)
+        raise InvalidInput([error("文件顶层应是“键: 值”的形式", line=line, column=column)])
+    walker = _Walker()
+    data = walker.walk(root, ())
+    if walker.errors:
+        raise InvalidInput(walker.errors)
+    return data, walker.locations
+
+
+def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
+    if not path.exists():
+        raise InvalidInput([error("文件不存在")])
+    if path.is_dir():
+        raise InvalidInput([error("这是一个目录，不是 YAML 文件")])
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        raise InvalidInput([error("不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾")])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InvalidInput(
+            [error(f"文件过大（{size // 1024} KB），一份报告的数据不应超过 {MAX_FILE_BYTES // 1024} KB")]
+        )
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), []
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as utf8_error:
+        bad_at = utf8_error.start
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw.count(b"\n", 0, bad_at) + 1
+        raise InvalidInput(
+            [
+                error(
+                    "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）。"
+                    "请用记事本或 VS Code 打开，另存为时选择“UTF-8”编码",
+                    line=line,
+                )
+            ]
+        ) from None
+    return text, [
+        warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")
+    ]
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    message = next(
+        (chinese for english, chinese in _YAML_PROBLEMS if english in problem),
+        f"YAML 格式错误（{(exc.problem or exc.context or '').strip()}）",
+    )
+    if mark is None:
+        return error(message)
+    lines = text.splitlines()
+    excerpt: tuple[str, ...] = ()
+    if 0 <= mark.line < len(lines):
+        excerpt = (lines[mark.line], " " * _display_width(lines[mark.line][: mark.column]) + "^")
+    return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt)
+
+
+def _display_width(text: str) -> int:
+    """Columns a terminal gives the text (CJK characters take two)."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Walker:
+    """Turns a composed node graph into dicts, lists and strings."""
+
+    def __init__(self) -> None:
+        self.locations: dict[DataPath, tuple[int, int]] = {}
+        self.errors: list[Diagnostic] = []
+        self.nodes = 0
+
+    def walk(self, node: yaml.Node, path: DataPath):
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(path) > MAX_DEPTH:
+            line, column = _position(node)
+            raise InvalidInput(
+                [error("数据层次过深或条目过多（可能是循环或大量展开的 YAML 锚点引用）", path, line=line, column=column)]
+            )
+        if node.tag not in _CORE_TAGS:
+            line, column = _position(node)
+            self.errors.append(error(f"不支持 YAML 标签 {node.tag}，请直接写值", path, line=line, column=column))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.locations[path + (index,)] = _position(child)
+                items.append(self.walk(child, path + (index,)))
+            return items
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict:
+        result: dict = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line, key_column = _position(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.errors.append(error("键必须是一段文字", path, line=key_line, column=key_column))
+                continue
+            key = key_node.value.strip()
+            if key == "<<":
+                self.errors.append(error("不支持 YAML 合并键 <<，请把内容直接写出", path, line=key_line, column=key_column))
+                continue
+            if key in first_seen:
+                self.errors.append(
+                    error(
+                        f"键“{key}”重复出现（第 {first_seen[key]} 行和第 {key_line} 行），请删去其中一个",
+                        path + (key,),
+                        line=key_line,
+                        column=key_column,
+                    )
+                )
+                continue
+            first_seen[key] = key_line
+            child_path = path + (key,)
+            where = value_node if isinstance(value_node, yaml.ScalarNode) and value_node.value else key_node
+            self.locations[child_path] = _position(where)
+            result[key] = self.walk(value_node, child_path)
+        return result

@@ -1,0 +1,95 @@
+"""The pipeline, stage after stage, for one input file.
+
+``prepare`` runs what ``check`` needs (load → schema → computation → checks →
+wording) and imports nothing of python-docx; ``build`` goes on to typeset and
+write.  Each stage only reads what the one before it produced.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import checks, computation, loading, markup, schema, wording, writing
+from .computation import Figures
+from .diagnostics import Diagnostic, InvalidInput, Level
+from .schema import Report
+
+REPORT_SUFFIX = ".docx"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    source: loading.Source
+    report: Report
+    figures: Figures
+    blocks: list[markup.Block]
+    title: list[str]
+    #: Warnings and notes (errors stop the pipeline instead).
+    diagnostics: list[Diagnostic]
+
+    @property
+    def file_name(self) -> str:
+        return writing.safe_file_name("".join(self.title)) + REPORT_SUFFIX
+
+
+@dataclass(frozen=True)
+class Built:
+    prepared: Prepared
+    output: Path
+    pdf: Path | None
+
+
+def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> Prepared:
+    source = loading.load(path)
+    try:
+        report = schema.validate(source.data)
+        figures = computation.compute(report)
+        found = [*source.warnings, *checks.check(report, figures)]
+        if strict:
+            found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
+        errors = [d for d in found if d.level is Level.ERROR]
+        if errors:
+            raise InvalidInput(errors)
+        title = wording.title_lines(report, figures, templates)
+        blocks = markup.parse(wording.render(report, figures, templates))
+    except InvalidInput as exc:
+        raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
+    located = sorted((d.located(source.locations) for d in found), key=lambda d: (d.line or 0, d.column or 0))
+    return Prepared(source, report, figures, blocks, title, located)
+
+
+def _as_error(diagnostic: Diagnostic) -> Diagnostic:
+    return replace(diagnostic, level=Level.ERROR)
+
+
+def build(prepared: Prepared, out_dir: Path, pdf: bool = False) -> Built:
+    # python-docx is imported only here, so that `check` stays light.
+    from . import typesetting
+    from .layout import Layout
+
+    report = prepared.report
+    metadata = typesetting.Metadata(
+        title="".join(prepared.title),
+        author=report.department,
+        date=_document_date(report),
+    )
+    document = typesetting.typeset(prepared.blocks, Layout.from_options(report.layout), metadata)
+    output = out_dir / prepared.file_name
+    writing.write_atomically(output, writing.docx_bytes(document))
+    pdf_path = None
+    if pdf:
+        from . import rendering
+
+        office = rendering.find_office()
+        if office is not None:
+            pdf_path = output.with_suffix(".pdf")
+            rendering.convert_to_pdf(output, pdf_path, office)
+    return Built(prepared, output, pdf_path)
+
+
+def _document_date(report: Report) -> datetime.datetime:
+    """A fixed date from the data: the signing date, else 1 January after the year."""
+    day = report.signature.date if report.signature else datetime.date(report.year + 1, 1, 1)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)

@@ -1,0 +1,96 @@
+"""Optional last stage: the PDF, rendered from the .docx by LibreOffice.
+
+The .docx keeps the Windows font names the finance bureau expects (仿宋_GB2312,
+方正小标宋简体, …).  On a Linux machine those faces are usually absent, so the
+conversion runs with a private fontconfig file that maps each name to a free
+face with the same role; the .docx itself is never changed.  Each conversion
+uses its own LibreOffice profile directory so that parallel runs do not
+collide, and a time limit so that a hung office suite cannot hang the build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .diagnostics import OutputError
+
+TIMEOUT_SECONDS = 180
+INSTALL_HINT = (
+    "未找到 LibreOffice，已只生成 .docx。需要 PDF 时请安装 LibreOffice："
+    "Debian/Ubuntu/统信/麒麟 执行 `sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai`，"
+    "Windows 从 libreoffice.org 安装后把 soffice 所在目录加入 PATH；也可在 Word/WPS 中“另存为 PDF”。"
+)
+
+#: Windows face → (free face, weight) used only while rendering.
+FONT_SUBSTITUTES = {
+    "仿宋_GB2312": ("Noto Serif CJK SC", None),
+    "仿宋": ("Noto Serif CJK SC", None),
+    "宋体": ("Noto Serif CJK SC", None),
+    "黑体": ("Noto Sans CJK SC", None),
+    "楷体_GB2312": ("AR PL UKai CN", None),
+    "楷体": ("AR PL UKai CN", None),
+    "方正小标宋简体": ("Noto Serif CJK SC", "bold"),
+}
+
+
+def find_office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def fontconfig(directory: Path) -> Path:
+    """A fontconfig file: the system's configuration plus our substitutions."""
+    rules = []
+    for windows_name, (free_name, weight) in FONT_SUBSTITUTES.items():
+        weight_rule = f'<edit name="weight" mode="assign"><const>{weight}</const></edit>' if weight else ""
+        rules.append(
+            f'<match target="pattern"><test name="family"><string>{escape(windows_name)}</string></test>'
+            f'<edit name="family" mode="assign" binding="strong"><string>{escape(free_name)}</string></edit>'
+            f"{weight_rule}</match>"
+        )
+    path = directory / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        + "\n".join(rules)
+        + "\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
+    """Render ``docx_path`` to ``pdf_path`` (replaced atomically)."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-office-") as work:
+        work_dir = Path(work)
+        environment = dict(os.environ, FONTCONFIG_FILE=str(fontconfig(work_dir)))
+        command = [
+            office,
+            f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work_dir),
+            str(docx_path),
+        ]
+        try:
+            subprocess.run(
+                command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True
+            )
+        except subprocess.TimeoutExpired:
+            raise OutputError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒未完成，已放弃；.docx 已生成") from None
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode(errors="replace").strip()[-300:]
+            raise OutputError(f"LibreOffice 转换 PDF 失败（{detail}）；.docx 已生成") from None
+        produced = work_dir / (docx_path.stem + ".pdf")
+        if not produced.exists():
+            raise OutputError("LibreOffice 未生成 PDF；.docx 已生成")
+        temporary = pdf_path.with_name(f".{pdf_path.stem[:40]}.pdf.part")
+        shutil.copyfile(produced, temporary)
+        os.replace(temporary, pdf_path)

@@ -1,0 +1,361 @@
+"""Stage 2: the shape of a year's data, validated into typed models.
+
+The YAML keys are Chinese (the clerk's words); the Python names are English.
+Each field's alias is its YAML key, and the same alias is the name templates use.
+
+Glossary (YAML key → Python name: meaning):
+
+==============  ===================  =================================================
+年度            year                 the budget year reported on
+部门            department           the department's full name
+自称            self_name            how the text refers to the department (我委, 本局)
+附件编号        attachment_number    n in the "附件n" label when filed as an attachment
+部门职能        duties               the department's duties, one item each
+机构人员        staffing             optional （设置机构及人员情况）: units and head counts
+重点工作        key_tasks            the year's key work: run-in title + narrative
+绩效目标        goals                performance goals, each with its 完成情况 (result)
+收支            budget               budget and spending (万元)
+年初预算        initial              budget approved at the start of the year
+调整预算        budget (adjusted)    budget after adjustments; denominator of every rate
+决算            actual               what was actually spent
+基本支出        basic                running costs
+项目支出        project              project spending
+项目            projects             individual projects, each with budget and actual
+执行率          rate                 actual ÷ adjusted budget (computed)
+执行率偏低阈值  low_rate_threshold   projects below this rate (%) are named as a problem
+绩效管理        management           performance-management narrative and 举措 (measures)
+自评            evaluation           the score sheet
+一级指标        dimensions           scoring dimensions (履职效能, 管理效率)
+二级指标        indicators           items within a dimension
+分值            full_marks           an indicator's full marks
+计分            formula              "预算执行率": scored as min(rate, 100%) × full marks
+扣分            deduction            points lost on a manually scored indicator
+扣分原因        reason               why they were lost
+分析            analysis             the indicator's paragraph in 管理效率分析
+结论            conclusion           sentence after a dimension's score in 自评结论
+等级            grades               grade thresholds (优/良/中, else 差)
+存在问题        problems             problems stated besides under-spent projects
+改进措施        improvements         next steps (一是…二是…)
+落款            signature            signing organ and date, when the report is signed
+版式            layout               user overrides of fonts, margins, run-in headings
+==============  ===================  =================================================
+
+Only shape and form are checked here (types, required keys, amount syntax);
+relations between values (sums, deductions within full marks) are the job of
+:mod:`reportgen.checks`, after :mod:`reportgen.computation`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import types
+import typing
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from .diagnostics import DataPath, Diagnostic, InvalidInput, error
+
+# --- value types -------------------------------------------------------------
+
+_CJK = r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+# Characters XML 1.0 (and so a .docx) cannot hold.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _text(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    bad = _FORBIDDEN_CHARS.search(value)
+    if bad:
+        raise PydanticCustomError(
+            "control_character",
+            "含有不可见的控制字符 U+{code}（第 {position} 个字符处），Word 文档无法容纳，请删除",
+            {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1},
+        )
+    # YAML folds wrapped lines with a space; between Chinese characters a space is
+    # never meant, so a clerk may wrap long paragraphs freely.
+    value = _SPACE_BETWEEN_CJK.sub("", " ".join(value.split()))
+    if not value:
+        raise PydanticCustomError("empty_text", "不能为空")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+
+_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _decimal(kind: str, example: str, places: int):
+    """A parser of plain decimal text into Decimal, explaining each common slip."""
+
+    def parse(value: object) -> object:
+        if isinstance(value, Decimal | int):
+            value = str(value)
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        expected = f"应为{kind}（如 {example}）"
+        if not _AMOUNT.fullmatch(text):
+            if "," in text or "，" in text:
+                hint = "，不要写千分位逗号"
+            elif "万" in text or "元" in text:
+                hint = "，不要写单位"
+            elif text.endswith(("%", "％")):
+                hint = "，这里填金额或分值，不是百分比"
+            elif re.fullmatch(r"-?\d+(\.\d+)?[eE][+-]?\d+", text):
+                hint = "，不要用科学计数法"
+            else:
+                hint = ""
+            raise PydanticCustomError("decimal_form", f"{expected}{hint}，实际为 \"{{text}}\"", {"text": text})
+        number = Decimal(text)
+        if number < 0:
+            raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
+        if -number.as_tuple().exponent > places:
+            raise PydanticCustomError(
+                "decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）"
+            )
+        return number
+
+    return parse
+
+
+def _threshold(value: Decimal) -> Decimal:
+    if value > 100:
+        raise PydanticCustomError("percent_range", "应在 0 到 100 之间（单位为 %）")
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_decimal("金额（万元）", "1028.77", 2))]
+Points = Annotated[Decimal, BeforeValidator(_decimal("分值", "10 或 2.5", 2))]
+Percent = Annotated[Decimal, BeforeValidator(_decimal("百分数（不带 %）", "95", 2)), AfterValidator(_threshold)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+Count = Annotated[int, Field(ge=0)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+# --- the report's data -------------------------------------------------------
+
+
+class Execution(_Model):
+    """One line of budget against spending."""
+
+    budget: Amount = Field(alias="调整预算", description="调整预算（万元）")
+    actual: Amount = Field(alias="决算", description="决算，即实际支出（万元）")
+
+
+class Project(Execution):
+    name: Text = Field(alias="名称")
+
+
+class Budget(_Model):
+    initial: Amount = Field(alias="年初预算", description="年初预算（万元）")
+    budget: Amount | None = Field(None, alias="调整预算", description="调整预算；不填则取基本支出与项目支出之和")
+    actual: Amount | None = Field(None, alias="决算", description="决算；不填则取基本支出与项目支出之和")
+    basic: Execution = Field(alias="基本支出")
+    project: Execution = Field(alias="项目支出")
+    projects: list[Project] = Field(default_factory=list, alias="项目")
+    low_rate_threshold: Percent = Field(Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题")
+    assessment: Text | None = Field(None, alias="评价", description="收支情况段落末尾的总体评价")
+
+
+class KeyTask(_Model):
+    title: Text = Field(alias="标题", description="小标题，末尾不加句号")
+    body: Text = Field(alias="内容")
+
+
+class Goal(_Model):
+    target: Text = Field(alias="目标")
+    result: Text = Field(alias="完成情况")
+
+
+class Management(_Model):
+    summary: Text = Field(alias="概述")
+    measures: list[Text] = Field(alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写")
+
+
+class Staffing(_Model):
+    units: list[Text] = Field(default_factory=list, alias="内设机构")
+    authorised: Count | None = Field(None, alias="编制数")
+    serving: Count | None = Field(None, alias="在职人数")
+    retired: Count | None = Field(None, alias="离退休人数")
+
+
+class Indicator(_Model):
+    name: Text = Field(alias="名称")
+    full_marks: Points = Field(alias="分值")
+    formula: Literal["预算执行率"] | None = Field(None, alias="计分", description="按公式计分：预算执行率")
+    deduction: Points | None = Field(None, alias="扣分")
+    reason: Text | None = Field(None, alias="扣分原因")
+    analysis: Text | None = Field(None, alias="分析", description="管理效率分析中该指标的一段")
+
+
+class Dimension(_Model):
+    name: Text = Field(alias="名称")
+    conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
+    indicators: list[Indicator] = Field(alias="二级指标", min_length=1)
+
+
+class GradeScale(_Model):
+    """Lowest total score of each grade; below 中 is 差 (财政部 convention)."""
+
+    excellent: Points = Field(Decimal(90), alias="优")
+    good: Points = Field(Decimal(80), alias="良")
+    fair: Points = Field(Decimal(60), alias="中")
+
+
+class Evaluation(_Model):
+    dimensions: list[Dimension] = Field(alias="一级指标", min_length=1)
+    grades: GradeScale = Field(default_factory=GradeScale, alias="等级")
+
+
+class Signature(_Model):
+    organ: Text = Field(alias="单位")
+    date: datetime.date = Field(alias="日期", description="成文日期，如 2024-03-01")
+
+
+class Fonts(_Model):
+    body: Text | None = Field(None, alias="正文")
+    title: Text | None = Field(None, alias="标题")
+    heading1: Text | None = Field(None, alias="一级标题")
+    heading2: Text | None = Field(None, alias="二级标题")
+
+
+class Margins(_Model):
+    """Millimetres."""
+
+    top: Points | None = Field(None, alias="上")
+    bottom: Points | None = Field(None, alias="下")
+    left: Points | None = Field(None, alias="左")
+    right: Points | None = Field(None, alias="右")
+
+
+class LayoutOptions(_Model):
+    fonts: Fonts = Field(default_factory=Fonts, alias="字体")
+    margins: Margins = Field(default_factory=Margins, alias="页边距", description="毫米")
+    bold_run_in: bool = Field(False, alias="小标题加粗", description="“1.预算编制。”这类段首小标题是否加粗")
+
+
+class Report(_Model):
+    """One department's data for one year."""
+
+    year: Year = Field(alias="年度")
+    department: Text = Field(alias="部门")
+    self_name: Text = Field("本部门", alias="自称")
+    attachment_number: Annotated[int, Field(ge=1)] | None = Field(None, alias="附件编号")
+    duties: list[Text] = Field(alias="部门职能", min_length=1)
+    staffing: Staffing | None = Field(None, alias="机构人员")
+    key_tasks: list[KeyTask] = Field(alias="重点工作", min_length=1)
+    goals: list[Goal] = Field(alias="绩效目标", min_length=1)
+    budget: Budget = Field(alias="收支")
+    management: Management = Field(alias="绩效管理")
+    evaluation: Evaluation = Field(alias="自评")
+    problems: list[Text] = Field(default_factory=list, alias="存在问题")
+    improvements: list[Text] = Field(alias="改进措施", min_length=1)
+    signature: Signature | None = Field(None, alias="落款")
+    layout: LayoutOptions = Field(default_factory=LayoutOptions, alias="版式")
+
+
+def json_schema() -> dict:
+    schema = Report.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "部门整体支出绩效自评报告数据"
+    return schema
+
+
+# --- validation with Chinese messages ----------------------------------------
+
+
+def validate(data: dict) -> Report:
+    """Validate plain data; raise :class:`InvalidInput` with every problem found."""
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput([_diagnostic(item) for item in exc.errors()]) from None
+
+
+_MESSAGES = {
+    "missing": "缺少此项（必填）",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为“键: 值”的形式",
+    "model_type": "应为“键: 值”的形式",
+    "model_attributes_type": "应为“键: 值”的形式",
+    "string_type": "应为一段文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_from_datetime_parsing": "应为日期，如 2024-03-01",
+    "date_parsing": "应为日期，如 2024-03-01",
+    "date_type": "应为日期，如 2024-03-01",
+    "literal_error": "只能填：{expected}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+}
+
+
+def _diagnostic(item: dict) -> Diagnostic:
+    path: DataPath = tuple(item["loc"])
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return error(_unknown_key_message(path), path)
+    if kind == "too_short":
+        return error("至少要有一项", path)
+    if kind in _MESSAGES:
+        message = _MESSAGES[kind].format(**item.get("ctx", {}))
+        value = item.get("input")
+        if kind != "missing" and isinstance(value, str):
+            message += f"，实际为 \"{value}\""
+        elif kind in ("model_type", "dict_type", "list_type", "string_type") and value is None:
+            message = "不能为空"
+        return error(message, path)
+    # Our own types raise PydanticCustomError with the Chinese text already.
+    return error(item["msg"], path)
+
+
+def _unknown_key_message(path: DataPath) -> str:
+    key = str(path[-1])
+    allowed = _keys_at(path[:-1])
+    message = f"未知的键“{key}”"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+    if close:
+        return message + f"，是否应为“{close[0]}”？"
+    if allowed:
+        return message + "，此处可用的键：" + "、".join(allowed)
+    return message
+
+
+def _keys_at(path: DataPath) -> list[str]:
+    """The YAML keys the model at ``path`` accepts, for "did you mean"."""
+    model: object = Report
+    for part in path:
+        model = _unwrap(model)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return []
+        model = field.annotation
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias for f in model.model_fields.values() if f.alias]
+    return []
+
+
+def _unwrap(annotation: object) -> object:
+    """``list[X] | None`` → ``X``."""
+    if typing.get_origin(annotation) in (list, typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if args else annotation
+    return annotation

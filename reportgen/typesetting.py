@@ -1,0 +1,350 @@
+"""Stage 7: lay the numbered blocks out as a .docx in the official layout.
+
+Every number comes from :mod:`reportgen.layout`.  The document carries named
+paragraph styles (公文正文, 一级标题, …) rather than direct formatting, so a
+clerk who edits the file in Word or WPS keeps the layout by using the styles.
+
+The OOXML traps of Chinese documents handled here, each in one place:
+``w:eastAsia`` font names with theme fonts removed (:func:`_set_fonts`),
+``w:hint="eastAsia"`` so “ ” — … stay in the Chinese face, ``zh-CN`` language,
+no inherited first-line indent or 28.95 pt line in titles and footers, and
+different footers on odd and even pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import math
+from dataclasses import dataclass
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from . import layout as L
+from .markup import Block
+
+_THEME_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Core properties; fixed values from the data keep the output reproducible."""
+
+    title: str
+    author: str
+    date: datetime.datetime
+
+
+def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document:
+    document = docx.Document()
+    _setup_defaults(document, page)
+    _define_styles(document, page)
+    _setup_section(document, page)
+    _add_page_numbers(document)
+    _set_metadata(document, metadata)
+    body = document.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    for block in blocks:
+        _BLOCK_WRITERS[block.kind](document, block, page)
+    return document
+
+
+# --- document-wide settings ------------------------------------------------------
+
+
+def _set_fonts(rpr, name: str) -> None:
+    """Name the face for every script and drop theme fonts, which would win."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in _THEME_ATTRIBUTES:
+        fonts.attrib.pop(attribute, None)
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _setup_defaults(document: Document, page: L.Layout) -> None:
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attribute in _THEME_ATTRIBUTES:
+            fonts.attrib.pop(attribute, None)
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, page.fonts.body)
+    language = rpr.find(qn("w:lang"))
+    language.set(qn("w:val"), "en-US")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    for size in ("w:sz", "w:szCs"):
+        rpr.find(qn(size)).set(qn("w:val"), str(int(L.SIZE_3.pt * 2)))
+    # The template's 10 pt after every paragraph and 1.15 lines would leak into
+    # every paragraph without a style of ours (table cells, footers).
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.attrib.clear()
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+    document.settings.odd_and_even_pages_header_footer = True
+
+
+def _define_styles(document: Document, page: L.Layout) -> None:
+    for key, spec in [*L.STYLES.items(), ("page_number", L.PAGE_NUMBER_STYLE)]:
+        _paragraph_style(document, key, spec, page)
+    run_in = document.styles.add_style(L.RUN_IN_STYLE, WD_STYLE_TYPE.CHARACTER)
+    run_in.style_id = "ReportRunIn"
+    run_in.font.bold = page.bold_run_in
+
+
+def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page: L.Layout) -> None:
+    style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    style.style_id = "Report" + key.title().replace("_", "")
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    style.font.size = spec.size
+    style.font.bold = spec.bold
+    rpr = style.element.get_or_add_rPr()
+    _set_fonts(rpr, getattr(page.fonts, spec.font))
+    if spec.condensed:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(L.CHARACTER_SPACING_TWENTIETHS))
+        rpr.append(spacing)
+    fmt = style.paragraph_format
+    fmt.line_spacing = spec.line
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if spec.centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.keep_with_next = spec.keep_with_next
+    # A full page is exactly 22 lines: widow control would leave 21.
+    fmt.widow_control = False
+    ppr = style.element.get_or_add_pPr()
+    indent = OxmlElement("w:ind")
+    indent.set(qn("w:firstLineChars"), str(spec.first_line_chars * 100))
+    indent.set(qn("w:firstLine"), str(int(spec.first_line_chars * spec.size.twips)))
+    ppr.append(indent)
+    if not spec.on_grid:
+        ppr.append(_on_off("w:snapToGrid", False))
+    if spec.outline_level is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(spec.outline_level))
+        ppr.append(level)
+    _sort_ppr(ppr)
+
+
+def _on_off(tag: str, value: bool):
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "1" if value else "0")
+    return element
+
+
+#: CT_PPrBase's sequence; Word rejects pPr children out of this order.
+_PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+]
+
+
+def _sort_ppr(ppr) -> None:
+    children = sorted(ppr, key=lambda child: _PPR_ORDER.index(child.tag.split("}")[1]))
+    for child in children:
+        ppr.append(child)
+
+
+def _setup_section(document: Document, page: L.Layout) -> None:
+    section = document.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width = L.PAGE_WIDTH
+    section.page_height = L.PAGE_HEIGHT
+    section.top_margin = page.margin("top")
+    section.bottom_margin = page.margin("bottom")
+    section.left_margin = page.margin("left")
+    section.right_margin = page.margin("right")
+    section.footer_distance = L.FOOTER_DISTANCE
+    section.header_distance = L.HEADER_DISTANCE
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(int(L.LINE_PITCH.twips)))
+
+
+def _add_page_numbers(document: Document) -> None:
+    """“— N —”: odd pages right, even pages left, one character in (7.5)."""
+    section = document.sections[0]
+    for footer, alignment, side in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent"),
+    ):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = document.styles[L.PAGE_NUMBER_STYLE.name]
+        paragraph.alignment = alignment
+        setattr(paragraph.paragraph_format, side, L.PAGE_NUMBER_INDENT)
+        paragraph.add_run("— ")
+        _add_field(paragraph, "PAGE", "1")
+        paragraph.add_run(" —")
+
+
+def _add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
+    """A real field (begin / instruction / separate / cached result / end)."""
+
+    def char(kind: str):
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    char("separate")
+    paragraph.add_run(cached)
+    char("end")
+
+
+def _set_metadata(document: Document, metadata: Metadata) -> None:
+    core = document.core_properties
+    core.title = metadata.title
+    core.author = metadata.author
+    core.last_modified_by = metadata.author
+    core.created = metadata.date
+    core.modified = metadata.date
+    core.last_printed = metadata.date
+    core.revision = 1
+    core.language = "zh-CN"
+    core.comments = ""
+    core.subject = ""
+    core.keywords = ""
+    core.category = ""
+
+
+# --- blocks ----------------------------------------------------------------------
+
+
+def _style(document: Document, key: str):
+    return document.styles[L.STYLES[key].name]
+
+
+def _paragraph(document: Document, key: str, block: Block | None = None) -> Paragraph:
+    paragraph = document.add_paragraph(style=_style(document, key))
+    if block is None:
+        return paragraph
+    runs = list(block.runs)
+    if block.number:
+        paragraph.add_run(block.number, style=L.RUN_IN_STYLE if runs and runs[0].run_in else None)
+    for run in runs:
+        paragraph.add_run(run.text, style=L.RUN_IN_STYLE if run.run_in else None)
+    return paragraph
+
+
+def _write_title(document: Document, block: Block, page: L.Layout) -> None:
+    paragraph = _paragraph(document, "title")
+    width = page.text_width.pt
+    for i, line in enumerate(balance_title(block.lines, width)):
+        run = paragraph.add_run(line)
+        overflow = chars_wide(line) * L.SIZE_2.pt - width
+        if overflow > 0:
+            spacing = OxmlElement("w:spacing")
+            spacing.set(qn("w:val"), str(-math.ceil(overflow / len(line) * 20)))
+            run._r.get_or_add_rPr().append(spacing)
+        if i:
+            run._r.addprevious(_line_break())
+    # 7.2.3: one blank line between the title and what follows.
+    _paragraph(document, "body")
+
+
+def _line_break():
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    return run
+
+
+def _write_heading(document: Document, block: Block, page: L.Layout) -> None:
+    _paragraph(document, f"heading{min(block.level, 4)}", block)
+
+
+def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
+    """7.3.5.2: a blank line, the organ two characters in from the right, the
+    date below it starting two characters further right."""
+    _paragraph(document, "body")
+    organ, *rest = block.lines
+    organ_width = chars_wide(organ)
+    indent = L.SIGNATURE_RIGHT_CHARS
+    for text, right_chars in [(organ, indent), *((line, max(organ_width - chars_wide(line), indent)) for line in rest)]:
+        paragraph = _paragraph(document, "signature")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(L.SIZE_3.pt * float(right_chars))
+        paragraph.add_run(text)
+
+
+_BLOCK_WRITERS = {
+    "attachment": lambda document, block, page: _paragraph(document, "attachment", block),
+    "title": _write_title,
+    "heading": _write_heading,
+    "item": lambda document, block, page: _paragraph(document, "body", block),
+    "body": lambda document, block, page: _paragraph(document, "body", block),
+    "signature": _write_signature,
+}
+
+
+# --- measuring text ----------------------------------------------------------------
+
+
+def chars_wide(text: str) -> float:
+    """Width in full-width characters: Latin letters and digits are narrower,
+    and a gap is added where Chinese and Latin text meet."""
+    latin = [ord(ch) < 0x2000 for ch in text]
+    gaps = sum(a != b for a, b in itertools.pairwise(latin))
+    return sum(L.LATIN_EM if is_latin else 1 for is_latin in latin) + gaps * L.SCRIPT_GAP_EM
+
+
+def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
+    """Join the template's title segments into the fewest lines that fit the
+    版心 (allowing the slight condensing of :data:`layout.TITLE_MAX_CONDENSE`),
+    and among those the most even (7.2.3: 梯形或菱形)."""
+    max_chars = text_width_pt / (L.SIZE_2.pt - L.TITLE_MAX_CONDENSE.pt)
+    pieces = [part for segment in segments for part in _split_long(segment, max_chars)]
+    best: tuple[int, float, list[str]] | None = None
+    for cuts in itertools.product((False, True), repeat=max(len(pieces) - 1, 0)):
+        lines = [pieces[0]]
+        for piece, cut in zip(pieces[1:], cuts, strict=True):
+            if cut:
+                lines.append(piece)
+            else:
+                lines[-1] += piece
+        widest = max(chars_wide(line) for line in lines)
+        if widest > max_chars and len(lines) < len(pieces):
+            continue
+        candidate = (len(lines), widest, lines)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    return best[2] if best else []
+
+
+def _split_long(segment: str, max_chars: float) -> list[str]:
+    """A segment wider than a line is cut into near-equal parts."""
+    width = chars_wide(segment)
+    if width <= max_chars:
+        return [segment]
+    parts = math.ceil(width / max_chars)
+    target = width / parts
+    pieces, current = [], ""
+    for ch in segment:
+        if current and chars_wide(current + ch) > target + 0.5 and len(pieces) < parts - 1:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return [*pieces, current]

@@ -1,0 +1,82 @@
+"""Stage 8: put the finished .docx on disk, reproducibly and atomically.
+
+Reproducible: python-docx stamps every zip entry with the current time; the
+entries are rewritten in the same order with a fixed time and mode, so the same
+input gives the same bytes.
+
+Atomic: the file is written beside its destination under a temporary name and
+renamed over it, so a reader (or a crash, Ctrl-C or kill at any moment) sees
+either the previous file or the new one, never part of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import stat
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import OutputError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+#: The earliest time a zip entry can carry.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_WINDOWS_FORBIDDEN = '<>:"/\\|?*'
+
+
+def docx_bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalised_zip(buffer.getvalue())
+
+
+def normalised_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(entry))
+    return out.getvalue()
+
+
+def safe_file_name(name: str) -> str:
+    """A name that Windows and Linux file systems both accept."""
+    cleaned = "".join("_" if ch in _WINDOWS_FORBIDDEN or ord(ch) < 32 else ch for ch in name)
+    return cleaned.strip().rstrip(". ")[:120] or "报告"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出目录 {path.parent}：{exc.strerror or exc}") from None
+    if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+        raise OutputError(f"输出文件 {path} 是只读的，未覆盖；请取消只读属性或换一个输出目录")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"无法写入输出目录 {path.parent}：{exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except PermissionError:
+        raise OutputError(
+            f"无法覆盖 {path}：文件可能正在 Word/WPS 中打开。请关闭该文件后重试（原文件未改动）"
+        ) from None
+    except OSError as exc:
+        raise OutputError(f"写入 {path} 失败：{exc.strerror or exc}（原文件未改动）") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

@@ -1,0 +1,1 @@
+"""The built-in report templates, installed as the package data ``reportgen.templates``."""
