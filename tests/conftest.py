@@ -1,0 +1,58 @@
+"""Shared fixtures: the sample report is built once per test session."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner, Result
+
+from reportgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "2023.yaml"
+PUBLISHED = Path(__file__).parent / "fixtures" / "published-2023.txt"
+SAMPLE_NAME = "2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评报告"
+
+
+def run(*args: str | Path, catch: bool = False) -> Result:
+    """Run the CLI in-process; ``catch`` lets an exception end it as it would a process."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=catch)
+
+
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")
+
+
+def write_variant(directory: Path, *replacements: tuple[str, str], name: str = "2023.yaml") -> Path:
+    """The sample data with some text replaced; each replacement must apply once."""
+    text = sample_text()
+    for old, new in replacements:
+        assert text.count(old) == 1, f"替换目标不唯一或不存在：{old!r}"
+        text = text.replace(old, new)
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def paragraphs(docx_path: Path) -> list[str]:
+    """The non-empty paragraphs of a .docx body, whitespace removed."""
+    document = docx.Document(str(docx_path))
+    return [re.sub(r"\s", "", p.text) for p in document.paragraphs if p.text.strip()]
+
+
+def build(data: Path, out_dir: Path) -> Path:
+    result = run("build", data, "--out-dir", out_dir)
+    assert result.exit_code == 0, result.output
+    (built,) = out_dir.glob("*.docx")
+    return built
+
+
+@pytest.fixture(scope="session")
+def sample_docx(tmp_path_factory) -> Path:
+    out_dir = tmp_path_factory.mktemp("sample")
+    result = run("build", SAMPLE, "--out-dir", out_dir)
+    assert result.exit_code == 0, result.output
+    return out_dir / f"{SAMPLE_NAME}.docx"

@@ -1,0 +1,112 @@
+"""The command line: build, check, schema, exit codes, reproducible output."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+from conftest import ROOT, SAMPLE, SAMPLE_NAME, paragraphs, run, write_variant
+
+
+def test_build_writes_the_report_named_after_year_and_department(tmp_path):
+    result = run("build", SAMPLE, "--out-dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    output = tmp_path / f"{SAMPLE_NAME}.docx"
+    assert output.is_file()
+    assert f"已生成 {output}" in result.output
+    assert "执行率 97.60%" in result.output
+    assert "自评得分 97.76 分（满分 100 分），等级：优" in result.output
+    assert "执行率偏低的项目：办公用房经费 92.05%、招商业务工作经费 80.55%" in result.output
+    # The published 1028.77 against 471.38 + 557.38 = 1028.76 is reported as a note.
+    assert "相差 0.01 万元，在分项各自四舍五入的容差" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == [output.name]
+
+
+def test_build_defaults_to_out_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("build", SAMPLE).exit_code == 0
+    assert (tmp_path / "out" / f"{SAMPLE_NAME}.docx").is_file()
+
+
+def test_same_input_gives_byte_identical_output(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("build", SAMPLE, "--out-dir", first).exit_code == 0
+    time.sleep(2.1)  # past the zip format's two-second time resolution
+    assert run("build", SAMPLE, "--out-dir", second).exit_code == 0
+    name = f"{SAMPLE_NAME}.docx"
+    assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_check_writes_nothing_and_reports_figures(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", SAMPLE)
+    assert result.exit_code == 0
+    assert "数据无误" in result.output
+    assert "基本支出执行率 96.37%，项目支出执行率 98.65%" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_several_files_one_bad_the_others_still_built(tmp_path):
+    good = write_variant(tmp_path, name="good.yaml")
+    bad = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 九百万"), name="bad.yaml")
+    other = write_variant(tmp_path, ("部门: 广州番禺经济技术开发区管理委员会", "部门: 番禺区示例局"), name="other.yaml")
+    out = tmp_path / "out"
+    result = run("build", good, bad, other, "--out-dir", out)
+    assert result.exit_code == 1
+    assert "bad.yaml:" in result.output and "收支.年初预算" in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{SAMPLE_NAME}.docx", "2023年度番禺区示例局部门整体支出绩效自评报告.docx"]
+    )
+
+
+def test_usage_errors_exit_2():
+    assert run("build").exit_code == 2
+    assert run("build", SAMPLE, "--no-such-option").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_unsafe_characters_of_a_department_name_do_not_reach_the_file_name(tmp_path):
+    data = write_variant(tmp_path, ("部门: 广州番禺经济技术开发区管理委员会", '部门: 甲/乙:丙*局?'))
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["2023年度甲_乙_丙_局_部门整体支出绩效自评报告.docx"]
+
+
+def test_schema_command_matches_the_schema_file_the_sample_points_to():
+    result = run("schema")
+    schema = json.loads(result.output)
+    assert {"年度", "部门", "收支", "自评"} <= set(schema["required"])
+    assert schema["$defs"]["Budget"]["properties"]["调整预算"]["description"].startswith("调整预算")
+    first_line = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../schema/report.schema.json"
+    committed = json.loads((ROOT / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    assert committed == schema, "schema/report.schema.json 已过期：运行 reportgen schema > schema/report.schema.json"
+
+
+def test_user_templates_override_only_what_they_contain(tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "sections").mkdir(parents=True)
+    (templates / "sections" / "problems.md.j2").write_text("{{ 自称 }}暂无需要说明的问题。\n", encoding="utf-8")
+    result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    ours = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    assert ours[ours.index("三、存在的主要问题") + 1] == "我委暂无需要说明的问题。"
+    assert "（一）部门职能" in ours  # the rest still comes from the built-in set
+
+
+def test_an_interrupted_build_leaves_the_previous_report(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run("build", SAMPLE, "--out-dir", out).exit_code == 0
+    report = out / f"{SAMPLE_NAME}.docx"
+    before = report.read_bytes()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = run("build", SAMPLE, "--out-dir", out, catch=True)
+    assert result.exit_code != 0
+    assert report.read_bytes() == before
+    assert [p.name for p in out.iterdir()] == [report.name]  # no temporary left behind
+
