@@ -131,8 +131,10 @@ def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
     problem = f"{exc.problem or ''} {exc.context or ''}"
+    # At the end of the file the useful place is where the open construct began.
+    at_end = "end of stream" in problem and exc.context_mark is not None
+    mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
     message = next(
         (chinese for english, chinese in _YAML_PROBLEMS if english in problem),
         f"YAML 格式错误（{(exc.problem or exc.context or '').strip()}）",

@@ -49,9 +49,8 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
         found = [*source.warnings, *checks.check(report, figures)]
         if strict:
             found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
-        errors = [d for d in found if d.level is Level.ERROR]
-        if errors:
-            raise InvalidInput(errors)
+        if any(d.level is Level.ERROR for d in found):
+            raise InvalidInput(found)
         title = wording.title_lines(report, figures, templates)
         blocks = markup.parse(wording.render(report, figures, templates))
     except InvalidInput as exc:

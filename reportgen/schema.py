@@ -104,6 +104,8 @@ def _decimal(kind: str, example: str, places: int):
         if not _AMOUNT.fullmatch(text):
             if "," in text or "，" in text:
                 hint = "，不要写千分位逗号"
+            elif not re.search(r"\d", text):
+                hint = "，请用阿拉伯数字填写"
             elif "万" in text or "元" in text:
                 hint = "，不要写单位"
             elif text.endswith(("%", "％")):
@@ -282,7 +284,11 @@ def validate(data: dict) -> Report:
         raise InvalidInput([_diagnostic(item) for item in exc.errors()]) from None
 
 
+#: Error kinds raised by the value types above, whose text is already Chinese.
+_OWN_ERRORS = {"control_character", "empty_text", "decimal_form", "negative", "decimal_places", "percent_range"}
+
 _MESSAGES = {
+    "decimal_type": "应为数字",
     "missing": "缺少此项（必填）",
     "list_type": "应为列表（每项以“- ”开头）",
     "dict_type": "应为“键: 值”的形式",
@@ -310,16 +316,17 @@ def _diagnostic(item: dict) -> Diagnostic:
         return error(_unknown_key_message(path), path)
     if kind == "too_short":
         return error("至少要有一项", path)
+    value = item.get("input")
+    if kind != "missing" and value is None:
+        return error("不能为空", path)
     if kind in _MESSAGES:
         message = _MESSAGES[kind].format(**item.get("ctx", {}))
-        value = item.get("input")
         if kind != "missing" and isinstance(value, str):
             message += f"，实际为 \"{value}\""
-        elif kind in ("model_type", "dict_type", "list_type", "string_type") and value is None:
-            message = "不能为空"
         return error(message, path)
-    # Our own types raise PydanticCustomError with the Chinese text already.
-    return error(item["msg"], path)
+    if kind in _OWN_ERRORS:
+        return error(item["msg"], path)
+    return error(f"格式不对（{item['msg']}）", path)
 
 
 def _unknown_key_message(path: DataPath) -> str:

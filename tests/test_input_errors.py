@@ -1,0 +1,268 @@
+"""Every input mistake: a Chinese message with file, line and field, exit 1,
+and no output file created or changed."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+
+import pytest
+
+from conftest import SAMPLE, SAMPLE_NAME, run, sample_text, write_variant
+
+# (what the clerk did, replacement in the sample, expected "line:column field：message" fragment)
+CASES = [
+    ("typo in a key", ("  调整预算: 1028.77", "  调正预算: 1028.77"), "2023.yaml:58:9 收支.调正预算：未知的键“调正预算”，是否应为“调整预算”？"),
+    ("Chinese numerals", ("  年初预算: 965.84", "  年初预算: 一千万"), '2023.yaml:57:9 收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写，实际为 "一千万"'),
+    ("unit and separator", ("  年初预算: 965.84", '  年初预算: "1,028.77万元"'), '收支.年初预算：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,028.77万元"'),
+    ("unit", ("  年初预算: 965.84", "  年初预算: 965.84万元"), '收支.年初预算：应为金额（万元）（如 1028.77），不要写单位，实际为 "965.84万元"'),
+    ("percentage as amount", ("  年初预算: 965.84", "  年初预算: 96%"), "这里填金额或分值，不是百分比"),
+    ("scientific notation", ("  年初预算: 965.84", "  年初预算: 1e3"), '不要用科学计数法，实际为 "1e3"'),
+    ("three decimals", ("  年初预算: 965.84", "  年初预算: 965.845"), "收支.年初预算：最多保留 2 位小数，实际为 965.845"),
+    ("negative amount", ("  年初预算: 965.84", "  年初预算: -965.84"), "收支.年初预算：不能为负数，实际为 -965.84"),
+    ("date as year", ("年度: 2023", "年度: 2023-01-01"), '2023.yaml:11:5 年度：应为整数，实际为 "2023-01-01"'),
+    ("octal-looking year", ("年度: 2023", "年度: 0203"), "年度：不能小于 1990"),
+    ("duplicate key", ("年度: 2023", "年度: 2023\n年度: 2024"), "2023.yaml:12:1 年度：键“年度”重复出现（第 11 行和第 12 行），请删去其中一个"),
+    ("tab indentation", ("  年初预算: 965.84", "\t年初预算: 965.84"), "2023.yaml:57:1 不能用 Tab 键缩进，请改用空格"),
+    ("unclosed quote", ("部门: 广州番禺经济技术开发区管理委员会", '部门: "广州番禺经济技术开发区管理委员会'), "2023.yaml:12:5 引号没有闭合"),
+    ("bad indentation", ("    调整预算: 471.38", "      调整预算: 471.38"), "2023.yaml:62:5 缩进不一致"),
+    ("missing section", ("改进措施:\n", "改进:\n"), "改进措施：缺少此项（必填）"),
+    ("empty list", ("  举措:\n    - 科学合理", "  举措: []\n  旧举措:\n    - 科学合理"), "绩效管理.举措：至少要有一项"),
+    ("empty value", ("  年初预算: 965.84", "  年初预算:"), "收支.年初预算：不能为空"),
+    ("total beyond tolerance", ("  调整预算: 1028.77", "  调整预算: 1038.77"), "2023.yaml:58:9 收支.调整预算：所填 1038.77 万元与基本支出、项目支出之和 1028.76 万元相差 10.01 万元，超过容差 0.02 万元"),
+    ("deduction above full marks", ("          扣分: 2", "          扣分: 12"), "自评.一级指标[2].二级指标[4].扣分：“绩效管理”扣分 12 超过其分值 10"),
+    ("deduction without reason", ("          扣分原因: 缺乏明确绩效要求、科室分工的制度\n", ""), "自评.一级指标[2].二级指标[4].扣分原因：“绩效管理”有扣分，必须写明扣分原因"),
+    ("formula and deduction", ("          计分: 预算执行率", "          计分: 预算执行率\n          扣分: 1"), "“部门预算资金支出率”按预算执行率计分，不能另填扣分"),
+    ("unknown formula", ("          计分: 预算执行率", "          计分: 执行率"), "自评.一级指标[1].二级指标[1].计分：只能填：'预算执行率'"),
+    ("control character", ("自称: 我委", '自称: "我\\x01委"'), "2023.yaml:14:5 自称：含有不可见的控制字符 U+0001"),
+    ("python tag", ("年度: 2023", "年度: !!python/object:os.system ls"), "年度：不支持 YAML 标签"),
+    ("project budgets above project spending", ("      调整预算: 120.00", "      调整预算: 520.00"), "所列项目的调整预算合计 608.00 万元，超过项目支出的调整预算 557.38 万元"),
+]
+
+
+@pytest.mark.parametrize(("replacement", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_mistake_is_reported_and_nothing_written(tmp_path, replacement, expected):
+    data = write_variant(tmp_path, replacement)
+    out = tmp_path / "out"
+    result = run("build", data, "--out-dir", out)
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert "未生成报告" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert run("check", data).exit_code == 1
+
+
+def test_all_mistakes_of_a_file_are_reported_at_once_sorted_by_line(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("年度: 2023", "年度: 二〇二三"),
+        ("  年初预算: 965.84", "  年初预算: 965.84万元"),
+        ("          扣分: 2", "          扣分: 两分"),
+    )
+    result = run("check", data)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(str(data))]
+    assert [line.split()[0].split(":")[1] for line in lines[:3]] == ["11", "57", "122"]
+    assert "发现 3 处错误" in result.output
+
+
+def test_a_failed_build_leaves_the_previous_report_untouched(tmp_path):
+    out = tmp_path / "out"
+    good = write_variant(tmp_path)
+    assert run("build", good, "--out-dir", out).exit_code == 0
+    report = out / f"{SAMPLE_NAME}.docx"
+    before, mtime = report.read_bytes(), report.stat().st_mtime_ns
+    bad = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 九百"))
+    assert run("build", bad, "--out-dir", out).exit_code == 1
+    assert report.read_bytes() == before and report.stat().st_mtime_ns == mtime
+
+
+def test_warnings_do_not_stop_the_build_unless_strict(tmp_path):
+    # 基本支出 spent above its budget, with the totals kept consistent.
+    data = write_variant(
+        tmp_path,
+        ("    决算: 454.25", "    决算: 474.25"),
+        ("  决算: 1004.09", "  决算: 1024.09"),
+    )
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "2023.yaml:62:9 警告：收支.基本支出.决算：基本支出的决算 474.25 万元超过调整预算 471.38 万元" in result.output
+    strict = run("build", data, "--strict", "--out-dir", tmp_path / "strict")
+    assert strict.exit_code == 1
+    assert not (tmp_path / "strict").exists()
+
+
+def test_a_reason_without_deduction_is_a_warning(tmp_path):
+    data = write_variant(tmp_path, ("          扣分: 2\n", ""))
+    result = run("check", data)
+    assert result.exit_code == 0
+    assert "警告：自评.一级指标[2].二级指标[4].扣分原因：“绩效管理”写了扣分原因，但没有扣分" in result.output
+
+
+# --- files and encodings ------------------------------------------------------------
+
+
+def test_utf8_with_bom_is_read(tmp_path):
+    data = tmp_path / "2023.yaml"
+    data.write_bytes(codecs.BOM_UTF8 + sample_text().encode("utf-8"))
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+
+
+def test_gbk_file_is_read_with_a_warning(tmp_path):
+    data = tmp_path / "2023.yaml"
+    data.write_bytes(sample_text().encode("gb18030"))
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "警告：文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码" in result.output
+    assert (tmp_path / "out" / f"{SAMPLE_NAME}.docx").exists()
+
+
+def test_undecodable_bytes_are_an_error(tmp_path):
+    data = tmp_path / "2023.yaml"
+    data.write_bytes("年度: 2023\n部门: ".encode() + b"\xff\xfe\xfa\xfb\x81\x30\n")
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "2023.yaml:2 文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）" in result.output
+    assert "另存为时选择“UTF-8”编码" in result.output
+
+
+def _missing(d):
+    return d / "nothing.yaml"
+
+
+def _directory(d):
+    return d
+
+
+def _file(name, text):
+    def make(d):
+        (d / name).write_text(text, encoding="utf-8")
+        return d / name
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (_missing, "文件不存在"),
+        (_directory, "这是一个目录，不是 YAML 文件"),
+        (_file("data.txt", "年度: 2023\n"), "不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾"),
+        (_file("empty.yaml", ""), "文件是空的"),
+        (_file("list.yaml", "- a\n"), ":1:1 文件顶层应是“键: 值”的形式"),
+    ],
+    ids=["missing", "directory", "suffix", "empty", "top-level list"],
+)
+def test_bad_input_paths(tmp_path, make, expected):
+    path = make(tmp_path)
+    result = run("build", path, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    separator = "" if expected.startswith(":") else " "
+    assert f"{path}{separator}{expected}" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_alias_bomb_stops_quickly(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefghi", "bcdefghij"):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    data = tmp_path / "bomb.yaml"
+    data.write_text("\n".join(lines) + "\n")
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "数据层次过深或条目过多" in result.output
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path):
+    data = tmp_path / "huge.yaml"
+    data.write_text("存在问题:\n" + "  - 很长的问题描述\n" * 200_000, encoding="utf-8")
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "文件过大" in result.output
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+def _templates(tmp_path, text):
+    directory = tmp_path / "templates" / "sections"
+    directory.mkdir(parents=True)
+    (directory / "problems.md.j2").write_text(text, encoding="utf-8")
+    return directory.parent
+
+
+def test_undefined_name_in_a_template_names_file_and_line(tmp_path):
+    templates = _templates(tmp_path, "第一行\n\n{{ 收支.不存在的键 }}\n")
+    result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{templates / 'sections' / 'problems.md.j2'}:3 模板中引用了不存在的变量或键" in result.output
+    assert "不存在的键" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path):
+    templates = _templates(tmp_path, "第一行\n{% if 收支 %}\n未闭合\n")
+    result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "problems.md.j2:" in result.output and "模板语法错误" in result.output
+
+
+def test_user_templates_are_sandboxed(tmp_path):
+    templates = _templates(tmp_path, "{{ 自称.__class__.__mro__ }}\n")
+    result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "problems.md.j2:1" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_markup_characters_in_data_stay_literal(tmp_path):
+    data = write_variant(
+        tmp_path, ("存在问题: []", "存在问题:\n  - '# 不是标题 **不是粗体** [不是链接](x) 1. 不是列表 {.title}'")
+    )
+    from conftest import build, paragraphs
+
+    ours = paragraphs(build(data, tmp_path / "out"))
+    assert "#不是标题**不是粗体**[不是链接](x)1.不是列表{.title}" in ours
+
+
+# --- output ---------------------------------------------------------------------------
+
+
+def test_output_directory_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the directory should be")
+    result = run("build", SAMPLE, "--out-dir", blocker / "sub")
+    assert result.exit_code == 1
+    assert "无法创建输出目录" in result.output
+    assert blocker.read_text() == "a file where the directory should be"
+
+
+def test_read_only_report_is_not_overwritten(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", SAMPLE, "--out-dir", out).exit_code == 0
+    report = out / f"{SAMPLE_NAME}.docx"
+    report.write_bytes(b"previous")
+    report.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    result = run("build", SAMPLE, "--out-dir", out)
+    assert result.exit_code == 1
+    assert "是只读的，未覆盖" in result.output
+    assert report.read_bytes() == b"previous"
+
+
+def test_report_locked_by_word_gets_a_clear_message(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run("build", SAMPLE, "--out-dir", out).exit_code == 0
+    report = out / f"{SAMPLE_NAME}.docx"
+    before = report.read_bytes()
+
+    def locked(source, target):
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = run("build", SAMPLE, "--out-dir", out)
+    assert result.exit_code == 1
+    assert "文件可能正在 Word/WPS 中打开。请关闭该文件后重试（原文件未改动）" in result.output
+    assert report.read_bytes() == before
+    assert [p.name for p in out.iterdir()] == [report.name]
