@@ -45,6 +45,7 @@ class Metadata:
 
 def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document:
     document = docx.Document()
+    _drop_template_leftovers(document)
     _setup_defaults(document, page)
     _define_styles(document, page)
     _setup_section(document, page)
@@ -59,6 +60,19 @@ def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document
 
 
 # --- document-wide settings ------------------------------------------------------
+
+
+#: Parts of python-docx's default template that would misrepresent our file: a
+#: thumbnail of an empty Letter page that Windows Explorer shows, and a second
+#: copy of the styles with theme fonts (stylesWithEffects, read by Word 2010).
+_LEFTOVER_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
+
+
+def _drop_template_leftovers(document: Document) -> None:
+    for rels in (document.part.package.rels, document.part.rels):
+        for rId, rel in list(rels.items()):
+            if rel.reltype.endswith(_LEFTOVER_PARTS):
+                rels.pop(rId)
 
 
 def _set_fonts(rpr, name: str) -> None:

@@ -56,3 +56,16 @@ def sample_docx(tmp_path_factory) -> Path:
     result = run("build", SAMPLE, "--out-dir", out_dir)
     assert result.exit_code == 0, result.output
     return out_dir / f"{SAMPLE_NAME}.docx"
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_docx) -> Path:
+    """The sample rendered by LibreOffice, as ``reportgen build --pdf`` does."""
+    from reportgen.rendering import convert_to_pdf, find_office
+
+    office = find_office()
+    if office is None:
+        pytest.skip("未安装 LibreOffice（soffice）：版式测试需要它，CI 由 .ci/run 安装")
+    pdf = sample_docx.with_suffix(".pdf")
+    convert_to_pdf(sample_docx, pdf, office)
+    return pdf

@@ -110,3 +110,29 @@ def test_an_interrupted_build_leaves_the_previous_report(tmp_path, monkeypatch):
     assert report.read_bytes() == before
     assert [p.name for p in out.iterdir()] == [report.name]  # no temporary left behind
 
+
+
+def test_pdf_without_libreoffice_still_writes_the_docx_and_says_how_to_install(tmp_path, monkeypatch):
+    from reportgen import rendering
+
+    monkeypatch.setattr(rendering, "find_office", lambda: None)
+    result = run("build", SAMPLE, "--pdf", "--out-dir", tmp_path)
+    assert result.exit_code == 0
+    assert (tmp_path / f"{SAMPLE_NAME}.docx").exists()
+    assert not list(tmp_path.glob("*.pdf"))
+    assert "未找到 LibreOffice，已只生成 .docx" in result.output
+    assert "apt-get install libreoffice-writer-nogui" in result.output
+
+
+def test_build_pdf_writes_the_pdf_beside_the_docx(tmp_path):
+    from reportgen.rendering import find_office
+
+    if find_office() is None:
+        import pytest
+
+        pytest.skip("未安装 LibreOffice（soffice）")
+    result = run("build", SAMPLE, "--pdf", "--out-dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / f"{SAMPLE_NAME}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert f"已生成 {pdf}" in result.output
