@@ -55,7 +55,7 @@ import typing
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import DataPath, Diagnostic, InvalidInput, error
@@ -133,9 +133,24 @@ def _threshold(value: Decimal) -> Decimal:
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(_decimal("金额（万元）", "1028.77", 2))]
-Points = Annotated[Decimal, BeforeValidator(_decimal("分值", "10 或 2.5", 2))]
-Percent = Annotated[Decimal, BeforeValidator(_decimal("百分数（不带 %）", "95", 2)), AfterValidator(_threshold)]
+def _number_schema(description: str, maximum: int | None = None) -> WithJsonSchema:
+    """What editors check as the clerk types (the YAML text itself is parsed above)."""
+    schema: dict = {"type": "number", "minimum": 0, "multipleOf": 0.01, "description": description}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return WithJsonSchema(schema)
+
+
+Amount = Annotated[
+    Decimal, BeforeValidator(_decimal("金额（万元）", "1028.77", 2)), _number_schema("万元，最多两位小数")
+]
+Points = Annotated[Decimal, BeforeValidator(_decimal("分值", "10 或 2.5", 2)), _number_schema("分，最多两位小数")]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_decimal("百分数（不带 %）", "95", 2)),
+    AfterValidator(_threshold),
+    _number_schema("百分数，不带 %", maximum=100),
+]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 Count = Annotated[int, Field(ge=0)]
 
