@@ -76,7 +76,8 @@ class ParagraphStyle:
     font: str  # a field name of Fonts
     size: Length = SIZE_3
     bold: bool = False
-    centred: bool = False
+    #: justify | center | right | left
+    alignment: str = "justify"
     first_line_chars: int = INDENT_CHARS
     outline_level: int | None = None
     keep_with_next: bool = False
@@ -85,12 +86,16 @@ class ParagraphStyle:
     on_grid: bool = True
 
 
-#: Block kinds of :mod:`reportgen.markup` → styles.  Heading levels 3 and 4 are
-#: in the body face (7.3.3); items are body paragraphs that carry a number.
+SIZE_SMALL_4 = Pt(12)  # 小四号: table text (practice), so five columns of figures fit 156 mm
+TABLE_LINE = Pt(16)
+
+#: Every paragraph style of the document, by the block kind of
+#: :mod:`reportgen.markup` that uses it.  Heading levels 3 and 4 are in the body
+#: face (7.3.3); numbered items are body paragraphs that carry a number.
 STYLES = {
     "body": ParagraphStyle("公文正文", "body"),
     "title": ParagraphStyle(
-        "公文标题", "title", size=SIZE_2, centred=True, first_line_chars=0, line=TITLE_LINE,
+        "公文标题", "title", size=SIZE_2, alignment="center", first_line_chars=0, line=TITLE_LINE,
         condensed=False, on_grid=False, outline_level=0, keep_with_next=True,
     ),
     "attachment": ParagraphStyle("附件标识", "heading1", first_line_chars=0, keep_with_next=True),
@@ -99,13 +104,31 @@ STYLES = {
     "heading3": ParagraphStyle("三级标题", "body", outline_level=3, keep_with_next=True),
     "heading4": ParagraphStyle("四级标题", "body", outline_level=4, keep_with_next=True),
     "signature": ParagraphStyle("落款", "body", first_line_chars=0),
+    # 7.3.4: "附件：1.…" two characters in under the body.
+    "attachment_list": ParagraphStyle("附件说明", "body"),
+    # Tables (practice: GB/T 9704 says only that they stay within the 版心).
+    "unit": ParagraphStyle("表格单位", "body", first_line_chars=0, keep_with_next=True, alignment="right"),
+    "cell": ParagraphStyle(
+        "表格文字", "body", size=SIZE_SMALL_4, first_line_chars=0, line=TABLE_LINE, condensed=False, on_grid=False
+    ),
+    "header": ParagraphStyle(
+        "表格表头", "table_header", size=SIZE_SMALL_4, first_line_chars=0, line=TABLE_LINE, condensed=False,
+        on_grid=False, alignment="center",
+    ),
+    # 7.5: 四号 page numbers, off the grid, without the body's indent.
+    "page_number": ParagraphStyle(
+        "页码", "page_number", size=SIZE_4, first_line_chars=0, line=Pt(18), condensed=False, on_grid=False
+    ),
 }
-PAGE_NUMBER_STYLE = ParagraphStyle(
-    "页码", "page_number", size=SIZE_4, first_line_chars=0, line=Pt(18), condensed=False, on_grid=False
-)
 RUN_IN_STYLE = "段首小标题"
 #: 7.3.5.2: the signing organ stands two characters in from the right.
 SIGNATURE_RIGHT_CHARS = 2
+#: Table borders in eighths of a point (w:sz): 0.5 pt lines.
+TABLE_BORDER_EIGHTHS = 4
+#: Space left and right inside a table cell.
+CELL_PADDING = Pt(4)
+#: A table column is never narrower than this many characters.
+MIN_COLUMN_CHARS = 2
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,11 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
 ``{.title}`` + lines         document title; each line is a place it may break
 ``{.attachment}`` + text     the 附件 label above the title
 ``{.signature}`` + lines     signing organ, then date
+``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
+``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
+``| a | b |`` table          a table; the alignment row sets each column's
+                             alignment; a cell ``[]{.merged}`` continues the
+                             cell above it (vertically merged)
 plain paragraph              body text
 ==========================  =================================================
 
@@ -42,13 +47,25 @@ class Run:
     run_in: bool = False
 
 
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    #: left | right | center
+    align: str = "left"
+    header: bool = False
+    #: True: this cell continues the one above (a vertical merge).
+    merged: bool = False
+
+
 @dataclass
 class Block:
     """One paragraph of the document, before it is given a style."""
 
-    #: title | attachment | heading | item | body | signature
+    #: title | attachment | heading | item | body | signature | attachment_list | unit | table
     kind: str
     runs: list[Run] = field(default_factory=list)
+    #: table: rows of cells, the header row first.
+    rows: list[list[Cell]] = field(default_factory=list)
     #: Heading or item level: 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）, 5 = ①.
     level: int = 0
     #: The literal number that precedes the text ("一、", "（二）", "3.").
@@ -75,7 +92,9 @@ def number(level: int, n: int) -> str:
 
 
 _PARSER = MarkdownIt("commonmark", {"html": False}).use(attrs_block_plugin).use(attrs_plugin, spans=True)
-_PARSER.disable(["code", "fence", "html_block", "html_inline", "image", "link", "autolink", "backticks", "table"])
+_PARSER.enable("table")
+_PARSER.disable(["code", "fence", "html_block", "html_inline", "image", "link", "autolink", "backticks"])
+_ALIGNMENT = re.compile(r"text-align:(left|right|center)")
 
 
 def parse(text: str) -> list[Block]:
@@ -90,7 +109,6 @@ class _Reader:
         self.heading_level = 0
         #: One counter per open ordered list.
         self.lists: list[int] = []
-        self.pending_class: str | None = None
 
     def read(self, tokens: list[Token]) -> list[Block]:
         for index, token in enumerate(tokens):
@@ -122,20 +140,42 @@ class _Reader:
 
     def _paragraph_open(self, token: Token, inline: Token | None) -> None:
         css = token.attrs.get("class")
-        if css in ("title", "signature"):
-            self.blocks.append(Block(str(css), lines=_lines(inline)))
+        if css in ("title", "signature", "attachments"):
+            kind = "attachment_list" if css == "attachments" else str(css)
+            self.blocks.append(Block(kind, lines=_lines(inline)))
             if css == "title":
                 self.headings = [0] * len(self.headings)
                 self.heading_level = 0
             return
-        if css == "attachment":
-            self.blocks.append(Block("attachment", _runs(inline)))
+        if css in ("attachment", "unit"):
+            self.blocks.append(Block(str(css), _runs(inline)))
             return
         if self.lists and token.level == _item_paragraph_level(len(self.lists)):
             level = max(self.heading_level, 2) + len(self.lists)
             self.blocks.append(Block("item", _runs(inline), level=level, number=number(level, self.lists[-1])))
             return
         self.blocks.append(Block("body", _runs(inline)))
+
+
+    def _table_open(self, token: Token, _next: Token | None) -> None:
+        self.blocks.append(Block("table"))
+
+    def _tr_open(self, token: Token, _next: Token | None) -> None:
+        self.blocks[-1].rows.append([])
+
+    def _th_open(self, token: Token, inline: Token | None) -> None:
+        self._cell(token, inline, header=True)
+
+    def _td_open(self, token: Token, inline: Token | None) -> None:
+        self._cell(token, inline, header=False)
+
+    def _cell(self, token: Token, inline: Token | None, header: bool) -> None:
+        alignment = _ALIGNMENT.search(str(token.attrs.get("style", "")))
+        children = inline.children if inline is not None and inline.children else []
+        merged = any(c.type == "span_open" and c.attrs.get("class") == "merged" for c in children)
+        text = "".join(run.text for run in _runs(inline))
+        align = "center" if header else (alignment.group(1) if alignment else "left")
+        self.blocks[-1].rows[-1].append(Cell(text, align, header, merged))
 
 
 def _item_paragraph_level(depth: int) -> int:

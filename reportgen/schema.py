@@ -37,6 +37,7 @@ Glossary (YAML key → Python name: meaning):
 存在问题        problems             problems stated besides under-spent projects
 改进措施        improvements         next steps (一是…二是…)
 落款            signature            signing organ and date, when the report is signed
+附件            attachments          tables attached after the report (收支情况表, 绩效自评表)
 版式            layout               user overrides of fonts, margins, run-in headings
 ==============  ===================  =================================================
 
@@ -165,6 +166,7 @@ class _Model(BaseModel):
 class Execution(_Model):
     """One line of budget against spending."""
 
+    initial: Amount | None = Field(None, alias="年初预算", description="年初预算（万元），用于收支情况表，可不填")
     budget: Amount = Field(alias="调整预算", description="调整预算（万元）")
     actual: Amount = Field(alias="决算", description="决算，即实际支出（万元）")
 
@@ -278,6 +280,9 @@ class Report(_Model):
     problems: list[Text] = Field(default_factory=list, alias="存在问题")
     improvements: list[Text] = Field(alias="改进措施", min_length=1)
     signature: Signature | None = Field(None, alias="落款")
+    attachments: list[Literal["收支情况表", "绩效自评表"]] = Field(
+        default_factory=list, alias="附件", description="随报告附上的表格，按此顺序编为附件1、附件2……"
+    )
     layout: LayoutOptions = Field(default_factory=LayoutOptions, alias="版式")
 
 

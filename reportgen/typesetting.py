@@ -16,21 +16,29 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 
 from . import layout as L
-from .markup import Block
+from .markup import Block, Cell
 
+_ALIGNMENTS = {
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+}
 _THEME_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
 
 
@@ -112,7 +120,7 @@ def _setup_defaults(document: Document, page: L.Layout) -> None:
 
 
 def _define_styles(document: Document, page: L.Layout) -> None:
-    for key, spec in [*L.STYLES.items(), ("page_number", L.PAGE_NUMBER_STYLE)]:
+    for key, spec in L.STYLES.items():
         _paragraph_style(document, key, spec, page)
     run_in = document.styles.add_style(L.RUN_IN_STYLE, WD_STYLE_TYPE.CHARACTER)
     run_in.style_id = "ReportRunIn"
@@ -137,7 +145,7 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if spec.centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.alignment = _ALIGNMENTS[spec.alignment]
     fmt.keep_with_next = spec.keep_with_next
     # A full page is exactly 22 lines: widow control would leave 21.
     fmt.widow_control = False
@@ -203,7 +211,7 @@ def _add_page_numbers(document: Document) -> None:
     ):
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0]
-        paragraph.style = document.styles[L.PAGE_NUMBER_STYLE.name]
+        paragraph.style = document.styles[L.STYLES["page_number"].name]
         paragraph.alignment = alignment
         setattr(paragraph.paragraph_format, side, L.PAGE_NUMBER_INDENT)
         paragraph.add_run("— ")
@@ -304,13 +312,100 @@ def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
         paragraph.add_run(text)
 
 
+def _write_attachment_label(document: Document, block: Block, page: L.Layout) -> None:
+    """附件n: flush left; every attachment after the first block starts a page."""
+    paragraph = _paragraph(document, "attachment", block)
+    if len(document.paragraphs) > 1:
+        paragraph.paragraph_format.page_break_before = True
+
+
+def _write_attachment_list(document: Document, block: Block, page: L.Layout) -> None:
+    """7.3.4: a blank line under the body, then "附件：1.…" two characters in;
+    later entries aligned under the first one's number."""
+    _paragraph(document, "body")
+    first, *rest = block.lines
+    label = chars_wide(first[: next((i for i, ch in enumerate(first) if ch.isdigit()), 0)])
+    _paragraph(document, "attachment_list").add_run(first)
+    for line in rest:
+        paragraph = _paragraph(document, "attachment_list")
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        paragraph.paragraph_format.left_indent = Pt(L.SIZE_3.pt * (L.INDENT_CHARS + label))
+        paragraph.add_run(line)
+
+
+def _write_table(document: Document, block: Block, page: L.Layout) -> None:
+    rows = block.rows
+    columns = max(len(row) for row in rows)
+    # Whole twips, rounded down, so that the columns never add up past the 版心.
+    widths = [Twips(int(width * 20)) for width in column_widths(rows, page.text_width.pt)]
+    table = document.add_table(rows=len(rows), cols=columns)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _table_frame(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for r, row in enumerate(rows):
+        _table_row(table.rows[r], header=all(cell.header for cell in row))
+        for c, cell in enumerate(row):
+            target = table.cell(r, c)
+            target.width = widths[c]
+            target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if cell.merged and r > 0:
+                continue
+            paragraph = target.paragraphs[0]
+            paragraph.style = _style(document, "header" if cell.header else "cell")
+            paragraph.alignment = _ALIGNMENTS[cell.align]
+            paragraph.add_run(cell.text)
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell.merged and r > 0:
+                table.cell(r - 1, c).merge(table.cell(r, c))
+    # A table is followed by an empty line so that what follows does not touch it.
+    _paragraph(document, "body")
+
+
+def _table_frame(table) -> None:
+    """0.5 pt single lines around and between every cell; fixed column widths."""
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(L.TABLE_BORDER_EIGHTHS))
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    properties.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(int(L.CELL_PADDING.twips)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties.append(margins)
+
+
+def _table_row(row, header: bool) -> None:
+    """Rows never split across pages; the header row repeats on every page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(_on_off("w:cantSplit", True))
+    if header:
+        properties.append(_on_off("w:tblHeader", True))
+
+
 _BLOCK_WRITERS = {
-    "attachment": lambda document, block, page: _paragraph(document, "attachment", block),
+    "attachment": _write_attachment_label,
     "title": _write_title,
     "heading": _write_heading,
     "item": lambda document, block, page: _paragraph(document, "body", block),
     "body": lambda document, block, page: _paragraph(document, "body", block),
     "signature": _write_signature,
+    "attachment_list": _write_attachment_list,
+    "unit": lambda document, block, page: _paragraph(document, "unit", block),
+    "table": _write_table,
 }
 
 
@@ -346,6 +441,35 @@ def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
         if best is None or candidate[:2] < best[:2]:
             best = candidate
     return best[2] if best else []
+
+
+def column_widths(rows: list[list[Cell]], total_pt: float) -> list[float]:
+    """Column widths (pt) filling the 版心: each column as wide as its longest
+    text would like, but when that is too wide, first every column gets what it
+    cannot do without (its header, its longest number) and the rest of the
+    width is shared in proportion to what each still wants."""
+    size = L.SIZE_SMALL_4.pt
+    padding = 2 * L.CELL_PADDING.pt
+    columns = max(len(row) for row in rows)
+    wanted, needed = [0.0] * columns, [0.0] * columns
+    for row in rows:
+        for c, cell in enumerate(row):
+            # Half a character of slack: a header that fits exactly may still wrap.
+            width = (chars_wide(cell.text) + 0.5) * size + padding
+            wanted[c] = max(wanted[c], width)
+            unbreakable = width if cell.header else max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0) * size + padding
+            needed[c] = max(needed[c], unbreakable, L.MIN_COLUMN_CHARS * size + padding)
+    wanted = [max(w, n) for w, n in zip(wanted, needed, strict=True)]
+    if sum(wanted) <= total_pt:
+        return [w * total_pt / sum(wanted) for w in wanted]
+    if sum(needed) >= total_pt:
+        return [n * total_pt / sum(needed) for n in needed]
+    spare = total_pt - sum(needed)
+    extra = [w - n for w, n in zip(wanted, needed, strict=True)]
+    return [n + spare * e / sum(extra) for n, e in zip(needed, extra, strict=True)]
+
+
+_LATIN_RUN = re.compile(r"[!-~]+")
 
 
 def _split_long(segment: str, max_chars: float) -> list[str]:

@@ -41,9 +41,9 @@ _CN_DIGITS = "零一二三四五六七八九"
 # --- filters -------------------------------------------------------------------
 
 
-def money(value: Decimal) -> str:
-    """万元 amount with two decimals: 1028.77."""
-    return format(half_up(Decimal(value)), "f")
+def money(value: Decimal | None) -> str:
+    """Two decimals, for 万元 amounts and table figures: 1028.77; — when not given."""
+    return "—" if value is None else format(half_up(Decimal(value)), "f")
 
 
 def percent(value: Decimal | None) -> str:

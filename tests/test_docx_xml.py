@@ -117,8 +117,9 @@ def test_odd_and_even_footers_carry_a_real_page_field(parts):
 
 def test_title_is_one_paragraph_broken_into_balanced_lines(parts):
     body = xml(parts, "word/document.xml").find("w:body", NS)
+    # The report's title, then one for each attached table.
     title = body.xpath("w:p[w:pPr/w:pStyle/@w:val='ReportTitle']", namespaces=NS)
-    assert len(title) == 1
+    assert len(title) == 3
     texts = [t.text for t in title[0].iter(w("t"))]
     assert texts == ["2023年度广州番禺经济技术开发区管理委员会", "部门整体支出绩效自评报告"]
     assert len(title[0].findall(".//w:br", NS)) == 1

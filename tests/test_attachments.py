@@ -1,0 +1,186 @@
+"""Attached tables: 收支情况表 and 部门整体支出绩效自评表, cell by cell."""
+
+from __future__ import annotations
+
+import re
+
+import docx
+import pdfplumber
+import pytest
+
+from conftest import build, paragraphs, sample_text
+
+MM = 72 / 25.4
+TEXT_WIDTH_TWIPS = 8844  # 156 mm
+
+
+def cells(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+@pytest.fixture(scope="module")
+def sample_tables(sample_docx):
+    return docx.Document(str(sample_docx)).tables
+
+
+def test_budget_table_of_the_sample(sample_tables):
+    assert cells(sample_tables[0]) == [
+        ["项目", "年初预算", "调整预算", "决算", "执行率"],
+        ["基本支出", "—", "471.38", "454.25", "96.37%"],
+        ["项目支出", "—", "557.38", "549.84", "98.65%"],
+        ["其中：办公用房经费", "—", "88.00", "81.00", "92.05%"],
+        ["\u3000\u3000\u3000招商业务工作经费", "—", "120.00", "96.66", "80.55%"],
+        ["合计", "965.84", "1028.77", "1004.09", "97.60%"],
+    ]
+
+
+def test_evaluation_table_of_the_sample(sample_tables):
+    rate_reason = "预算执行率97.60%，按评分标准扣0.24分"
+    assert cells(sample_tables[1]) == [
+        ["一级指标", "二级指标", "分值", "得分", "扣分原因"],
+        ["履职效能", "部门预算资金支出率", "10.00", "9.76", rate_reason],
+        ["履职效能", "部门整体绩效目标完成情况", "40.00", "40.00", ""],
+        ["履职效能", "小计", "50.00", "49.76", ""],
+        ["管理效率", "预算编制", "10.00", "10.00", ""],
+        ["管理效率", "预算执行", "10.00", "10.00", ""],
+        ["管理效率", "信息公开", "5.00", "5.00", ""],
+        ["管理效率", "绩效管理", "10.00", "8.00", "缺乏明确绩效要求、科室分工的制度"],
+        ["管理效率", "采购管理", "5.00", "5.00", ""],
+        ["管理效率", "资产管理", "5.00", "5.00", ""],
+        ["管理效率", "运行成本", "5.00", "5.00", ""],
+        ["管理效率", "小计", "50.00", "48.00", ""],
+        ["合计", "", "100.00", "97.76", "等级：优"],
+    ]
+
+
+def test_first_level_cells_are_merged_vertically(sample_tables):
+    table = sample_tables[1]
+    first_column = [row.cells[0]._tc for row in table.rows]
+    # python-docx hands out the same cell for every row a vertical merge spans.
+    assert len({id(tc) for tc in first_column[1:4]}) == 1
+    assert len({id(tc) for tc in first_column[4:12]}) == 1
+    assert first_column[1] is not first_column[4]
+
+
+def test_table_figures_are_the_figures_of_the_text(sample_docx, sample_tables):
+    text = "".join(paragraphs(sample_docx))
+    budget = cells(sample_tables[0])
+    for row in budget[1:]:
+        assert f"{row[4]}" in text
+    assert "决算数为1004.09万元" in text and budget[-1][3] == "1004.09"
+    evaluation = cells(sample_tables[1])
+    assert f"自评{evaluation[-1][3]}分" in text
+    assert f"自评得分{evaluation[3][3]}分" in text
+
+
+def test_attachments_follow_the_body_and_are_listed(sample_docx):
+    ours = paragraphs(sample_docx)
+    start = ours.index("附件：1.2023年度部门整体收支情况表")
+    assert ours[start + 1] == "2.2023年度部门整体支出绩效自评表"
+    assert ours[start + 2 : start + 4] == ["附件1", "2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表"]
+    assert ours[start + 4] == "单位：万元"
+    document = docx.Document(str(sample_docx))
+    labels = [p for p in document.paragraphs if re.fullmatch(r"附件\d", p.text)]
+    assert [p.text for p in labels] == ["附件2", "附件1", "附件2"]
+    # The report's own label stands first; each attached table starts a page.
+    assert [bool(p.paragraph_format.page_break_before) for p in labels] == [False, True, True]
+
+
+def test_table_xml_fits_the_text_block_with_half_point_borders_and_repeated_header(sample_tables):
+    for table in sample_tables:
+        grid = table._tbl.tblGrid
+        assert sum(int(col.get(docx.oxml.ns.qn("w:w"))) for col in grid) <= TEXT_WIDTH_TWIPS
+        borders = table._tbl.tblPr.find(docx.oxml.ns.qn("w:tblBorders"))
+        assert {b.get(docx.oxml.ns.qn("w:sz")) for b in borders} == {"4"}
+        header = table.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader"))
+        assert header is not None
+        assert table.rows[1]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is None
+        assert table.rows[0].cells[0].paragraphs[0].style.name == "表格表头"
+        assert table.rows[1].cells[1].paragraphs[0].style.name == "表格文字"
+        assert table.rows[1].cells[2].paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_without_attachments_no_table_and_no_list(tmp_path):
+    from conftest import write_variant
+
+    data = write_variant(tmp_path, ("附件: [收支情况表, 绩效自评表]", "附件: []"))
+    built = build(data, tmp_path / "out")
+    assert docx.Document(str(built)).tables == []
+    assert not any(p.startswith("附件：") for p in paragraphs(built))
+
+
+# --- a larger department: 45 projects, several deductions ------------------------------
+
+PROJECTS = 45
+
+
+def large_data(directory):
+    """Project i has budget 10.00 and spends 10.00 − i × 0.10, so its rate is (100 − i)%."""
+    projects = "".join(
+        f"    - 名称: 项目{i:02d}\n      调整预算: 10.00\n      决算: {10 - i / 10:.2f}\n" for i in range(1, PROJECTS + 1)
+    )
+    text = sample_text()
+    start = text.index("  项目:\n    - 名称: 办公用房经费")
+    end = text.index("  # 执行率（%）低于此值")
+    text = text[:start] + "  项目:\n" + projects + text[end:]
+    text = text.replace(
+        "          分值: 10\n          分析: 我委在充分梳理",
+        "          分值: 10\n          扣分: 1.5\n          扣分原因: 预算编制不够细化\n          分析: 我委在充分梳理",
+    )
+    text = text.replace(
+        "          分值: 5\n          分析: 按时、按要求",
+        "          分值: 5\n          扣分: 0.5\n          扣分原因: 个别信息公开不及时\n          分析: 按时、按要求",
+    )
+    path = directory / "large.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def large_docx(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("large")
+    return build(large_data(directory), directory / "out")
+
+
+def test_large_budget_table_lists_every_project(large_docx):
+    rows = cells(docx.Document(str(large_docx)).tables[0])
+    assert len(rows) == 1 + 2 + PROJECTS + 1
+    for i in range(1, PROJECTS + 1):
+        name = ("其中：" if i == 1 else "\u3000\u3000\u3000") + f"项目{i:02d}"
+        assert rows[2 + i] == [name, "—", "10.00", f"{10 - i / 10:.2f}", f"{100 - i}.00%"]
+    assert rows[-1] == ["合计", "965.84", "1028.77", "1004.09", "97.60%"]
+
+
+def test_large_evaluation_table_with_several_deductions(large_docx):
+    rows = cells(docx.Document(str(large_docx)).tables[1])
+    assert rows[4] == ["管理效率", "预算编制", "10.00", "8.50", "预算编制不够细化"]
+    assert rows[6] == ["管理效率", "信息公开", "5.00", "4.50", "个别信息公开不及时"]
+    assert rows[7] == ["管理效率", "绩效管理", "10.00", "8.00", "缺乏明确绩效要求、科室分工的制度"]
+    # 50 − 1.5 − 0.5 − 2 = 46; 49.76 + 46 = 95.76
+    assert rows[11] == ["管理效率", "小计", "50.00", "46.00", ""]
+    assert rows[12] == ["合计", "", "100.00", "95.76", "等级：优"]
+
+
+def test_large_report_names_every_project_below_the_threshold(large_docx):
+    text = "".join(paragraphs(large_docx))
+    # Rates below 95%: projects 06 to 45.
+    named = re.findall(r"项目(\d\d)预算执行率为(\d+\.\d\d)%", text)
+    assert [int(n) for n, _ in named] == list(range(6, PROJECTS + 1))
+    assert all(rate == f"{100 - int(n)}.00" for n, rate in named)
+
+
+def test_header_row_repeats_on_the_second_page_of_a_long_table(large_docx):
+    from reportgen.rendering import convert_to_pdf, find_office
+
+    office = find_office()
+    if office is None:
+        pytest.skip("未安装 LibreOffice（soffice）")
+    pdf_path = large_docx.with_suffix(".pdf")
+    convert_to_pdf(large_docx, pdf_path, office)
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = [re.sub(r"\s", "", page.extract_text() or "") for page in pdf.pages]
+    start = next(i for i, t in enumerate(texts) if t.startswith("附件1"))
+    assert "项目01" in texts[start] and "项目45" not in texts[start]
+    continued = texts[start + 1]
+    assert "项目45" in continued
+    assert continued.startswith("项目年初预算调整预算决算执行率")
