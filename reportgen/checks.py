@@ -12,8 +12,11 @@ tolerance the stated total stands and a note says so; beyond it, an error.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 
+from . import formats
 from .computation import CENT, HUNDRED, Figures
 from .diagnostics import DataPath, Diagnostic, error, note, warning
 from .schema import Report
@@ -23,7 +26,12 @@ EVALUATION: DataPath = ("自评",)
 
 
 def check(report: Report, figures: Figures) -> list[Diagnostic]:
-    return [*_budget(report, figures), *_evaluation(report, figures), *_signature(report)]
+    return [
+        *_budget(report, figures),
+        *_evaluation(report, figures),
+        *_signature(report),
+        *_typed_figures(report, figures),
+    ]
 
 
 def _budget(report: Report, figures: Figures) -> list[Diagnostic]:
@@ -129,3 +137,62 @@ def _signature(report: Report) -> list[Diagnostic]:
             )
         ]
     return []
+
+
+# --- figures typed into the narrative ----------------------------------------------
+
+#: Keys whose text is a name, not narrative that could quote a figure.
+_NAMES = {"名称", "部门", "自称", "单位"}
+
+
+def _typed_figures(report: Report, figures: Figures) -> list[Diagnostic]:
+    """Narrative that types a figure the report derives goes stale at the next
+    budget adjustment: point at the reference that would stay right."""
+    known = list(_figures_as_written(figures))
+    found = []
+    for path, text in _narrative(report.model_dump(by_alias=True), ()):
+        literal = re.sub(r"{{.*?}}", "", text)
+        for written, reference in known:
+            if re.search(rf"(?<![\d.]){re.escape(written)}(?!\d)", literal):
+                found.append(
+                    warning(
+                        f"文字中直接写了 {written}（即计算得出的 {reference.split(' | ')[0]}），预算调整后不会随之更新；"
+                        f"请改写为 {{{{ {reference} }}}}",
+                        path,
+                    )
+                )
+    return found
+
+
+def _figures_as_written(figures: Figures) -> Iterator[tuple[str, str]]:
+    """(how the report writes a figure, the template reference to it)."""
+    budget = figures.budget
+    lines = [("收支", budget), ("收支.基本支出", budget.basic), ("收支.项目支出", budget.project)]
+    lines += [(f"收支.项目[{i}]", project) for i, project in enumerate(budget.projects)]
+    for name, line in lines:
+        if line.rate is not None:
+            yield formats.percent(line.rate), f"{name}.执行率 | percent"
+        yield formats.money(line.budget), f"{name}.调整预算 | money"
+        yield formats.money(line.actual), f"{name}.决算 | money"
+    evaluation = figures.evaluation
+    scores = [(evaluation.score, "自评.总分")]
+    for d, dimension in enumerate(evaluation.dimensions):
+        scores.append((dimension.score, f"自评.一级指标[{d}].得分"))
+        for i, indicator in enumerate(dimension.indicators):
+            scores.append((indicator.score, f"自评.一级指标[{d}].二级指标[{i}].得分"))
+    for value, name in scores:
+        # Whole scores (48, 10) are too common in prose to be told apart.
+        if "." in formats.score(value):
+            yield formats.score(value), f"{name} | score"
+
+
+def _narrative(value, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _NAMES:
+                yield from _narrative(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _narrative(item, path + (i,))
+    elif isinstance(value, str):
+        yield path, value

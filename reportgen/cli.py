@@ -133,7 +133,7 @@ def _prepare(path: Path, templates: Path | None, strict: bool) -> pipeline.Prepa
 
 
 def _echo_figures(prepared: pipeline.Prepared) -> None:
-    from .wording import money, percent, score
+    from .formats import money, percent, score
 
     budget = prepared.figures.budget
     evaluation = prepared.figures.evaluation

@@ -36,7 +36,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from .diagnostics import InvalidInput, error
-from .wording import cn_number
+from .formats import cn_number
 
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]")
 

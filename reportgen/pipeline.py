@@ -51,12 +51,12 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
             found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
         if any(d.level is Level.ERROR for d in found):
             raise InvalidInput(found)
-        title = wording.title_lines(report, figures, templates)
-        blocks = markup.parse(wording.render(report, figures, templates))
+        worded = wording.word(report, figures, templates)
+        blocks = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=lambda d: (d.line or 0, d.column or 0))
-    return Prepared(source, report, figures, blocks, title, located)
+    return Prepared(source, report, figures, blocks, worded.title, located)
 
 
 def _as_error(diagnostic: Diagnostic) -> Diagnostic:

@@ -13,11 +13,10 @@ Python internals nor silently print nothing for a misspelt name.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import re
 import traceback
-from decimal import Decimal
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -25,7 +24,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .computation import Figures, half_up
+from . import formats
+from .computation import Figures
 from .diagnostics import Diagnostic, InvalidInput, error
 from .schema import Report
 
@@ -35,54 +35,15 @@ TITLE_TEMPLATE = "title.j2"
 DEFAULT_TEMPLATES = Path(str(resources.files("reportgen.templates")))
 
 _MARKUP_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-# --- filters -------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """Two decimals, for 万元 amounts and table figures: 1028.77; — when not given."""
-    return "—" if value is None else format(half_up(Decimal(value)), "f")
-
-
-def percent(value: Decimal | None) -> str:
-    """97.60%; a rate that has no budget to divide by prints as —."""
-    return "—" if value is None else f"{half_up(Decimal(value))}%"
-
-
-def score(value: Decimal) -> str:
-    """Points as a clerk writes them: 48, 9.76, 2.5."""
-    text = format(half_up(Decimal(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (up to 99)."""
-    if not 0 < n < 100:
-        raise ValueError(f"序号超出范围：{n}")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
-    return head + (_CN_DIGITS[ones] if ones else "")
-
-
-def enumerate_cn(items: list[str]) -> str:
-    """``['甲', '乙']`` → ``一是甲；二是乙。``"""
-    return "；".join(f"{cn_number(i)}是{item}" for i, item in enumerate(items, 1)) + "。"
-
-
-def cn_date(value: datetime.date) -> str:
-    """2024-03-01 → 2024年3月1日 (GB/T 9704 7.3.5: no leading zeros)."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 FILTERS = {
-    "money": money,
-    "percent": percent,
-    "score": score,
-    "cn_number": cn_number,
-    "enumerate_cn": enumerate_cn,
-    "cn_date": cn_date,
+    "money": formats.money,
+    "percent": formats.percent,
+    "score": formats.score,
+    "cn_number": formats.cn_number,
+    "enumerate_cn": formats.enumerate_cn,
+    "cn_date": formats.cn_date,
 }
 
 
@@ -118,9 +79,20 @@ def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     return env
 
 
+@functools.cache
+def _narrative_environment() -> SandboxedEnvironment:
+    """For references inside the data's own text: plain text out, escaped later
+    like any other value when the report template inserts it."""
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters.update(FILTERS)
+    return env
+
+
 def context(report: Report, figures: Figures) -> dict:
-    """The data with the figures laid over it, under the YAML keys."""
-    return _overlay(report.model_dump(by_alias=True), figures.model_dump(by_alias=True))
+    """The data with the figures laid over it, under the YAML keys; text in the
+    data may itself refer to figures (``执行率为{{ 收支.执行率 | percent }}``)."""
+    values = _overlay(report.model_dump(by_alias=True), figures.model_dump(by_alias=True))
+    return _resolve_references(values, values, ())
 
 
 def _overlay(base, over):
@@ -134,21 +106,37 @@ def _overlay(base, over):
     return over
 
 
+def _resolve_references(value, values: dict, path: tuple):
+    if isinstance(value, dict):
+        return {key: _resolve_references(item, values, path + (key,)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve_references(item, values, path + (i,)) for i, item in enumerate(value)]
+    if isinstance(value, str) and ("{{" in value or "{%" in value):
+        try:
+            return _narrative_environment().from_string(value).render(values)
+        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+            raise InvalidInput([error(f"文字中的引用无法计算：{_explain(exc)}", path)]) from None
+    return value
+
+
 # --- rendering ------------------------------------------------------------------
 
 
-def title_lines(report: Report, figures: Figures, user_templates: Path | None = None) -> list[str]:
-    """The report's title, one entry per line break the template allows."""
-    text = _render(TITLE_TEMPLATE, context(report, figures), user_templates)
-    # The title is plain text, not markup: undo the escaping.
-    return [re.sub(r"\\(.)", r"\1", line).strip() for line in text.splitlines() if line.strip()]
+@dataclass(frozen=True)
+class Wording:
+    #: The title, one entry per place the template allows a line break.
+    title: list[str]
+    #: The whole report as structured text (see :mod:`reportgen.markup`).
+    text: str
 
 
-def render(report: Report, figures: Figures, user_templates: Path | None = None) -> str:
-    """The whole report as structured text."""
+def word(report: Report, figures: Figures, user_templates: Path | None = None) -> Wording:
     values = context(report, figures)
-    values["标题行"] = title_lines(report, figures, user_templates)
-    return _render(MAIN_TEMPLATE, values, user_templates)
+    title = _render(TITLE_TEMPLATE, values, user_templates)
+    # The title is plain text, not markup: undo the escaping.
+    lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
+    values["标题行"] = lines
+    return Wording(lines, _render(MAIN_TEMPLATE, values, user_templates))
 
 
 def _render(name: str, values: dict, user_templates: Path | None) -> str:
@@ -161,8 +149,20 @@ def _render(name: str, values: dict, user_templates: Path | None) -> str:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None
     except (jinja2.UndefinedError, jinja2.sandbox.SecurityError, TypeError, ValueError) as exc:
         file, line = _template_frame(exc)
-        kind = "模板中引用了不存在的变量或键" if isinstance(exc, jinja2.UndefinedError) else "模板运行出错"
-        raise InvalidInput([_template_error(f"{kind}：{exc}", file, line)]) from None
+        raise InvalidInput([_template_error(f"模板运行出错：{_explain(exc)}", file, line)]) from None
+
+
+_UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+
+
+def _explain(exc: Exception) -> str:
+    """Jinja's English error, in the clerk's words where we know them."""
+    missing = _UNDEFINED.search(str(exc)) if isinstance(exc, jinja2.UndefinedError) else None
+    if missing:
+        return f"引用了不存在的变量或键“{missing.group(1) or missing.group(2)}”"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"语法错误（{exc.message}）"
+    return str(exc)
 
 
 def _template_error(message: str, file: str | None, line: int | None) -> Diagnostic:

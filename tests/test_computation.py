@@ -10,7 +10,7 @@ import pytest
 from reportgen.computation import compute, execution_rate, half_up, indicator_score
 from reportgen.loading import load
 from reportgen.schema import Indicator, validate
-from reportgen.wording import cn_date, cn_number, enumerate_cn, money, percent, score
+from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
 
 from conftest import SAMPLE
 

@@ -73,3 +73,34 @@ def test_check_prints_the_new_figures(tmp_path):
     assert result.exit_code == 0
     assert "执行率 96.25%" in result.output
     assert "自评得分 97.63 分（满分 100 分），等级：优" in result.output
+
+
+def test_narrative_that_types_a_computed_figure_is_flagged(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("  评价: 从预算支出情况来看，", "  评价: 全年预算执行率为97.60%，决算1004.09万元。从预算支出情况来看，"),
+    )
+    result = run("check", data)
+    assert result.exit_code == 0
+    assert (
+        "2023.yaml:79:7 警告：收支.评价：文字中直接写了 97.60%（即计算得出的 收支.执行率），预算调整后不会随之更新；"
+        "请改写为 {{ 收支.执行率 | percent }}" in result.output
+    )
+    assert "文字中直接写了 1004.09（即计算得出的 收支.决算）" in result.output
+    assert run("check", data, "--strict").exit_code == 1
+
+
+def test_narrative_may_refer_to_figures_and_follows_an_adjustment(tmp_path):
+    reference = ("  评价: 从预算支出情况来看，", "  评价: 全年预算执行率为{{ 收支.执行率 | percent }}。从预算支出情况来看，")
+    data = write_variant(tmp_path, reference, *ADJUSTED_ACTUAL)
+    result = run("check", data)
+    assert "警告" not in result.output
+    text = "".join(paragraphs(build(data, tmp_path / "out")))
+    assert "支出进度98.65%。全年预算执行率为96.25%。从预算支出情况来看" in text
+
+
+def test_a_reference_to_an_unknown_figure_is_an_error(tmp_path):
+    data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 执行率为{{ 收支.执行律 }}，"))
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "2023.yaml:79:7 收支.评价：文字中的引用无法计算：引用了不存在的变量或键“执行律”" in result.output

@@ -1,0 +1,49 @@
+"""How numbers, dates and ordinals are written in the report (and in messages).
+
+Used as Jinja2 filters by the templates, and by the checks and the CLI so that
+a figure is always spelt the same way wherever it appears.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from .computation import half_up
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def money(value: Decimal | None) -> str:
+    """Two decimals, for 万元 amounts and table figures: 1028.77; — when not given."""
+    return "—" if value is None else format(half_up(Decimal(value)), "f")
+
+
+def percent(value: Decimal | None) -> str:
+    """97.60%; a rate that has no budget to divide by prints as —."""
+    return "—" if value is None else f"{half_up(Decimal(value))}%"
+
+
+def score(value: Decimal) -> str:
+    """Points as a clerk writes them: 48, 9.76, 2.5."""
+    text = format(half_up(Decimal(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(f"序号超出范围：{n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
+    return head + (_CN_DIGITS[ones] if ones else "")
+
+
+def enumerate_cn(items: list[str]) -> str:
+    """``['甲', '乙']`` → ``一是甲；二是乙。``"""
+    return "；".join(f"{cn_number(i)}是{item}" for i, item in enumerate(items, 1)) + "。"
+
+
+def cn_date(value: datetime.date) -> str:
+    """2024-03-01 → 2024年3月1日 (GB/T 9704 7.3.5: no leading zeros)."""
+    return f"{value.year}年{value.month}月{value.day}日"
