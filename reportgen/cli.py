@@ -89,6 +89,76 @@ def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, s
 
 
 @main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", required=False, type=click.Path(path_type=Path))
+@click.option("--against", metavar="REV", help="与 git 中该版本的同一文件比较（如 HEAD），此时只给一个文件。")
+@click.option("--exit-code", is_flag=True, help="有差异时退出码为 1（供脚本使用）。")
+@_templates
+@click.pass_context
+def diff(ctx: click.Context, old: Path, new: Path | None, against: str | None, exit_code: bool, templates: Path | None) -> None:
+    """比较两份数据：改动的输入、随之改变的计算结果、文字有变化的段落。"""
+    from . import comparison, loading
+
+    if (new is None) == (against is None):
+        raise click.UsageError("请给出两个文件，或一个文件加 --against 版本")
+    try:
+        with _reporting(old):
+            if against is not None:
+                before = pipeline.prepare_source(loading.from_text(_git_version(old, against), old), templates)
+                after = pipeline.prepare(old, templates)
+            else:
+                before = pipeline.prepare(old, templates)
+        if new is not None:
+            with _reporting(new):
+                after = pipeline.prepare(new, templates)
+    except _Failed:
+        ctx.exit(1)
+    result = comparison.compare(before, after)
+    _echo_comparison(result)
+    ctx.exit(1 if exit_code and result.differs else 0)
+
+
+def _git_version(path: Path, revision: str) -> str:
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(path.resolve().parent), *args], capture_output=True, text=True, encoding="utf-8"
+        )
+        if done.returncode != 0:
+            raise OutputError(f"无法从 git 取得 {revision} 版本的 {path}：{done.stderr.strip()}")
+        return done.stdout
+
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    relative = path.resolve().relative_to(top).as_posix()
+    return git("show", f"{revision}:{relative}")
+
+
+def _echo_comparison(result) -> None:
+    if not result.differs:
+        click.echo("没有差异。")
+        return
+    for title, changes in (("输入的改动", result.inputs), ("计算结果的改动", result.figures)):
+        if changes:
+            click.echo(f"{title}：")
+            for change in changes:
+                click.echo(f"  {change.field}：{change.old} → {change.new}")
+    if result.paragraphs:
+        click.echo("文字有变化的段落：")
+        for paragraph in result.paragraphs:
+            click.echo(f"  第 {paragraph.number} 段：" + "".join(_piece(kind, text) for kind, text in paragraph.pieces))
+
+
+def _piece(kind: str, text: str) -> str:
+    if kind == "old":
+        return click.style(f"[-{text}-]", fg="red")
+    if kind == "new":
+        return click.style(f"{{+{text}+}}", fg="green")
+    # Long unchanged stretches shrink to their ends, so the change stays in view.
+    return text if len(text) <= 24 else f"{text[:10]}…{text[-10:]}"
+
+
+@main.command()
 def schema() -> None:
     """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验）。"""
     from .schema import json_schema

@@ -70,8 +70,13 @@ class Source:
 def load(path: Path) -> Source:
     """Read and parse one input file; raise :class:`InvalidInput` if it cannot be."""
     text, warnings = _read_text(path)
+    return from_text(text, path, warnings)
+
+
+def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None) -> Source:
+    """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
     data, locations = parse(text)
-    return Source(path, text, data, locations, warnings)
+    return Source(path, text, data, locations, warnings or [])
 
 
 def parse(text: str) -> tuple[dict, dict[DataPath, tuple[int, int]]]:

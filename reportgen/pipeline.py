@@ -42,7 +42,10 @@ class Built:
 
 
 def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> Prepared:
-    source = loading.load(path)
+    return prepare_source(loading.load(path), templates, strict)
+
+
+def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
     try:
         report = schema.validate(source.data)
         figures = computation.compute(report)

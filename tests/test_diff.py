@@ -1,0 +1,98 @@
+"""reportgen diff: inputs, figures and paragraphs an edit changes (figures worked by hand,
+see test_regeneration.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from conftest import SAMPLE, run, write_variant
+from test_regeneration import ADJUSTED_ACTUAL
+
+
+def test_adjusted_actual(tmp_path):
+    new = write_variant(tmp_path, *ADJUSTED_ACTUAL)
+    result = run("diff", SAMPLE, new)
+    assert result.exit_code == 0
+    out = result.output
+    assert "输入的改动：\n  收支.决算：1004.09 → 990.19\n  收支.基本支出.决算：454.25 → 440.35\n" in out
+    for line in (
+        "  收支.执行率：97.60% → 96.25%",
+        "  收支.基本支出.执行率：96.37% → 93.42%",
+        "  自评.总分：97.76 → 97.63",
+        "  自评“履职效能”.得分：49.76 → 49.63",
+        "  自评“履职效能/部门预算资金支出率”.得分：9.76 → 9.63",
+        "  自评“履职效能/部门预算资金支出率”.扣分：0.24 → 0.37",
+    ):
+        assert line + "\n" in out
+    assert "收支.决算：1004.09 → 990.19" in out.split("计算结果的改动")[0]  # said once, as an input
+    assert "部门整体预算执行率为[-97.60%-]{+96.25%+}" in out
+    assert "支出进度[-96.37%-]{+93.42%+}" in out
+    assert "自评[-97.76-]{+97.63+}分（满分100分）" in out
+    assert "合计｜965.84｜1028.77｜[-1004.09-]{+990.19+}｜[-97.60%-]{+96.25%+}" in out
+
+
+def test_added_project(tmp_path):
+    new = write_variant(
+        tmp_path,
+        (
+            "  # 执行率（%）低于此值",
+            "    - 名称: 园区环保巡查经费\n      调整预算: 30.00\n      决算: 27.00\n  # 执行率（%）低于此值",
+        ),
+    )
+    out = run("diff", SAMPLE, new).output
+    assert "  收支.项目[3].名称：（无） → 园区环保巡查经费" in out
+    assert "  收支.项目[3].调整预算：（无） → 30.00" in out
+    assert "  收支.项目“园区环保巡查经费”.执行率：（无） → 90.00%" in out
+    assert (
+        "  收支.执行率偏低项目：办公用房经费 92.05%、招商业务工作经费 80.55% → "
+        "办公用房经费 92.05%、招商业务工作经费 80.55%、园区环保巡查经费 90.00%" in out
+    )
+    assert "执行率为80.55%{+、园区环保巡查经费预算执行率为90.00%+}。" in out
+    assert "{+　　　园区环保巡查经费｜—｜30.00｜27.00｜90.00%+}" in out
+
+
+def test_changed_deduction(tmp_path):
+    new = write_variant(tmp_path, ("          扣分: 2\n", "          扣分: 3\n"))
+    out = run("diff", SAMPLE, new).output
+    assert "  自评.一级指标[2].二级指标[4].扣分：2 → 3" in out
+    assert "  自评“管理效率”.得分：48 → 47" in out
+    assert "  自评“管理效率/绩效管理”.得分：8 → 7" in out
+    assert "  自评.总分：97.76 → 96.76" in out
+    assert "本项目扣[-2-]{+3+}分。" in out
+
+
+def test_no_difference_and_exit_code(tmp_path):
+    same = write_variant(tmp_path)
+    result = run("diff", SAMPLE, same, "--exit-code")
+    assert (result.exit_code, result.output) == (0, "没有差异。\n")
+    changed = write_variant(tmp_path, ("          扣分: 2\n", "          扣分: 3\n"), name="changed.yaml")
+    assert run("diff", SAMPLE, changed).exit_code == 0
+    assert run("diff", SAMPLE, changed, "--exit-code").exit_code == 1
+
+
+def test_against_the_committed_version(tmp_path):
+    if shutil.which("git") is None:
+        import pytest
+
+        pytest.skip("git 未安装")
+    data = tmp_path / "data" / "2023.yaml"
+    data.parent.mkdir()
+    shutil.copy(SAMPLE, data)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "2023"], check=True)
+    data.write_text(data.read_text(encoding="utf-8").replace("  决算: 1004.09", "  决算: 990.19").replace(
+        "    决算: 454.25", "    决算: 440.35"), encoding="utf-8")
+    result = run("diff", data, "--against", "HEAD")
+    assert result.exit_code == 0
+    assert "收支.执行率：97.60% → 96.25%" in result.output
+
+
+def test_diff_usage_and_bad_input(tmp_path):
+    assert run("diff", SAMPLE).exit_code == 2
+    bad = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 九百"))
+    result = run("diff", SAMPLE, bad)
+    assert result.exit_code == 1
+    assert "收支.年初预算：应为金额" in result.output
