@@ -1,4 +1,4 @@
-"""The command line: ``reportgen build``, ``check`` and ``schema``.
+"""The command line: ``reportgen build``, ``check``, ``diff``, ``init`` and ``schema``.
 
 Exit codes: 0 success; 1 a file could not be turned into a report (its reasons
 are printed in Chinese with file, line and field); 2 the command line itself
@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
-from . import pipeline
-from .diagnostics import InvalidInput, Level, OutputError
-
 DEFAULT_OUT_DIR = Path("out")
+#: Seconds between two looks at a watched file.
+WATCH_INTERVAL = 0.3
 
 _files = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 _templates = click.option(
@@ -45,27 +43,21 @@ def main() -> None:
 @_templates
 @_strict
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
+@click.option("--force", is_flag=True, help="即使数据和模板都未改动也重新生成。")
+@click.option("--watch", is_flag=True, help="保存数据文件后自动重新生成（只能给一个文件，Ctrl-C 结束）。")
 @click.pass_context
-def build(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, templates: Path | None, strict: bool, pdf: bool) -> None:
-    """生成报告（.docx，可选 PDF）。有错误的文件不生成，其余文件照常生成。"""
-    failed = 0
-    for path in files:
-        try:
-            with _reporting(path):
-                prepared = _prepare(path, templates, strict)
-                built = pipeline.build(prepared, out_dir, pdf=pdf)
-        except _Failed:
-            failed += 1
-            continue
-        click.echo(f"已生成 {built.output}")
-        if built.pdf:
-            click.echo(f"已生成 {built.pdf}")
-        elif pdf:
-            from .rendering import INSTALL_HINT
+def build(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, templates: Path | None, strict: bool,
+          pdf: bool, force: bool, watch: bool) -> None:
+    """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。"""
+    from .batch import Options
 
-            click.echo(INSTALL_HINT, err=True)
-        _echo_figures(prepared)
-    ctx.exit(1 if failed else 0)
+    options = Options(out_dir, templates, strict, pdf, force)
+    if watch:
+        if len(files) != 1 or files[0].is_dir():
+            raise click.UsageError("--watch 只能给一个数据文件")
+        _watch(files[0], options)
+        return
+    ctx.exit(_run(files, options))
 
 
 @main.command()
@@ -75,17 +67,73 @@ def build(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, templates:
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, strict: bool) -> None:
     """检查数据并列出计算结果，不写任何文件。"""
-    failed = 0
-    for path in files:
-        try:
-            with _reporting(path):
-                prepared = _prepare(path, templates, strict)
-        except _Failed:
-            failed += 1
-            continue
-        click.echo(f"{path}：数据无误")
-        _echo_figures(prepared)
-    ctx.exit(1 if failed else 0)
+    from .batch import Options
+
+    ctx.exit(_run(files, Options(None, templates, strict)))
+
+
+def _run(files: tuple[Path, ...], options) -> int:
+    """Run every file, print each one's messages, then (for several) a summary."""
+    from .batch import expand, run_all
+
+    paths = expand(files)
+    bar = None
+    if len(paths) > 1 and sys.stderr.isatty():
+        bar = click.progressbar(length=len(paths), label="生成报告" if options.out_dir else "检查数据", file=sys.stderr)
+        bar.__enter__()
+    try:
+        outcomes = run_all(paths, options, done=lambda outcome: bar.update(1) if bar else None)
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    for outcome in outcomes:
+        for text, to_stderr in outcome.lines:
+            click.echo(text, err=to_stderr)
+    if len(outcomes) > 1:
+        _echo_summary(outcomes)
+    return 1 if any(outcome.failed for outcome in outcomes) else 0
+
+
+def _echo_summary(outcomes) -> None:
+    rows = [("文件", "部门", "执行率", "得分", "状态")]
+    rows += [(str(o.path), o.department, o.rate, o.score, o.status) for o in outcomes]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    click.echo()
+    for row in rows:
+        click.echo("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)).rstrip())
+    failed = sum(o.failed for o in outcomes)
+    click.echo(f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。")
+
+
+def _width(text: str) -> int:
+    """Terminal columns (CJK characters take two)."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _watch(path: Path, options) -> None:
+    """Rebuild whenever the file is saved; a clerk keeps the report open beside it."""
+    import dataclasses
+    import time
+
+    from .batch import run_one
+
+    options = dataclasses.replace(options, force=True)
+    last = None
+    click.echo(f"正在监视 {path}，保存后自动重新生成；按 Ctrl-C 结束。")
+    try:
+        while True:
+            try:
+                stamp = path.stat().st_mtime_ns, path.stat().st_size
+            except OSError:
+                stamp = None
+            if stamp != last:
+                last = stamp
+                click.echo(f"—— {time.strftime('%H:%M:%S')} ——")
+                for text, to_stderr in run_one(path, options).lines:
+                    click.echo(text, err=to_stderr)
+            time.sleep(WATCH_INTERVAL)
+    except KeyboardInterrupt:
+        click.echo("已停止监视。")
 
 
 @main.command()
@@ -97,7 +145,7 @@ def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, s
 @click.pass_context
 def diff(ctx: click.Context, old: Path, new: Path | None, against: str | None, exit_code: bool, templates: Path | None) -> None:
     """比较两份数据：改动的输入、随之改变的计算结果、文字有变化的段落。"""
-    from . import comparison, loading
+    from . import comparison, loading, pipeline
 
     if (new is None) == (against is None):
         raise click.UsageError("请给出两个文件，或一个文件加 --against 版本")
@@ -120,6 +168,8 @@ def diff(ctx: click.Context, old: Path, new: Path | None, against: str | None, e
 
 def _git_version(path: Path, revision: str) -> str:
     import subprocess
+
+    from .diagnostics import OutputError
 
     def git(*args: str) -> str:
         done = subprocess.run(
@@ -159,11 +209,45 @@ def _piece(kind: str, text: str) -> str:
 
 
 @main.command()
+@click.argument("year", type=click.IntRange(1990, 2100))
+@click.option("--from", "source", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="上一年的数据文件。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。")
+@click.pass_context
+def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> None:
+    """以上一年的数据为底稿，生成新一年的数据文件（不覆盖已有文件）。"""
+    from . import loading, pipeline, rollover
+
+    output = output or source.with_name(f"{year}.yaml")
+    if output.exists():
+        raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
+    try:
+        with _reporting(source):
+            last = pipeline.prepare(source)
+            text, todo = rollover.next_year(last.source.text, last.report.year, year)
+            from .writing import write_atomically
+
+            write_atomically(output, text.encode("utf-8"))
+    except _Failed:
+        ctx.exit(1)
+    click.echo(f"已生成 {output}：沿用了部门、职能、评分表等，{todo} 处标为“{loading.TODO}”。")
+    click.echo(f"填写后运行 reportgen check {output} 检查还有哪些未填。")
+
+
+@main.command()
 def schema() -> None:
     """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验）。"""
     from .schema import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+class Refused(click.ClickException):
+    """A request we decline, said in Chinese (exit 1)."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 class _Failed(Exception):
@@ -173,49 +257,14 @@ class _Failed(Exception):
 @contextlib.contextmanager
 def _reporting(path: Path) -> Iterator[None]:
     """Print why a file failed, in Chinese, and turn it into :class:`_Failed`."""
+    from .batch import failure_lines
+
     try:
         yield
-    except InvalidInput as exc:
-        for diagnostic in exc.diagnostics:
-            click.echo(diagnostic.format(path), err=True)
-        errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
-        click.echo(f"{path}：发现 {errors} 处错误，未生成报告。", err=True)
+    except Exception as exc:
+        for text, to_stderr in failure_lines(path, exc):
+            click.echo(text, err=to_stderr)
         raise _Failed from None
-    except OutputError as exc:
-        click.echo(f"{path}：{exc}", err=True)
-        raise _Failed from None
-    except Exception as exc:  # a bug of ours must still not cost the other files
-        if os.environ.get("REPORTGEN_DEBUG"):
-            raise
-        click.echo(
-            f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}），未生成报告。"
-            "请把数据文件和这条信息反馈给维护者。",
-            err=True,
-        )
-        raise _Failed from None
-
-
-def _prepare(path: Path, templates: Path | None, strict: bool) -> pipeline.Prepared:
-    prepared = pipeline.prepare(path, templates, strict)
-    for diagnostic in prepared.diagnostics:
-        click.echo(diagnostic.format(path), err=True)
-    return prepared
-
-
-def _echo_figures(prepared: pipeline.Prepared) -> None:
-    from .formats import money, percent, score
-
-    budget = prepared.figures.budget
-    evaluation = prepared.figures.evaluation
-    lines = [
-        f"  调整预算 {money(budget.budget)} 万元，决算 {money(budget.actual)} 万元，执行率 {percent(budget.rate)}",
-        f"  基本支出执行率 {percent(budget.basic.rate)}，项目支出执行率 {percent(budget.project.rate)}",
-        f"  自评得分 {score(evaluation.score)} 分（满分 {score(evaluation.full_marks)} 分），等级：{evaluation.grade}",
-    ]
-    if budget.low_rate_projects:
-        listed = "、".join(f"{p.name} {percent(p.rate)}" for p in budget.low_rate_projects)
-        lines.append(f"  执行率偏低的项目：{listed}")
-    click.echo("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import yaml
 
 from .diagnostics import DataPath, Diagnostic, InvalidInput, error, warning
 
+#: What ``reportgen init`` writes where a value of the new year is still to come.
+TODO = "待填写"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 #: A year's report has a few hundred values; far more means an alias bomb.
 MAX_NODES = 50_000
@@ -65,6 +67,8 @@ class Source:
     #: data path → (line, column), 1-based, of the value (scalars) or the key.
     locations: dict[DataPath, tuple[int, int]]
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: Values still marked :data:`TODO`; they load as empty.
+    todo: list[DataPath] = field(default_factory=list)
 
 
 def load(path: Path) -> Source:
@@ -75,11 +79,11 @@ def load(path: Path) -> Source:
 
 def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None) -> Source:
     """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
-    data, locations = parse(text)
-    return Source(path, text, data, locations, warnings or [])
+    walker = _parse(text)
+    return Source(path, text, walker.data, walker.locations, warnings or [], walker.todo)
 
 
-def parse(text: str) -> tuple[dict, dict[DataPath, tuple[int, int]]]:
+def _parse(text: str) -> _Walker:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -92,10 +96,10 @@ def parse(text: str) -> tuple[dict, dict[DataPath, tuple[int, int]]]:
         line, column = _position(root)
         raise InvalidInput([error("文件顶层应是“键: 值”的形式", line=line, column=column)])
     walker = _Walker()
-    data = walker.walk(root, ())
+    walker.data = walker.walk(root, ())
     if walker.errors:
         raise InvalidInput(walker.errors)
-    return data, walker.locations
+    return walker
 
 
 def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
@@ -168,7 +172,9 @@ class _Walker:
     def __init__(self) -> None:
         self.locations: dict[DataPath, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
+        self.todo: list[DataPath] = []
         self.nodes = 0
+        self.data: dict = {}
 
     def walk(self, node: yaml.Node, path: DataPath):
         self.nodes += 1
@@ -190,6 +196,9 @@ class _Walker:
                 items.append(self.walk(child, path + (index,)))
             return items
         if node.style is None and node.value in _NULLS:
+            return None
+        if node.style is None and node.value == TODO:
+            self.todo.append(path)
             return None
         return node.value
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import checks, computation, loading, markup, schema, wording, writing
 from .computation import Figures
-from .diagnostics import Diagnostic, InvalidInput, Level
+from .diagnostics import Diagnostic, InvalidInput, Level, error
 from .schema import Report
 
 REPORT_SUFFIX = ".docx"
@@ -47,7 +47,7 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
 
 def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
     try:
-        report = schema.validate(source.data)
+        report = _validate(source)
         figures = computation.compute(report)
         found = [*source.warnings, *checks.check(report, figures)]
         if strict:
@@ -62,11 +62,25 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
     return Prepared(source, report, figures, blocks, worded.title, located)
 
 
+def _validate(source: loading.Source) -> Report:
+    """The schema's verdict, with values left for later (``待填写``) said as such."""
+    unfilled = [error(f"尚未填写（{loading.TODO}）", path) for path in source.todo]
+    try:
+        report = schema.validate(source.data)
+    except InvalidInput as exc:
+        todo = set(source.todo)
+        raise InvalidInput(unfilled + [d for d in exc.diagnostics if d.path not in todo]) from None
+    if unfilled:
+        raise InvalidInput(unfilled)
+    return report
+
+
 def _as_error(diagnostic: Diagnostic) -> Diagnostic:
     return replace(diagnostic, level=Level.ERROR)
 
 
-def build(prepared: Prepared, out_dir: Path, pdf: bool = False) -> Built:
+def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str | None = None) -> Built:
+    """Typeset and write; ``fingerprint`` records what the report was built from."""
     # python-docx is imported only here, so that `check` stays light.
     from . import typesetting
     from .layout import Layout
@@ -76,6 +90,7 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False) -> Built:
         title="".join(prepared.title),
         author=report.department,
         date=_document_date(report),
+        identifier=fingerprint or "",
     )
     document = typesetting.typeset(prepared.blocks, Layout.from_options(report.layout), metadata)
     output = out_dir / prepared.file_name

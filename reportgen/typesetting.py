@@ -49,6 +49,8 @@ class Metadata:
     title: str
     author: str
     date: datetime.datetime
+    #: What the report was built from (see :mod:`reportgen.batch`).
+    identifier: str = ""
 
 
 def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document:
@@ -251,6 +253,7 @@ def _set_metadata(document: Document, metadata: Metadata) -> None:
     core.subject = ""
     core.keywords = ""
     core.category = ""
+    core.identifier = metadata.identifier
 
 
 # --- blocks ----------------------------------------------------------------------

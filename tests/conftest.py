@@ -37,6 +37,11 @@ def write_variant(directory: Path, *replacements: tuple[str, str], name: str = "
     return path
 
 
+def reports(directory: Path) -> list[str]:
+    """What a user sees in an output folder (the build manifest is hidden)."""
+    return sorted(p.name for p in directory.iterdir() if p.name != ".reportgen-builds.json")
+
+
 def paragraphs(docx_path: Path) -> list[str]:
     """The non-empty paragraphs of a .docx body, whitespace removed."""
     document = docx.Document(str(docx_path))

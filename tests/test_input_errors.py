@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import SAMPLE, SAMPLE_NAME, run, sample_text, write_variant
+from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
 
 # (what the clerk did, replacement in the sample, expected "line:column field：message" fragment)
 CASES = [
@@ -260,8 +260,8 @@ def test_report_locked_by_word_gets_a_clear_message(tmp_path, monkeypatch):
         raise PermissionError(13, "The process cannot access the file")
 
     monkeypatch.setattr(os, "replace", locked)
-    result = run("build", SAMPLE, "--out-dir", out)
+    result = run("build", SAMPLE, "--force", "--out-dir", out)
     assert result.exit_code == 1
     assert "文件可能正在 Word/WPS 中打开。请关闭该文件后重试（原文件未改动）" in result.output
     assert report.read_bytes() == before
-    assert [p.name for p in out.iterdir()] == [report.name]
+    assert reports(out) == [report.name]

@@ -1,0 +1,255 @@
+"""Running the pipeline over many files, as ``build`` and ``check`` do.
+
+* Folders stand for the ``.yaml``/``.yml`` files in them.
+* Files are built in parallel on all cores; one bad file never stops the others.
+* A report whose input, templates and tool version have not changed since it
+  was built is skipped: the .docx records a fingerprint of what it was built
+  from (its ``dc:identifier``), and ``out/.reportgen-builds.json`` remembers
+  which output belongs to which input, so the check needs no pipeline run.
+
+Each file's outcome carries its messages instead of printing them, so that
+parallel workers never interleave their output.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .diagnostics import InvalidInput, Level, OutputError
+
+MANIFEST = ".reportgen-builds.json"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Options:
+    #: None: check only, write nothing.
+    out_dir: Path | None
+    templates: Path | None = None
+    strict: bool = False
+    pdf: bool = False
+    force: bool = False
+
+
+@dataclass
+class Outcome:
+    path: Path
+    #: 已生成 | 无误 | 跳过 | 失败
+    status: str
+    #: (text, for the error stream)
+    lines: list[tuple[str, bool]] = field(default_factory=list)
+    output: Path | None = None
+    fingerprint: str | None = None
+    department: str = ""
+    rate: str = ""
+    score: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "失败"
+
+
+def expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; folders as the YAML files directly inside them."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir() and any(child.suffix in YAML_SUFFIXES for child in path.iterdir()):
+            files += sorted(child for child in path.iterdir() if child.suffix in YAML_SUFFIXES and child.is_file())
+        else:
+            files.append(path)
+    return files
+
+
+def run_all(paths: list[Path], options: Options, done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
+    manifest = _Manifest.load(options.out_dir)
+    jobs = [(path, options, manifest.entry(path)) for path in paths]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_one(*job))
+            done(outcomes[-1])
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_one, *job) for job in jobs]
+            for future in concurrent.futures.as_completed(futures):
+                done(future.result())
+            outcomes = [future.result() for future in futures]
+    manifest.record(outcomes)
+    return outcomes
+
+
+def run_one(path: Path, options: Options, previous: dict | None = None) -> Outcome:
+    """Check or build one file; never raises for anything the file or the disk does."""
+    from . import pipeline
+
+    fingerprint = _fingerprint(path, options) if options.out_dir is not None else None
+    if fingerprint and not options.force and _unchanged(previous, fingerprint, options):
+        output = options.out_dir / previous["output"]
+        return Outcome(
+            path, "跳过", [(f"{path}：未改动，跳过 {output}（--force 可强制重新生成）", False)], output, fingerprint,
+            previous.get("部门", ""), previous.get("执行率", ""), previous.get("得分", ""),
+        )
+    lines: list[tuple[str, bool]] = []
+    try:
+        prepared = pipeline.prepare(path, options.templates, options.strict)
+        lines += [(d.format(path), True) for d in prepared.diagnostics]
+        outcome = Outcome(path, "无误", lines, fingerprint=fingerprint, **_summary(prepared))
+        if options.out_dir is None:
+            lines.append((f"{path}：数据无误", False))
+        else:
+            built = pipeline.build(prepared, options.out_dir, pdf=options.pdf, fingerprint=fingerprint)
+            outcome.status, outcome.output = "已生成", built.output
+            lines.append((f"已生成 {built.output}", False))
+            if built.pdf:
+                lines.append((f"已生成 {built.pdf}", False))
+            elif options.pdf:
+                from .rendering import INSTALL_HINT
+
+                lines.append((INSTALL_HINT, True))
+        lines += [(line, False) for line in figure_lines(prepared)]
+        return outcome
+    except Exception as exc:
+        return Outcome(path, "失败", lines + failure_lines(path, exc))
+
+
+def failure_lines(path: Path, exc: Exception) -> list[tuple[str, bool]]:
+    """Why a file produced no report, for the error stream."""
+    if isinstance(exc, InvalidInput):
+        errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
+        return [(d.format(path), True) for d in exc.diagnostics] + [(f"{path}：发现 {errors} 处错误，未生成报告。", True)]
+    if isinstance(exc, OutputError):
+        return [(f"{path}：{exc}", True)]
+    # A bug of ours must still not cost the other files, nor show a traceback.
+    if os.environ.get("REPORTGEN_DEBUG"):
+        raise exc
+    return [
+        (f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}），未生成报告。"
+         "请把数据文件和这条信息反馈给维护者。", True)
+    ]
+
+
+def _summary(prepared) -> dict:
+    from .formats import percent, score
+
+    return {
+        "department": prepared.report.department,
+        "rate": percent(prepared.figures.budget.rate),
+        "score": f"{score(prepared.figures.evaluation.score)}（{prepared.figures.evaluation.grade}）",
+    }
+
+
+def figure_lines(prepared) -> list[str]:
+    """The key figures, as ``build`` and ``check`` print them."""
+    from .formats import money, percent, score
+
+    budget = prepared.figures.budget
+    evaluation = prepared.figures.evaluation
+    lines = [
+        f"  调整预算 {money(budget.budget)} 万元，决算 {money(budget.actual)} 万元，执行率 {percent(budget.rate)}",
+        f"  基本支出执行率 {percent(budget.basic.rate)}，项目支出执行率 {percent(budget.project.rate)}",
+        f"  自评得分 {score(evaluation.score)} 分（满分 {score(evaluation.full_marks)} 分），等级：{evaluation.grade}",
+    ]
+    if budget.low_rate_projects:
+        listed = "、".join(f"{p.name} {percent(p.rate)}" for p in budget.low_rate_projects)
+        lines.append(f"  执行率偏低的项目：{listed}")
+    return lines
+
+
+# --- what a report was built from ----------------------------------------------------
+
+
+def _fingerprint(path: Path, options: Options) -> str | None:
+    """A digest of everything the .docx depends on: the input's bytes, every
+    template, the tool's version and the options that change the output."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"reportgen {metadata.version('reportgen')} pdf={options.pdf} strict={options.strict}\n".encode())
+    digest.update(data)
+    for template in _template_files(options.templates):
+        digest.update(template.as_posix().encode() + b"\0" + template.read_bytes())
+    return digest.hexdigest()
+
+
+def _template_files(user: Path | None) -> Iterator[Path]:
+    from .wording import DEFAULT_TEMPLATES
+
+    for directory in (DEFAULT_TEMPLATES, user):
+        if directory is not None:
+            yield from sorted(p for p in directory.rglob("*.j2") if p.is_file())
+
+
+def recorded_fingerprint(docx_path: Path) -> str | None:
+    """The fingerprint a built .docx carries in its core properties."""
+    try:
+        with zipfile.ZipFile(docx_path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    start = core.find("<dc:identifier>")
+    end = core.find("</dc:identifier>")
+    return core[start + len("<dc:identifier>") : end] if 0 <= start < end else None
+
+
+def _unchanged(previous: dict | None, fingerprint: str, options: Options) -> bool:
+    if not previous or previous.get("fingerprint") != fingerprint:
+        return False
+    output = options.out_dir / previous["output"]
+    if options.pdf and not output.with_suffix(".pdf").exists():
+        return False
+    return recorded_fingerprint(output) == fingerprint
+
+
+class _Manifest:
+    """``out/.reportgen-builds.json``: input path → what was last built from it."""
+
+    def __init__(self, path: Path | None, entries: dict):
+        self.path, self.entries = path, entries
+
+    @classmethod
+    def load(cls, out_dir: Path | None) -> _Manifest:
+        if out_dir is None:
+            return cls(None, {})
+        path = out_dir / MANIFEST
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def entry(self, path: Path) -> dict | None:
+        return self.entries.get(str(path.resolve()))
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        if self.path is None:
+            return
+        changed = False
+        for outcome in outcomes:
+            if outcome.status == "已生成" and outcome.fingerprint:
+                self.entries[str(outcome.path.resolve())] = {
+                    "output": outcome.output.name,
+                    "fingerprint": outcome.fingerprint,
+                    "部门": outcome.department,
+                    "执行率": outcome.rate,
+                    "得分": outcome.score,
+                }
+                changed = True
+        if changed:
+            from .writing import write_atomically
+
+            text = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True)
+            try:
+                write_atomically(self.path, text.encode("utf-8"))
+            except OutputError:
+                pass  # only a cache: the next build will simply not skip

@@ -1,0 +1,167 @@
+"""How the tool is used across a year: many departments at once, rebuilding only
+what changed, starting next year's file, and rebuilding on save."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
+from test_regeneration import ADJUSTED_ACTUAL
+
+DEPARTMENTS = 52
+
+
+def department_files(directory: Path) -> list[Path]:
+    directory.mkdir()
+    paths = []
+    for i in range(DEPARTMENTS):
+        text = sample_text().replace("部门: 广州番禺经济技术开发区管理委员会", f"部门: 番禺区示例局{i:02d}")
+        if i == 7:  # the adjusted 决算 of test_regeneration: 96.25%, 97.63 points
+            for old, new in ADJUSTED_ACTUAL:
+                text = text.replace(old, new)
+        if i == 13:  # deliberately broken
+            text = text.replace("  年初预算: 965.84", "  年初预算: 九百六十五")
+        path = directory / f"dept{i:02d}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_batch_of_departments_builds_all_but_the_broken_one(tmp_path):
+    files = department_files(tmp_path / "data")
+    out = tmp_path / "out"
+    result = run("build", tmp_path / "data", "--out-dir", out)
+    assert result.exit_code == 1
+    assert f"{files[13]}:57:9 收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写" in result.output
+    built = reports(out)
+    assert len(built) == DEPARTMENTS - 1
+    assert "2023年度番禺区示例局13部门整体支出绩效自评报告.docx" not in built
+    assert f"共 {DEPARTMENTS} 个文件：{DEPARTMENTS - 1} 个成功，1 个失败。" in result.output
+    summary = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.startswith(str(files[0].parent))}
+    assert summary[str(files[0])] == ["番禺区示例局00", "97.60%", "97.76（优）", "已生成"]
+    assert summary[str(files[7])] == ["番禺区示例局07", "96.25%", "97.63（优）", "已生成"]
+    assert summary[str(files[13])] == ["失败"]
+
+
+def test_unchanged_inputs_are_skipped_until_something_changes(tmp_path):
+    data = write_variant(tmp_path)
+    out = tmp_path / "out"
+    assert "已生成" in run("build", data, "--out-dir", out).output
+    report = out / f"{SAMPLE_NAME}.docx"
+    before = report.stat().st_mtime_ns
+
+    again = run("build", data, "--out-dir", out)
+    assert again.exit_code == 0
+    assert f"{data}：未改动，跳过 {report}（--force 可强制重新生成）" in again.output
+    assert report.stat().st_mtime_ns == before
+
+    assert "已生成" in run("build", data, "--force", "--out-dir", out).output
+
+    templates = tmp_path / "templates" / "sections"
+    templates.mkdir(parents=True)
+    (templates / "problems.md.j2").write_text("无。\n", encoding="utf-8")
+    assert "已生成" in run("build", data, "--templates", templates.parent, "--out-dir", out).output
+
+    data.write_text(data.read_text(encoding="utf-8").replace("  决算: 1004.09", "  决算: 1004.10").replace(
+        "    决算: 454.25", "    决算: 454.26"), encoding="utf-8")
+    assert "已生成" in run("build", data, "--out-dir", out).output
+
+
+def test_a_report_edited_by_hand_is_rebuilt(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", SAMPLE, "--out-dir", out).exit_code == 0
+    report = out / f"{SAMPLE_NAME}.docx"
+    report.write_bytes(b"not what we built")
+    result = run("build", SAMPLE, "--out-dir", out)
+    assert "已生成" in result.output
+    assert report.read_bytes().startswith(b"PK")
+
+
+def test_init_starts_next_year_from_this_years_file(tmp_path):
+    last = write_variant(tmp_path)
+    result = run("init", "2024", "--from", last)
+    assert result.exit_code == 0
+    new = tmp_path / "2024.yaml"
+    assert f"已生成 {new}" in result.output
+    text = new.read_text(encoding="utf-8")
+    assert "\n年度: 2024\n" in text
+    assert "# 2024 年度部门整体支出绩效自评报告的数据" in text
+    for kept in ("部门: 广州番禺经济技术开发区管理委员会", "  - 承办番禺区委、区政府交办的其他事项。", "    - 名称: 办公用房经费",
+                 "          分值: 40", "          计分: 预算执行率", "  执行率偏低阈值: 95", "附件: [收支情况表, 绩效自评表]"):
+        assert kept in text
+    for gone in ("965.84", "1004.09", "扣分:", "扣分原因:", "靶向招商", "缺乏明确绩效要求"):
+        assert gone not in text
+    assert "  年初预算: 待填写\n" in text
+    assert "  - 标题: 待填写\n    内容: 待填写\n" in text
+
+    check = run("check", new)
+    assert check.exit_code == 1
+    assert f"{new}:53:9 收支.年初预算：尚未填写（待填写）" in check.output
+    assert f"{new}:29:9 重点工作[1].标题：尚未填写（待填写）" in check.output
+    count = text.count("待填写")
+    assert f"发现 {count} 处错误" in check.output
+
+    refused = run("init", "2024", "--from", last)
+    assert refused.exit_code == 1
+    assert "已存在，未覆盖" in refused.output
+    assert new.read_text(encoding="utf-8") == text
+
+
+def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
+    last = write_variant(tmp_path)
+    run("init", "2024", "--from", last, "-o", tmp_path / "next.yaml")
+    text = (tmp_path / "next.yaml").read_text(encoding="utf-8")
+    for placeholder, value in (
+        ("  年初预算: 待填写\n  调整预算: 待填写\n  决算: 待填写", "  年初预算: 965.84\n  调整预算: 1028.77\n  决算: 1004.09"),
+        ("    调整预算: 待填写\n    决算: 待填写", "    调整预算: 500.00\n    决算: 490.00"),  # 基本支出
+        ("    调整预算: 待填写\n    决算: 待填写", "    调整预算: 528.77\n    决算: 514.09"),  # 项目支出
+    ):
+        text = text.replace(placeholder, value, 1)
+    text = text.replace("      调整预算: 待填写\n      决算: 待填写", "      调整预算: 10.00\n      决算: 10.00")
+    (tmp_path / "next.yaml").write_text(text.replace("待填写", "某项内容"), encoding="utf-8")
+    result = run("check", tmp_path / "next.yaml")
+    assert result.exit_code == 0, result.output
+    # 490 ÷ 500 = 98.00%; 514.09 ÷ 528.77 = 97.2237…% → 97.22%; last year's deductions
+    # did not carry over: 9.76 + 40 + 50 = 99.76.
+    assert "基本支出执行率 98.00%，项目支出执行率 97.22%" in result.output
+    assert "自评得分 99.76 分（满分 100 分），等级：优" in result.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals")
+def test_watch_rebuilds_on_save(tmp_path):
+    data = write_variant(tmp_path)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen.cli", "build", "--watch", str(data), "--out-dir", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    try:
+        seen = _read_until(process, "执行率 97.60%")
+        assert "正在监视" in seen
+        time.sleep(0.5)
+        for old, new in ADJUSTED_ACTUAL:
+            data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert "执行率 96.25%" in _read_until(process, "执行率 96.25%")
+        data.write_text(data.read_text(encoding="utf-8").replace("  年初预算: 965.84", "  年初预算: 九百"), encoding="utf-8")
+        assert "收支.年初预算：应为金额" in _read_until(process, "未生成报告")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _read_until(process, marker: str, timeout: float = 60) -> str:
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        assert time.monotonic() < deadline, f"等待“{marker}”超时，已输出：{seen}"
+        line = process.stdout.readline()
+        assert line, f"进程已结束，输出：{seen}"
+        seen += line
+    return seen
