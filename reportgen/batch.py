@@ -14,15 +14,16 @@ parallel workers never interleave their output.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
+from . import DEFAULT_TEMPLATES, __version__
 from .diagnostics import InvalidInput, Level, OutputError
 
 MANIFEST = ".reportgen-builds.json"
@@ -89,8 +90,6 @@ def run_all(paths: list[Path], options: Options, done: Callable[[Outcome], None]
 
 def run_one(path: Path, options: Options, previous: dict | None = None) -> Outcome:
     """Check or build one file; never raises for anything the file or the disk does."""
-    from . import pipeline
-
     fingerprint = _fingerprint(path, options) if options.out_dir is not None else None
     if fingerprint and not options.force and _unchanged(previous, fingerprint, options):
         output = options.out_dir / previous["output"]
@@ -98,6 +97,9 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
             path, "跳过", [(f"{path}：未改动，跳过 {output}（--force 可强制重新生成）", False)], output, fingerprint,
             previous.get("部门", ""), previous.get("执行率", ""), previous.get("得分", ""),
         )
+    # Imported only now, so that a skipped report costs no more than reading files.
+    from . import pipeline
+
     lines: list[tuple[str, bool]] = []
     try:
         prepared = pipeline.prepare(path, options.templates, options.strict)
@@ -169,25 +171,29 @@ def figure_lines(prepared) -> list[str]:
 
 def _fingerprint(path: Path, options: Options) -> str | None:
     """A digest of everything the .docx depends on: the input's bytes, every
-    template, the tool's version and the options that change the output."""
+    template, the tool itself and the options that change the output."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    digest = hashlib.sha256()
-    digest.update(f"reportgen {metadata.version('reportgen')} pdf={options.pdf} strict={options.strict}\n".encode())
+    digest = hashlib.sha256(_tool_digest(options.templates))
+    digest.update(f"pdf={options.pdf} strict={options.strict}\n".encode())
     digest.update(data)
-    for template in _template_files(options.templates):
-        digest.update(template.as_posix().encode() + b"\0" + template.read_bytes())
     return digest.hexdigest()
 
 
-def _template_files(user: Path | None) -> Iterator[Path]:
-    from .wording import DEFAULT_TEMPLATES
-
-    for directory in (DEFAULT_TEMPLATES, user):
+@functools.cache
+def _tool_digest(user_templates: Path | None) -> bytes:
+    """The tool's version, its code and the templates, once per process."""
+    digest = hashlib.sha256(f"reportgen {__version__}\n".encode())
+    package = Path(__file__).parent
+    files = [*sorted(package.glob("*.py"))]
+    for directory in (DEFAULT_TEMPLATES, user_templates):
         if directory is not None:
-            yield from sorted(p for p in directory.rglob("*.j2") if p.is_file())
+            files += sorted(p for p in directory.rglob("*.j2") if p.is_file())
+    for file in files:
+        digest.update(file.as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.digest()
 
 
 def recorded_fingerprint(docx_path: Path) -> str | None:

@@ -148,19 +148,22 @@ _NAMES = {"名称", "部门", "自称", "单位"}
 def _typed_figures(report: Report, figures: Figures) -> list[Diagnostic]:
     """Narrative that types a figure the report derives goes stale at the next
     budget adjustment: point at the reference that would stay right."""
-    known = list(_figures_as_written(figures))
+    known = dict(_figures_as_written(figures))
+    # One pattern for every figure, longest first, never inside a longer number.
+    alternatives = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<![\d.])({alternatives})(?!\d)")
     found = []
     for path, text in _narrative(report.model_dump(by_alias=True), ()):
         literal = re.sub(r"{{.*?}}", "", text)
-        for written, reference in known:
-            if re.search(rf"(?<![\d.]){re.escape(written)}(?!\d)", literal):
-                found.append(
-                    warning(
-                        f"文字中直接写了 {written}（即计算得出的 {reference.split(' | ')[0]}），预算调整后不会随之更新；"
-                        f"请改写为 {{{{ {reference} }}}}",
-                        path,
-                    )
+        for written in dict.fromkeys(pattern.findall(literal)):
+            reference = known[written]
+            found.append(
+                warning(
+                    f"文字中直接写了 {written}（即计算得出的 {reference.split(' | ')[0]}），预算调整后不会随之更新；"
+                    f"请改写为 {{{{ {reference} }}}}",
+                    path,
                 )
+            )
     return found
 
 

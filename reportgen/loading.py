@@ -83,9 +83,17 @@ def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None) -
     return Source(path, text, walker.data, walker.locations, warnings or [], walker.todo)
 
 
+#: libyaml composes ten times faster; its error texts differ, so a file it
+#: rejects is parsed again by the pure-Python loader for the message.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse(text: str) -> _Walker:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            root = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise InvalidInput([_syntax_error(exc, text)]) from None
     except yaml.YAMLError as exc:
@@ -195,9 +203,11 @@ class _Walker:
                 self.locations[path + (index,)] = _position(child)
                 items.append(self.walk(child, path + (index,)))
             return items
-        if node.style is None and node.value in _NULLS:
+        # Plain (unquoted) style: None from PyYAML, "" from libyaml.
+        plain = not node.style
+        if plain and node.value in _NULLS:
             return None
-        if node.style is None and node.value == TODO:
+        if plain and node.value == TODO:
             self.todo.append(path)
             return None
         return node.value

@@ -70,7 +70,7 @@ def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int) -> No
             _walk(item, path + (index,), text, edits, year)
     elif path == ("年度",):
         edits.append((node.start_mark.index, node.end_mark.index, str(year)))
-    elif node.value or node.style is not None:
+    elif node.value or node.style:
         span = text[node.start_mark.index : node.end_mark.index]
         # A block scalar's span runs through its line breaks and the blank lines after it.
         edits.append((node.start_mark.index, node.end_mark.index, TODO + span[len(span.rstrip("\n")) :]))

@@ -14,6 +14,8 @@ different footers on odd and even pages.
 from __future__ import annotations
 
 import datetime
+import functools
+import io
 import itertools
 import math
 import re
@@ -23,22 +25,20 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.shared import Length, Pt, Twips
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from . import layout as L
 from .markup import Block, Cell
 
-_ALIGNMENTS = {
-    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-}
+#: Alignment names of the markup → ``w:jc`` values.
+_JC = {"justify": "both", "center": "center", "right": "right", "left": "left"}
 _THEME_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
 
 
@@ -54,28 +54,39 @@ class Metadata:
 
 
 def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document:
+    document = docx.Document(io.BytesIO(reference_document(page)))
+    _set_metadata(document, metadata)
+    for block in blocks:
+        _BLOCK_WRITERS[block.kind](document, block, page)
+    return document
+
+
+@functools.cache
+def reference_document(page: L.Layout) -> bytes:
+    """An empty document with our styles, page and footers, built once per
+    layout and process: a batch then pays for it once, not per report."""
     document = docx.Document()
     _drop_template_leftovers(document)
     _setup_defaults(document, page)
     _define_styles(document, page)
     _setup_section(document, page)
     _add_page_numbers(document)
-    _set_metadata(document, metadata)
     body = document.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    for block in blocks:
-        _BLOCK_WRITERS[block.kind](document, block, page)
-    return document
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 # --- document-wide settings ------------------------------------------------------
 
 
 #: Parts of python-docx's default template that would misrepresent our file: a
-#: thumbnail of an empty Letter page that Windows Explorer shows, and a second
-#: copy of the styles with theme fonts (stylesWithEffects, read by Word 2010).
-_LEFTOVER_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
+#: thumbnail of an empty Letter page that Windows Explorer shows, a second copy
+#: of the styles with theme fonts (stylesWithEffects, read by Word 2010), and
+#: list numbering we never use (numbers are literal text, GB/T 9704 7.3.3).
+_LEFTOVER_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml", "/numbering")
 
 
 def _drop_template_leftovers(document: Document) -> None:
@@ -83,6 +94,12 @@ def _drop_template_leftovers(document: Document) -> None:
         for rId, rel in list(rels.items()):
             if rel.reltype.endswith(_LEFTOVER_PARTS):
                 rels.pop(rId)
+    # Of the template's ~160 styles only the defaults (Normal, Table Normal, …)
+    # are kept: ours replace the rest, and every style lookup walks them all.
+    styles = document.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:default")) != "1":
+            styles.remove(style)
 
 
 def _set_fonts(rpr, name: str) -> None:
@@ -125,13 +142,21 @@ def _define_styles(document: Document, page: L.Layout) -> None:
     for key, spec in L.STYLES.items():
         _paragraph_style(document, key, spec, page)
     run_in = document.styles.add_style(L.RUN_IN_STYLE, WD_STYLE_TYPE.CHARACTER)
-    run_in.style_id = "ReportRunIn"
+    run_in.style_id = RUN_IN_STYLE_ID
     run_in.font.bold = page.bold_run_in
+
+
+def style_id(key: str) -> str:
+    """The XML id of one of our paragraph styles (its name is Chinese)."""
+    return "Report" + key.title().replace("_", "")
+
+
+RUN_IN_STYLE_ID = "ReportRunIn"
 
 
 def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page: L.Layout) -> None:
     style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
-    style.style_id = "Report" + key.title().replace("_", "")
+    style.style_id = style_id(key)
     style.base_style = document.styles["Normal"]
     style.quick_style = True
     style.font.size = spec.size
@@ -147,7 +172,6 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    fmt.alignment = _ALIGNMENTS[spec.alignment]
     fmt.keep_with_next = spec.keep_with_next
     # A full page is exactly 22 lines: widow control would leave 21.
     fmt.widow_control = False
@@ -158,6 +182,9 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
     ppr.append(indent)
     if not spec.on_grid:
         ppr.append(_on_off("w:snapToGrid", False))
+    justification = OxmlElement("w:jc")
+    justification.set(qn("w:val"), _JC[spec.alignment])
+    ppr.append(justification)
     if spec.outline_level is not None:
         level = OxmlElement("w:outlineLvl")
         level.set(qn("w:val"), str(spec.outline_level))
@@ -213,7 +240,7 @@ def _add_page_numbers(document: Document) -> None:
     ):
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0]
-        paragraph.style = document.styles[L.STYLES["page_number"].name]
+        _set_style(paragraph, "page_number")
         paragraph.alignment = alignment
         setattr(paragraph.paragraph_format, side, L.PAGE_NUMBER_INDENT)
         paragraph.add_run("— ")
@@ -259,19 +286,58 @@ def _set_metadata(document: Document, metadata: Metadata) -> None:
 # --- blocks ----------------------------------------------------------------------
 
 
-def _style(document: Document, key: str):
-    return document.styles[L.STYLES[key].name]
+# Paragraphs, runs and cells are built as XML here, each in one place: python-docx's
+# generic setters look up every style and every allowed successor on each call,
+# which made typesetting the slowest stage by far.
+
+
+def _set_style(paragraph: Paragraph, key: str) -> None:
+    paragraph._p.get_or_add_pPr().style = style_id(key)
+
+
+def _properties(key: str, alignment: str | None = None):
+    """A ``w:pPr`` naming one of our styles (and an alignment, for table cells)."""
+    properties = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), style_id(key))
+    properties.append(style)
+    if alignment is not None:
+        justification = OxmlElement("w:jc")
+        justification.set(qn("w:val"), _JC[alignment])
+        properties.append(justification)
+    return properties
+
+
+def _add_run(paragraph: Paragraph, text: str, run_in: bool = False) -> Run:
+    run = OxmlElement("w:r")
+    if run_in:
+        properties = OxmlElement("w:rPr")
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), RUN_IN_STYLE_ID)
+        properties.append(style)
+        run.append(properties)
+    content = OxmlElement("w:t")
+    content.text = text
+    if text != text.strip():
+        content.set(qn("xml:space"), "preserve")
+    run.append(content)
+    paragraph._p.append(run)
+    return Run(run, paragraph)
 
 
 def _paragraph(document: Document, key: str, block: Block | None = None) -> Paragraph:
-    paragraph = document.add_paragraph(style=_style(document, key))
+    element = OxmlElement("w:p")
+    element.append(_properties(key))
+    body = document.element.body
+    body.sectPr.addprevious(element)
+    paragraph = Paragraph(element, document._body)
     if block is None:
         return paragraph
     runs = list(block.runs)
     if block.number:
-        paragraph.add_run(block.number, style=L.RUN_IN_STYLE if runs and runs[0].run_in else None)
+        _add_run(paragraph, block.number, run_in=bool(runs and runs[0].run_in))
     for run in runs:
-        paragraph.add_run(run.text, style=L.RUN_IN_STYLE if run.run_in else None)
+        _add_run(paragraph, run.text, run.run_in)
     return paragraph
 
 
@@ -279,7 +345,7 @@ def _write_title(document: Document, block: Block, page: L.Layout) -> None:
     paragraph = _paragraph(document, "title")
     width = page.text_width.pt
     for i, line in enumerate(balance_title(block.lines, width)):
-        run = paragraph.add_run(line)
+        run = _add_run(paragraph, line)
         overflow = chars_wide(line) * L.SIZE_2.pt - width
         if overflow > 0:
             spacing = OxmlElement("w:spacing")
@@ -312,13 +378,14 @@ def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
         paragraph = _paragraph(document, "signature")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         paragraph.paragraph_format.right_indent = Pt(L.SIZE_3.pt * float(right_chars))
-        paragraph.add_run(text)
+        _add_run(paragraph, text)
 
 
 def _write_attachment_label(document: Document, block: Block, page: L.Layout) -> None:
     """附件n: flush left; every attachment after the first block starts a page."""
+    starts_document = document.element.body.find(qn("w:p")) is None
     paragraph = _paragraph(document, "attachment", block)
-    if len(document.paragraphs) > 1:
+    if not starts_document:
         paragraph.paragraph_format.page_break_before = True
 
 
@@ -328,12 +395,12 @@ def _write_attachment_list(document: Document, block: Block, page: L.Layout) -> 
     _paragraph(document, "body")
     first, *rest = block.lines
     label = chars_wide(first[: next((i for i, ch in enumerate(first) if ch.isdigit()), 0)])
-    _paragraph(document, "attachment_list").add_run(first)
+    _add_run(_paragraph(document, "attachment_list"), first)
     for line in rest:
         paragraph = _paragraph(document, "attachment_list")
         paragraph.paragraph_format.first_line_indent = Pt(0)
         paragraph.paragraph_format.left_indent = Pt(L.SIZE_3.pt * (L.INDENT_CHARS + label))
-        paragraph.add_run(line)
+        _add_run(paragraph, line)
 
 
 def _write_table(document: Document, block: Block, page: L.Layout) -> None:
@@ -347,22 +414,11 @@ def _write_table(document: Document, block: Block, page: L.Layout) -> None:
     _table_frame(table)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    for r, row in enumerate(rows):
-        _table_row(table.rows[r], header=all(cell.header for cell in row))
-        for c, cell in enumerate(row):
-            target = table.cell(r, c)
-            target.width = widths[c]
-            target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            if cell.merged and r > 0:
-                continue
-            paragraph = target.paragraphs[0]
-            paragraph.style = _style(document, "header" if cell.header else "cell")
-            paragraph.alignment = _ALIGNMENTS[cell.align]
-            paragraph.add_run(cell.text)
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell.merged and r > 0:
-                table.cell(r - 1, c).merge(table.cell(r, c))
+    for tr, row in zip(table._tbl.tr_lst, rows, strict=True):
+        _table_row(tr, header=all(cell.header for cell in row))
+        for tc, cell, width in zip(tr.tc_lst, row, widths, strict=False):
+            _fill_cell(tc, cell, width, table)
+    _start_vertical_merges(table._tbl)
     # A table is followed by an empty line so that what follows does not touch it.
     _paragraph(document, "body")
 
@@ -391,9 +447,39 @@ def _table_frame(table) -> None:
     properties.append(margins)
 
 
-def _table_row(row, header: bool) -> None:
+def _fill_cell(tc, cell: Cell, width: Length, table) -> None:
+    """Width, vertical centring, and the text in its style and alignment.
+    (Cells straight from the XML: python-docx's table.cell() rebuilds the
+    whole grid on every call.)"""
+    properties = tc.tcPr
+    properties.tcW.set(qn("w:w"), str(int(width.twips)))
+    properties.tcW.set(qn("w:type"), "dxa")
+    if cell.merged:
+        merge = OxmlElement("w:vMerge")
+        merge.set(qn("w:val"), "continue")
+        properties.append(merge)
+    centre = OxmlElement("w:vAlign")
+    centre.set(qn("w:val"), "center")
+    properties.append(centre)
+    if cell.merged:
+        return
+    paragraph = tc.p_lst[0]
+    paragraph.insert(0, _properties("header" if cell.header else "cell", cell.align))
+    _add_run(Paragraph(paragraph, _Cell(tc, table)), cell.text)
+
+
+def _start_vertical_merges(tbl) -> None:
+    """A cell that the next row's cell continues opens the merge (vMerge restart)."""
+    rows = tbl.tr_lst
+    for above, below in zip(rows, rows[1:]):
+        for top, bottom in zip(above.tc_lst, below.tc_lst):
+            if bottom.vMerge == "continue" and top.vMerge is None:
+                top.vMerge = "restart"
+
+
+def _table_row(tr, header: bool) -> None:
     """Rows never split across pages; the header row repeats on every page."""
-    properties = row._tr.get_or_add_trPr()
+    properties = tr.get_or_add_trPr()
     properties.append(_on_off("w:cantSplit", True))
     if header:
         properties.append(_on_off("w:tblHeader", True))

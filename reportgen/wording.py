@@ -14,17 +14,17 @@ Python internals nor silently print nothing for a misspelt name.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import traceback
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import formats
+from . import DEFAULT_TEMPLATES, formats
 from .computation import Figures
 from .diagnostics import Diagnostic, InvalidInput, error
 from .schema import Report
@@ -32,7 +32,6 @@ from .schema import Report
 MAIN_TEMPLATE = "report.md.j2"
 TITLE_TEMPLATE = "title.j2"
 
-DEFAULT_TEMPLATES = Path(str(resources.files("reportgen.templates")))
 
 _MARKUP_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -65,6 +64,7 @@ def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
     search = [DEFAULT_TEMPLATES] if user_templates is None else [user_templates, DEFAULT_TEMPLATES]
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in search], encoding="utf-8"),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         # Autoescape keeps macro output (Markup) from being escaped twice; the
         # escaping itself is ours, done in finalize.
@@ -86,6 +86,19 @@ def _narrative_environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters.update(FILTERS)
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by each template's checksum),
+    so a clerk's rebuild does not compile them again; none if there is nowhere
+    to keep them."""
+    root = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    directory = Path(root) / "reportgen" / "templates"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory)) if os.access(directory, os.W_OK) else None
 
 
 def context(report: Report, figures: Figures) -> dict:
