@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 from conftest import SAMPLE, run, write_variant
-from test_regeneration import ADJUSTED_ACTUAL
+from test_regeneration import ADDED_PROJECT, ADJUSTED_ACTUAL, CHANGED_DEDUCTION
 
 
 def test_adjusted_actual(tmp_path):
@@ -33,13 +33,7 @@ def test_adjusted_actual(tmp_path):
 
 
 def test_added_project(tmp_path):
-    new = write_variant(
-        tmp_path,
-        (
-            "  # 执行率（%）低于此值",
-            "    - 名称: 园区环保巡查经费\n      调整预算: 30.00\n      决算: 27.00\n  # 执行率（%）低于此值",
-        ),
-    )
+    new = write_variant(tmp_path, ADDED_PROJECT)
     out = run("diff", SAMPLE, new).output
     assert "  收支.项目[3].名称：（无） → 园区环保巡查经费" in out
     assert "  收支.项目[3].调整预算：（无） → 30.00" in out
@@ -53,7 +47,7 @@ def test_added_project(tmp_path):
 
 
 def test_changed_deduction(tmp_path):
-    new = write_variant(tmp_path, ("          扣分: 2\n", "          扣分: 3\n"))
+    new = write_variant(tmp_path, CHANGED_DEDUCTION)
     out = run("diff", SAMPLE, new).output
     assert "  自评.一级指标[2].二级指标[4].扣分：2 → 3" in out
     assert "  自评“管理效率”.得分：48 → 47" in out
@@ -66,7 +60,7 @@ def test_no_difference_and_exit_code(tmp_path):
     same = write_variant(tmp_path)
     result = run("diff", SAMPLE, same, "--exit-code")
     assert (result.exit_code, result.output) == (0, "没有差异。\n")
-    changed = write_variant(tmp_path, ("          扣分: 2\n", "          扣分: 3\n"), name="changed.yaml")
+    changed = write_variant(tmp_path, CHANGED_DEDUCTION, name="changed.yaml")
     assert run("diff", SAMPLE, changed).exit_code == 0
     assert run("diff", SAMPLE, changed, "--exit-code").exit_code == 1
 

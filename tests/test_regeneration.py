@@ -15,6 +15,12 @@ ADJUSTED_ACTUAL = [
     ("  决算: 1004.09", "  决算: 990.19"),
     ("    决算: 454.25", "    决算: 440.35"),
 ]
+#: A project spending 27.00 of 30.00: 90.00%, below the 95% threshold.
+ADDED_PROJECT = (
+    "  # 执行率（%）低于此值",
+    "    - 名称: 园区环保巡查经费\n      调整预算: 30.00\n      决算: 27.00\n  # 执行率（%）低于此值",
+)
+CHANGED_DEDUCTION = ("          扣分: 2\n", "          扣分: 3\n")
 
 
 def test_adjusted_actual_changes_every_dependent_figure(tmp_path):
@@ -47,7 +53,7 @@ def test_no_under_spent_project_and_no_problem_gives_the_fallback_sentence(tmp_p
 
 
 def test_a_changed_deduction_changes_the_scores_and_its_sentence(tmp_path):
-    data = write_variant(tmp_path, ("          扣分: 2\n", "          扣分: 3\n"))
+    data = write_variant(tmp_path, CHANGED_DEDUCTION)
     text = "".join(paragraphs(build(data, tmp_path / "out")))
     assert "“管理效率”满分50分，自评得分47分" in text
     assert "缺乏明确绩效要求、科室分工的制度，本项目扣3分。" in text
@@ -55,15 +61,8 @@ def test_a_changed_deduction_changes_the_scores_and_its_sentence(tmp_path):
 
 
 def test_an_added_project_below_the_threshold_is_named(tmp_path):
-    data = write_variant(
-        tmp_path,
-        (
-            "  # 执行率（%）低于此值",
-            "    - 名称: 园区环保巡查经费\n      调整预算: 30.00\n      决算: 27.00\n  # 执行率（%）低于此值",
-        ),
-    )
+    data = write_variant(tmp_path, ADDED_PROJECT)
     text = "".join(paragraphs(build(data, tmp_path / "out")))
-    # 27 ÷ 30 = 90.00%
     assert "招商业务工作经费预算执行率为80.55%、园区环保巡查经费预算执行率为90.00%。" in text
 
 
