@@ -369,16 +369,23 @@ def _write_heading(document: Document, block: Block, page: L.Layout) -> None:
 
 def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
     """7.3.5.2: a blank line, the organ two characters in from the right, the
-    date below it starting two characters further right."""
+    date below it starting two characters further right.  The date is placed
+    from the organ's left edge, so only the organ (Chinese, of known width) is
+    measured, never the date's digits."""
     _paragraph(document, "body")
-    organ, *rest = block.lines
-    organ_width = chars_wide(organ)
-    indent = L.SIGNATURE_RIGHT_CHARS
-    for text, right_chars in [(organ, indent), *((line, max(organ_width - chars_wide(line), indent)) for line in rest)]:
+    organ, *dates = block.lines
+    advance = L.SIZE_3.pt + L.CHARACTER_SPACING_TWENTIETHS / 20
+    indent = L.SIGNATURE_RIGHT_CHARS * L.SIZE_3.pt
+    paragraph = _paragraph(document, "signature")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.paragraph_format.right_indent = Pt(indent)
+    _add_run(paragraph, organ)
+    organ_left = page.text_width.pt - indent - chars_wide(organ) * advance
+    for line in dates:
         paragraph = _paragraph(document, "signature")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.right_indent = Pt(L.SIZE_3.pt * float(right_chars))
-        _add_run(paragraph, text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        paragraph.paragraph_format.left_indent = Pt(max(organ_left + indent, 0))
+        _add_run(paragraph, line)
 
 
 def _write_attachment_label(document: Document, block: Block, page: L.Layout) -> None:

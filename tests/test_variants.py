@@ -1,0 +1,68 @@
+"""Other departments' outlines: an added section renumbers what follows; a signed report."""
+
+from __future__ import annotations
+
+import collections
+
+import pdfplumber
+import pytest
+
+from conftest import build, paragraphs, write_variant
+
+MM = 72 / 25.4
+RIGHT = (210 - 26) * MM
+STAFFING = (
+    "# 一、（二）年度总体工作",
+    "机构人员:\n  内设机构: [综合办公室, 招商服务科, 规划建设科]\n  编制数: 20\n  在职人数: 18\n  离退休人数: 3\n\n"
+    "落款:\n  单位: 广州番禺经济技术开发区管理委员会\n  日期: 2024-03-01\n\n# 一、（二）年度总体工作",
+)
+
+
+@pytest.fixture(scope="module")
+def variant_docx(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("variant")
+    return build(write_variant(directory, STAFFING), directory / "out")
+
+
+def test_an_added_section_renumbers_every_later_heading(variant_docx):
+    ours = paragraphs(variant_docx)
+    start = ours.index("（二）设置机构及人员情况")
+    assert ours[start + 1] == "我委内设机构3个：综合办公室、招商服务科、规划建设科。编制数20名，在职人数18名，离退休人数3名。"
+    assert ours[start + 2 : start + 3] == ["（三）年度总体工作和重点工作任务"]
+    for heading in ("（四）部门整体支出绩效目标", "（五）部门整体收支情况（以决算数为统计口径）", "（六）部门整体绩效管理情况"):
+        assert heading in ours
+    assert "（二）年度总体工作和重点工作任务" not in ours
+    # Level-2 numbering restarts under the next level-1 heading.
+    assert ours[ours.index("二、绩效自评情况") + 1] == "（一）自评结论"
+
+
+def test_signature_follows_the_attachment_list(variant_docx):
+    ours = paragraphs(variant_docx)
+    end = ours.index("2.2023年度部门整体支出绩效自评表")
+    assert ours[end + 1 : end + 3] == ["广州番禺经济技术开发区管理委员会", "2024年3月1日"]
+
+
+def test_signature_geometry_in_the_rendered_pdf(variant_docx):
+    from reportgen.rendering import convert_to_pdf, find_office
+
+    office = find_office()
+    if office is None:
+        pytest.skip("未安装 LibreOffice（soffice）")
+    pdf_path = variant_docx.with_suffix(".pdf")
+    convert_to_pdf(variant_docx, pdf_path, office)
+    lines = {}
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            rows = collections.defaultdict(list)
+            for char in page.chars:
+                rows[round(char["bottom"])].append(char)
+            for chars in rows.values():
+                text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
+                lines[text] = (min(c["x0"] for c in chars), max(c["x1"] for c in chars), min(c["top"] for c in chars))
+    organ_left, organ_right, organ_top = lines["广州番禺经济技术开发区管理委员会"]
+    date_left, _, date_top = lines["2024年3月1日"]
+    # 7.3.5.2: organ two characters in from the right; date on the next line,
+    # its first character two characters right of the organ's.
+    assert RIGHT - organ_right == pytest.approx(2 * 16, abs=2)
+    assert date_left - organ_left == pytest.approx(2 * 16, abs=2)
+    assert date_top - organ_top == pytest.approx(28.95, abs=1)
