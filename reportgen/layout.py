@@ -31,7 +31,9 @@ LINE_PITCH = Twips(579)
 #: 28 × 16 pt = 448 pt overflows the 442.2 pt 版心 width: condense 3号 text by
 #: 0.25 pt a character (w:spacing in twentieths of a point) so 28 fit.
 CHARACTER_SPACING_TWENTIETHS = -5
-#: 7.5: page number about 7 mm below the 版心; footer distance from the page edge.
+#: 7.5: the page number's dash line stands 7 mm below the 版心.
+PAGE_NUMBER_GAP = Mm(7)
+#: The portrait footer's distance from the page edge that puts it there.
 FOOTER_DISTANCE = Mm(25)
 HEADER_DISTANCE = Mm(15)
 
@@ -162,3 +164,8 @@ class Layout:
     @property
     def text_width(self) -> Length:
         return Length(PAGE_WIDTH - self.margin("left") - self.margin("right"))
+
+    @property
+    def text_height(self) -> Length:
+        """The 版心's height: a landscape page's text width (9: the sheet is only turned)."""
+        return Length(PAGE_HEIGHT - self.margin("top") - self.margin("bottom"))

@@ -19,16 +19,17 @@ import io
 import itertools
 import math
 import re
+import copy
 from dataclasses import dataclass
 
 import docx
 from docx.document import Document
-from docx.enum.section import WD_SECTION_START
+from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Pt, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -53,12 +54,53 @@ class Metadata:
     identifier: str = ""
 
 
+@dataclass
+class _Frame:
+    """Where the next block goes: the width of the current 版心 (pt), and
+    whether a section break has just begun a page."""
+
+    text_width: float
+    fresh_page: bool = False
+
+
 def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document:
     document = docx.Document(io.BytesIO(reference_document(page)))
     _set_metadata(document, metadata)
-    for block in blocks:
-        _BLOCK_WRITERS[block.kind](document, block, page)
+    portrait = _Frame(page.text_width.pt)
+    landscape = _Frame(page.text_height.pt)
+    footers = _Footers(document)
+    frame = portrait
+    for part in _parts(blocks):
+        wanted = landscape if any(_too_wide(b, portrait.text_width) for b in part) else portrait
+        if wanted is not frame:
+            section = document.add_section(WD_SECTION_START.NEW_PAGE)
+            if wanted is landscape:
+                _turn_landscape(section, page)
+                footers.use_landscape(section, page)
+            else:
+                _setup_page(section, page)
+                footers.use_portrait(section)
+            frame = wanted
+            frame.fresh_page = True
+        for block in part:
+            _BLOCK_WRITERS[block.kind](document, block, frame)
+            frame.fresh_page = False
     return document
+
+
+def _parts(blocks: list[Block]) -> list[list[Block]]:
+    """The report, then each attachment (from its 附件 label on): the units that
+    may turn to a landscape page together."""
+    parts: list[list[Block]] = [[]]
+    for block in blocks:
+        if block.kind == "attachment" and parts[-1]:
+            parts.append([])
+        parts[-1].append(block)
+    return parts
+
+
+def _too_wide(block: Block, text_width: float) -> bool:
+    return block.kind == "table" and sum(_column_needs(block.rows)[1]) > text_width
 
 
 @functools.cache
@@ -69,7 +111,7 @@ def reference_document(page: L.Layout) -> bytes:
     _drop_template_leftovers(document)
     _setup_defaults(document, page)
     _define_styles(document, page)
-    _setup_section(document, page)
+    _setup_page(document.sections[0], page)
     _add_page_numbers(document)
     body = document.element.body
     for p in list(body.iterchildren(qn("w:p"))):
@@ -215,9 +257,9 @@ def _sort_ppr(ppr) -> None:
         ppr.append(child)
 
 
-def _setup_section(document: Document, page: L.Layout) -> None:
-    section = document.sections[0]
+def _setup_page(section, page: L.Layout) -> None:
     section.start_type = WD_SECTION_START.NEW_PAGE
+    section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = L.PAGE_WIDTH
     section.page_height = L.PAGE_HEIGHT
     section.top_margin = page.margin("top")
@@ -229,6 +271,93 @@ def _setup_section(document: Document, page: L.Layout) -> None:
     grid = section._sectPr.find(qn("w:docGrid"))
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(L.LINE_PITCH.twips)))
+
+
+def _turn_landscape(section, page: L.Layout) -> None:
+    """9 (表格): a table too wide for the page is set on the sheet turned a
+    quarter: its head toward the sheet's left edge, the 版心 where it was."""
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = L.PAGE_HEIGHT, L.PAGE_WIDTH
+    section.top_margin = page.margin("left")
+    section.bottom_margin = page.margin("right")
+    section.left_margin = page.margin("bottom")
+    section.right_margin = page.margin("top")
+
+
+class _Footers:
+    """Which page-number footers each section uses.  Portrait sections share
+    the reference document's; landscape ones share a pair made on first need."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.portrait = [copy.deepcopy(r) for r in document.sections[0]._sectPr.findall(qn("w:footerReference"))]
+        self.landscape: list | None = None
+
+    def use_portrait(self, section) -> None:
+        self._replace(section, self.portrait)
+
+    def use_landscape(self, section, page: L.Layout) -> None:
+        if self.landscape is None:
+            self._replace(section, [])
+            for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+                footer.is_linked_to_previous = False
+                _landscape_page_number(footer.paragraphs[0], odd, page)
+            self.landscape = [copy.deepcopy(r) for r in section._sectPr.findall(qn("w:footerReference"))]
+        else:
+            self._replace(section, self.landscape)
+
+    @staticmethod
+    def _replace(section, references: list) -> None:
+        sectPr = section._sectPr
+        for reference in sectPr.findall(qn("w:footerReference")):
+            sectPr.remove(reference)
+        for reference in reversed(references):
+            sectPr.insert(0, copy.deepcopy(reference))
+
+
+def _landscape_page_number(paragraph: Paragraph, odd: bool, page: L.Layout) -> None:
+    """7.5 and 9: on a turned page the number stays where it is on every other
+    sheet — 7 mm below the 版心 as the sheet is held, outer corner, one
+    character in — so it stands in the page's left margin, reading upward
+    (VML text box: the form Word and LibreOffice both place and turn)."""
+    _set_style(paragraph, "page_number")
+    box = L.SIZE_4.pt * 1.5
+    left = page.margin("bottom").pt - L.PAGE_NUMBER_GAP.pt - box / 2
+    style = (
+        f"position:absolute;margin-left:{left:.1f}pt;margin-top:{page.margin('left').pt:.1f}pt;"
+        f"width:{box:.1f}pt;height:{page.text_width.pt:.1f}pt;z-index:1;"
+        "mso-position-horizontal-relative:page;mso-position-vertical-relative:page;"
+        "layout-flow:vertical;mso-layout-flow-alt:bottom-to-top"
+    )
+    # Read bottom to top, a line starts at the box's foot: the odd page's
+    # number sits at the foot (the sheet's right), the even page's at the head.
+    inner = Paragraph(OxmlElement("w:p"), paragraph._parent)
+    _set_style(inner, "page_number")
+    inner.alignment = WD_ALIGN_PARAGRAPH.LEFT if odd else WD_ALIGN_PARAGRAPH.RIGHT
+    setattr(inner.paragraph_format, "left_indent" if odd else "right_indent", L.PAGE_NUMBER_INDENT)
+    _add_page_number_runs(inner)
+    shape = parse_xml(
+        f'<w:pict {nsdecls("w")} {_VML_NAMESPACES}>'
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+        '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f'<v:shape id="PageNumber{int(odd)}" type="#_x0000_t202" '
+        f'style="{style}" filled="f" stroked="f"><v:textbox style="layout-flow:vertical;'
+        'mso-layout-flow-alt:bottom-to-top" inset="0,0,0,0"><w:txbxContent/></v:textbox></v:shape></w:pict>'
+    )
+    shape.find(".//" + qn("w:txbxContent")).append(inner._p)
+    run = OxmlElement("w:r")
+    run.append(shape)
+    paragraph._p.append(run)
+
+
+_VML_NAMESPACES = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+
+
+def _add_page_number_runs(paragraph: Paragraph) -> None:
+    """“— N —” with a real PAGE field."""
+    _add_run(paragraph, "— ")
+    _add_field(paragraph, "PAGE", "1")
+    _add_run(paragraph, " —")
 
 
 def _add_page_numbers(document: Document) -> None:
@@ -243,9 +372,7 @@ def _add_page_numbers(document: Document) -> None:
         _set_style(paragraph, "page_number")
         paragraph.alignment = alignment
         setattr(paragraph.paragraph_format, side, L.PAGE_NUMBER_INDENT)
-        paragraph.add_run("— ")
-        _add_field(paragraph, "PAGE", "1")
-        paragraph.add_run(" —")
+        _add_page_number_runs(paragraph)
 
 
 def _add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
@@ -341,9 +468,9 @@ def _paragraph(document: Document, key: str, block: Block | None = None) -> Para
     return paragraph
 
 
-def _write_title(document: Document, block: Block, page: L.Layout) -> None:
+def _write_title(document: Document, block: Block, frame: _Frame) -> None:
     paragraph = _paragraph(document, "title")
-    width = page.text_width.pt
+    width = frame.text_width
     for i, line in enumerate(balance_title(block.lines, width)):
         run = _add_run(paragraph, line)
         overflow = chars_wide(line) * L.SIZE_2.pt - width
@@ -363,11 +490,11 @@ def _line_break():
     return run
 
 
-def _write_heading(document: Document, block: Block, page: L.Layout) -> None:
+def _write_heading(document: Document, block: Block, frame: _Frame) -> None:
     _paragraph(document, f"heading{min(block.level, 4)}", block)
 
 
-def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
+def _write_signature(document: Document, block: Block, frame: _Frame) -> None:
     """7.3.5.2: a blank line, the organ two characters in from the right, the
     date below it starting two characters further right.  The date is placed
     from the organ's left edge, so only the organ (Chinese, of known width) is
@@ -380,7 +507,7 @@ def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.paragraph_format.right_indent = Pt(indent)
     _add_run(paragraph, organ)
-    organ_left = page.text_width.pt - indent - chars_wide(organ) * advance
+    organ_left = frame.text_width - indent - chars_wide(organ) * advance
     for line in dates:
         paragraph = _paragraph(document, "signature")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -388,15 +515,15 @@ def _write_signature(document: Document, block: Block, page: L.Layout) -> None:
         _add_run(paragraph, line)
 
 
-def _write_attachment_label(document: Document, block: Block, page: L.Layout) -> None:
+def _write_attachment_label(document: Document, block: Block, frame: _Frame) -> None:
     """附件n: flush left; every attachment after the first block starts a page."""
-    starts_document = document.element.body.find(qn("w:p")) is None
+    starts_page = frame.fresh_page or document.element.body.find(qn("w:p")) is None
     paragraph = _paragraph(document, "attachment", block)
-    if not starts_document:
+    if not starts_page:
         paragraph.paragraph_format.page_break_before = True
 
 
-def _write_attachment_list(document: Document, block: Block, page: L.Layout) -> None:
+def _write_attachment_list(document: Document, block: Block, frame: _Frame) -> None:
     """7.3.4: a blank line under the body, then "附件：1.…" two characters in;
     later entries aligned under the first one's number."""
     _paragraph(document, "body")
@@ -410,11 +537,11 @@ def _write_attachment_list(document: Document, block: Block, page: L.Layout) -> 
         _add_run(paragraph, line)
 
 
-def _write_table(document: Document, block: Block, page: L.Layout) -> None:
+def _write_table(document: Document, block: Block, frame: _Frame) -> None:
     rows = block.rows
     columns = max(len(row) for row in rows)
     # Whole twips, rounded down, so that the columns never add up past the 版心.
-    widths = [Twips(int(width * 20)) for width in column_widths(rows, page.text_width.pt)]
+    widths = [Twips(int(width * 20)) for width in column_widths(rows, frame.text_width)]
     table = document.add_table(rows=len(rows), cols=columns)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -496,11 +623,11 @@ _BLOCK_WRITERS = {
     "attachment": _write_attachment_label,
     "title": _write_title,
     "heading": _write_heading,
-    "item": lambda document, block, page: _paragraph(document, "body", block),
-    "body": lambda document, block, page: _paragraph(document, "body", block),
+    "item": lambda document, block, frame: _paragraph(document, "body", block),
+    "body": lambda document, block, frame: _paragraph(document, "body", block),
     "signature": _write_signature,
     "attachment_list": _write_attachment_list,
-    "unit": lambda document, block, page: _paragraph(document, "unit", block),
+    "unit": lambda document, block, frame: _paragraph(document, "unit", block),
     "table": _write_table,
 }
 
@@ -539,11 +666,9 @@ def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
     return best[2] if best else []
 
 
-def column_widths(rows: list[list[Cell]], total_pt: float) -> list[float]:
-    """Column widths (pt) filling the 版心: each column as wide as its longest
-    text would like, but when that is too wide, first every column gets what it
-    cannot do without (its header, its longest number) and the rest of the
-    width is shared in proportion to what each still wants."""
+def _column_needs(rows: list[list[Cell]]) -> tuple[list[float], list[float]]:
+    """Per column (pt): the width its longest text would like, and the width it
+    cannot do without (its header, its longest number)."""
     size = L.SIZE_SMALL_4.pt
     padding = 2 * L.CELL_PADDING.pt
     columns = max(len(row) for row in rows)
@@ -555,7 +680,14 @@ def column_widths(rows: list[list[Cell]], total_pt: float) -> list[float]:
             wanted[c] = max(wanted[c], width)
             unbreakable = width if cell.header else max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0) * size + padding
             needed[c] = max(needed[c], unbreakable, L.MIN_COLUMN_CHARS * size + padding)
-    wanted = [max(w, n) for w, n in zip(wanted, needed, strict=True)]
+    return [max(w, n) for w, n in zip(wanted, needed, strict=True)], needed
+
+
+def column_widths(rows: list[list[Cell]], total_pt: float) -> list[float]:
+    """Column widths (pt) filling the 版心: each column as wide as it would like,
+    or when that is too wide, what it needs plus a share of the rest in
+    proportion to what it still wants."""
+    wanted, needed = _column_needs(rows)
     if sum(wanted) <= total_pt:
         return [w * total_pt / sum(wanted) for w in wanted]
     if sum(needed) >= total_pt:

@@ -184,3 +184,73 @@ def test_header_row_repeats_on_the_second_page_of_a_long_table(large_docx):
     continued = texts[start + 1]
     assert "项目45" in continued
     assert continued.startswith("项目年初预算调整预算决算执行率")
+
+
+# --- a table too wide for a portrait page ---------------------------------------------
+
+WIDE_TABLE = """{{.title}}
+{{{{ 年度 }}}}年度{{{{ 部门 }}}}
+{title}
+
+{{.unit}}
+单位：万元
+
+| 项目 | 1月 | 2月 | 3月 | 4月 | 5月 | 6月 | 7月 | 8月 | 合计 |
+|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+{{% for 名称, 行 in [("基本支出", 收支.基本支出), ("项目支出", 收支.项目支出)] %}}
+| {{{{ 名称 }}}} |{{% for _ in range(9) %}} {{{{ 行.决算 | money }}}} |{{% endfor %}}
+
+{{% endfor %}}
+"""
+
+
+@pytest.fixture(scope="module")
+def wide_pdf(tmp_path_factory):
+    """Both attachments replaced by ten-column tables: pages 9 (odd) and 10 (even) turn landscape."""
+    from reportgen.rendering import convert_to_pdf, find_office
+
+    office = find_office()
+    if office is None:
+        pytest.skip("未安装 LibreOffice（soffice）")
+    directory = tmp_path_factory.mktemp("wide")
+    templates = directory / "templates" / "attachments"
+    templates.mkdir(parents=True)
+    (templates / "budget.md.j2").write_text(WIDE_TABLE.format(title="分月支出情况表"), encoding="utf-8")
+    (templates / "evaluation.md.j2").write_text(WIDE_TABLE.format(title="分月支出情况续表"), encoding="utf-8")
+    out = directory / "out"
+    from conftest import SAMPLE, run
+
+    result = run("build", SAMPLE, "--templates", templates.parent, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    (docx_path,) = out.glob("*.docx")
+    convert_to_pdf(docx_path, docx_path.with_suffix(".pdf"), office)
+    with pdfplumber.open(docx_path.with_suffix(".pdf")) as pdf:
+        return [(page.width, page.height, page.chars) for page in pdf.pages]
+
+
+def test_wide_table_goes_on_a_landscape_page_and_back(wide_pdf):
+    sizes = [(round(w), round(h)) for w, h, _ in wide_pdf]
+    titles = {i: "".join(c["text"] for c in chars) for i, (_, _, chars) in enumerate(wide_pdf)}
+    turned = [i for i, size in enumerate(sizes) if size == (842, 595)]
+    assert turned == [8, 9]  # pages 9 and 10: the two attachments
+    assert "分月支出情况表" in titles[8] and "分月支出情况续表" in titles[9]
+    assert all(size == (595, 842) for i, size in enumerate(sizes) if i not in turned)
+    # The ten columns use the 225 mm of the turned 版心, left edge 35 mm in.
+    table = [c for c in wide_pdf[8][2] if c["upright"] and round(c["size"]) == 12]
+    assert min(c["x0"] for c in table) == pytest.approx(35 * MM, abs=2 * MM)
+    assert max(c["x1"] for c in table) <= (297 - 37) * MM + 1
+
+
+@pytest.mark.parametrize(("index", "odd"), [(8, True), (9, False)])
+def test_page_number_of_a_landscape_page_stays_where_the_sheet_has_it(wide_pdf, index, odd):
+    width, height, chars = wide_pdf[index]
+    number = sorted((c for c in chars if not c["upright"] and c["text"].strip()), key=lambda c: -c["top"])
+    # Read bottom to top, as the sheet is held upright.
+    assert "".join(c["text"] for c in number) == f"—{index + 1}—"
+    middle = sum((c["x0"] + c["x1"]) / 2 for c in number) / len(number)
+    # 35 mm is the 版心's edge on this side; the number stands 7 mm beyond it.
+    assert middle == pytest.approx((35 - 7) * MM, abs=2 * MM)
+    if odd:  # outer corner of an odd sheet: its right edge, here the page's foot
+        assert max(c["bottom"] for c in number) == pytest.approx(height - 26 * MM - 14, abs=3)
+    else:
+        assert min(c["top"] for c in number) == pytest.approx(28 * MM + 14, abs=3)
