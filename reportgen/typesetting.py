@@ -70,7 +70,7 @@ def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document
     landscape = _Frame(page.text_height.pt)
     footers = _Footers(document)
     frame = portrait
-    for part in _parts(blocks):
+    for part in _parts(blocks, portrait.text_width):
         wanted = landscape if any(_too_wide(b, portrait.text_width) for b in part) else portrait
         if wanted is not frame:
             section = document.add_section(WD_SECTION_START.NEW_PAGE)
@@ -88,15 +88,19 @@ def typeset(blocks: list[Block], page: L.Layout, metadata: Metadata) -> Document
     return document
 
 
-def _parts(blocks: list[Block]) -> list[list[Block]]:
-    """The report, then each attachment (from its 附件 label on): the units that
-    may turn to a landscape page together."""
+def _parts(blocks: list[Block], text_width: float) -> list[list[Block]]:
+    """The units that turn to a landscape page together: each attachment (from
+    its 附件 label on) as a whole; in the report itself, a wide table alone."""
     parts: list[list[Block]] = [[]]
     for block in blocks:
+        in_attachment = bool(parts[-1]) and parts[-1][0].kind == "attachment"
         if block.kind == "attachment" and parts[-1]:
             parts.append([])
+        elif _too_wide(block, text_width) and not in_attachment:
+            parts += [[block], []]
+            continue
         parts[-1].append(block)
-    return parts
+    return [part for part in parts if part]
 
 
 def _too_wide(block: Block, text_width: float) -> bool:

@@ -254,3 +254,24 @@ def test_page_number_of_a_landscape_page_stays_where_the_sheet_has_it(wide_pdf, 
         assert max(c["bottom"] for c in number) == pytest.approx(height - 26 * MM - 14, abs=3)
     else:
         assert min(c["top"] for c in number) == pytest.approx(28 * MM + 14, abs=3)
+
+
+def test_a_wide_table_in_the_body_turns_alone(tmp_path):
+    from docx.enum.section import WD_ORIENT
+
+    from conftest import SAMPLE, run
+
+    templates = tmp_path / "templates" / "sections"
+    templates.mkdir(parents=True)
+    (templates / "problems.md.j2").write_text(
+        "执行情况见下表。\n\n" + "\n".join(WIDE_TABLE.format(title="").splitlines()[6:]) + "\n\n表后的段落。\n",
+        encoding="utf-8",
+    )
+    result = run("build", SAMPLE, "--templates", templates.parent, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (built,) = (tmp_path / "out").glob("*.docx")
+    document = docx.Document(str(built))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    # The paragraph before the table ends the first section; the one after opens the third.
+    body = [p.text for p in document.paragraphs]
+    assert body.index("执行情况见下表。") < body.index("表后的段落。")
