@@ -82,7 +82,16 @@ def _tree_rss(pid: int) -> int:
 
 def stages(runs: int) -> dict[str, float]:
     """Median milliseconds of each pipeline stage for the sample, in process."""
-    from reportgen import checks, computation, loading, markup, schema, typesetting, wording, writing
+    from reportgen import (
+        checks,
+        computation,
+        loading,
+        markup,
+        schema,
+        typesetting,
+        wording,
+        writing,
+    )
     from reportgen.layout import Layout
 
     results: dict[str, list[float]] = {}

@@ -109,4 +109,4 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
 def _document_date(report: Report) -> datetime.datetime:
     """A fixed date from the data: the signing date, else 1 January after the year."""
     day = report.signature.date if report.signature else datetime.date(report.year + 1, 1, 1)
-    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)

@@ -13,13 +13,13 @@ different footers on odd and even pages.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import io
 import itertools
 import math
 import re
-import copy
 from dataclasses import dataclass
 
 import docx

@@ -63,14 +63,19 @@ def sample_docx(tmp_path_factory) -> Path:
     return out_dir / f"{SAMPLE_NAME}.docx"
 
 
-@pytest.fixture(scope="session")
-def sample_pdf(sample_docx) -> Path:
-    """The sample rendered by LibreOffice, as ``reportgen build --pdf`` does."""
+def rendered(docx_path: Path) -> Path:
+    """The .docx rendered by LibreOffice beside it, as ``build --pdf`` does;
+    the test is skipped, saying why, where LibreOffice is not installed."""
     from reportgen.rendering import convert_to_pdf, find_office
 
     office = find_office()
     if office is None:
         pytest.skip("未安装 LibreOffice（soffice）：版式测试需要它，CI 由 .ci/run 安装")
-    pdf = sample_docx.with_suffix(".pdf")
-    convert_to_pdf(sample_docx, pdf, office)
+    pdf = docx_path.with_suffix(".pdf")
+    convert_to_pdf(docx_path, pdf, office)
     return pdf
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_docx) -> Path:
+    return rendered(sample_docx)

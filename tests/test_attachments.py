@@ -7,8 +7,15 @@ import re
 import docx
 import pdfplumber
 import pytest
-
-from conftest import build, paragraphs, sample_text
+from conftest import (
+    SAMPLE,
+    build,
+    paragraphs,
+    rendered,
+    run,
+    sample_text,
+    write_variant,
+)
 
 MM = 72 / 25.4
 TEXT_WIDTH_TWIPS = 8844  # 156 mm
@@ -101,8 +108,6 @@ def test_table_xml_fits_the_text_block_with_half_point_borders_and_repeated_head
 
 
 def test_without_attachments_no_table_and_no_list(tmp_path):
-    from conftest import write_variant
-
     data = write_variant(tmp_path, ("附件: [收支情况表, 绩效自评表]", "附件: []"))
     built = build(data, tmp_path / "out")
     assert docx.Document(str(built)).tables == []
@@ -170,14 +175,7 @@ def test_large_report_names_every_project_below_the_threshold(large_docx):
 
 
 def test_header_row_repeats_on_the_second_page_of_a_long_table(large_docx):
-    from reportgen.rendering import convert_to_pdf, find_office
-
-    office = find_office()
-    if office is None:
-        pytest.skip("未安装 LibreOffice（soffice）")
-    pdf_path = large_docx.with_suffix(".pdf")
-    convert_to_pdf(large_docx, pdf_path, office)
-    with pdfplumber.open(pdf_path) as pdf:
+    with pdfplumber.open(rendered(large_docx)) as pdf:
         texts = [re.sub(r"\s", "", page.extract_text() or "") for page in pdf.pages]
     start = next(i for i, t in enumerate(texts) if t.startswith("附件1"))
     assert "项目01" in texts[start] and "项目45" not in texts[start]
@@ -207,24 +205,16 @@ WIDE_TABLE = """{{.title}}
 @pytest.fixture(scope="module")
 def wide_pdf(tmp_path_factory):
     """Both attachments replaced by ten-column tables: pages 9 (odd) and 10 (even) turn landscape."""
-    from reportgen.rendering import convert_to_pdf, find_office
-
-    office = find_office()
-    if office is None:
-        pytest.skip("未安装 LibreOffice（soffice）")
     directory = tmp_path_factory.mktemp("wide")
     templates = directory / "templates" / "attachments"
     templates.mkdir(parents=True)
     (templates / "budget.md.j2").write_text(WIDE_TABLE.format(title="分月支出情况表"), encoding="utf-8")
     (templates / "evaluation.md.j2").write_text(WIDE_TABLE.format(title="分月支出情况续表"), encoding="utf-8")
     out = directory / "out"
-    from conftest import SAMPLE, run
-
     result = run("build", SAMPLE, "--templates", templates.parent, "--out-dir", out)
     assert result.exit_code == 0, result.output
     (docx_path,) = out.glob("*.docx")
-    convert_to_pdf(docx_path, docx_path.with_suffix(".pdf"), office)
-    with pdfplumber.open(docx_path.with_suffix(".pdf")) as pdf:
+    with pdfplumber.open(rendered(docx_path)) as pdf:
         return [(page.width, page.height, page.chars) for page in pdf.pages]
 
 
@@ -258,8 +248,6 @@ def test_page_number_of_a_landscape_page_stays_where_the_sheet_has_it(wide_pdf, 
 
 def test_a_wide_table_in_the_body_turns_alone(tmp_path):
     from docx.enum.section import WD_ORIENT
-
-    from conftest import SAMPLE, run
 
     templates = tmp_path / "templates" / "sections"
     templates.mkdir(parents=True)

@@ -6,13 +6,12 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+from conftest import SAMPLE
 
 from reportgen.computation import compute, execution_rate, half_up, indicator_score
+from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
 from reportgen.loading import load
 from reportgen.schema import Indicator, validate
-from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
-
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

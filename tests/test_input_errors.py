@@ -8,7 +8,6 @@ import os
 import stat
 
 import pytest
-
 from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
 
 # (what the clerk did, replacement in the sample, expected "line:column field：message" fragment)

@@ -6,10 +6,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from conftest import run, sample_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run, sample_text
 
 LINES = sample_text().splitlines()
 

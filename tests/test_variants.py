@@ -6,8 +6,7 @@ import collections
 
 import pdfplumber
 import pytest
-
-from conftest import build, paragraphs, write_variant
+from conftest import build, paragraphs, rendered, write_variant
 
 MM = 72 / 25.4
 RIGHT = (210 - 26) * MM
@@ -43,15 +42,8 @@ def test_signature_follows_the_attachment_list(variant_docx):
 
 
 def test_signature_geometry_in_the_rendered_pdf(variant_docx):
-    from reportgen.rendering import convert_to_pdf, find_office
-
-    office = find_office()
-    if office is None:
-        pytest.skip("未安装 LibreOffice（soffice）")
-    pdf_path = variant_docx.with_suffix(".pdf")
-    convert_to_pdf(variant_docx, pdf_path, office)
     lines = {}
-    with pdfplumber.open(pdf_path) as pdf:
+    with pdfplumber.open(rendered(variant_docx)) as pdf:
         for page in pdf.pages:
             rows = collections.defaultdict(list)
             for char in page.chars:

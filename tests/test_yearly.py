@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
 from test_regeneration import ADJUSTED_ACTUAL
 
