@@ -154,7 +154,9 @@ def main() -> None:
         paragraphs = work / "paragraphs.json"
         paragraphs.write_text(json.dumps([p.text for p in docx.Document(str(built)).paragraphs], ensure_ascii=False))
 
-        floor = timed([sys.executable, str(ROOT / "bench" / "floor.py"), str(paragraphs), str(work / "floor.docx")], runs)
+        floor = timed(
+            [sys.executable, str(ROOT / "bench" / "floor.py"), str(paragraphs), str(work / "floor.docx")], runs
+        )
         bare = timed([sys.executable, "-c", "pass"], runs)
         required = timed([sys.executable, "-c", "import click, jinja2, markdown_it, pydantic, yaml"], runs)
         build = timed([*reportgen, "build", "--force", str(SAMPLE), "--out-dir", str(out)], runs)
@@ -165,8 +167,16 @@ def main() -> None:
             ("python-docx 下限（floor.py）", f"{floor * 1000:.0f} ms", ""),
             ("空 Python 进程", f"{bare * 1000:.0f} ms", ""),
             ("仅导入必需依赖（不含 python-docx）", f"{required * 1000:.0f} ms = {required / floor:.2f} × 下限", ""),
-            ("reportgen build（整个进程）", f"{build * 1000:.0f} ms = {build / floor:.2f} × 下限", _verdict(build <= 1.1 * floor, "≤ 1.1 × 下限")),
-            ("reportgen check", f"{check * 1000:.0f} ms = {check / floor:.2f} × 下限", _verdict(check <= 0.5 * floor, "≤ 0.5 × 下限")),
+            (
+                "reportgen build（整个进程）",
+                f"{build * 1000:.0f} ms = {build / floor:.2f} × 下限",
+                _verdict(build <= 1.1 * floor, "≤ 1.1 × 下限"),
+            ),
+            (
+                "reportgen check",
+                f"{check * 1000:.0f} ms = {check / floor:.2f} × 下限",
+                _verdict(check <= 0.5 * floor, "≤ 0.5 × 下限"),
+            ),
             ("reportgen --help", f"{help_ * 1000:.0f} ms", ""),
             ("未改动时重新 build（跳过）", f"{skip * 1000:.0f} ms", _verdict(skip < 0.1, "< 100 ms")),
         ]
@@ -178,18 +188,25 @@ def main() -> None:
             (batch_dir / f"dept{i:03d}.yaml").write_text(
                 text.replace("部门: 广州番禺经济技术开发区管理委员会", f"部门: 番禺区示例局{i:03d}"), encoding="utf-8"
             )
-        elapsed, peak = peak_tree_rss([*reportgen, "build", "--force", str(batch_dir), "--out-dir", str(work / "batch-out")])
+        elapsed, peak = peak_tree_rss(
+            [*reportgen, "build", "--force", str(batch_dir), "--out-dir", str(work / "batch-out")]
+        )
         per_report = elapsed / BATCH * 1000
         rows += [
-            (f"批量 {BATCH} 份（{os.cpu_count()} 核）", f"{elapsed:.2f} s，{BATCH / elapsed:.0f} 份/秒，每份 {per_report:.1f} ms",
-             _verdict(per_report <= 15, "每份 ≤ 15 ms")),
+            (
+                f"批量 {BATCH} 份（{os.cpu_count()} 核）",
+                f"{elapsed:.2f} s，{BATCH / elapsed:.0f} 份/秒，每份 {per_report:.1f} ms",
+                _verdict(per_report <= 15, "每份 ≤ 15 ms"),
+            ),
             ("批量峰值内存（进程树）", f"{peak / 2**20:.0f} MB", _verdict(peak < 200 * 2**20, "< 200 MB")),
         ]
     for name, ms in stages(runs).items():
         rows.append((f"进程内：{name}", f"{ms:.1f} ms", ""))
 
     width = max(len(r[0]) for r in rows) + 2
-    print(f"机器：{os.uname().machine}，{os.cpu_count()} 核，Python {sys.version.split()[0]}；每项取 {runs} 次的中位数\n")
+    print(
+        f"机器：{os.uname().machine}，{os.cpu_count()} 核，Python {sys.version.split()[0]}；每项取 {runs} 次的中位数\n"
+    )
     for name, value, verdict in rows:
         print(f"{name:<{width}}{value:<36}{verdict}")
 

@@ -69,7 +69,9 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
-def run_all(paths: list[Path], options: Options, done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
+def run_all(
+    paths: list[Path], options: Options, done: Callable[[Outcome], None] = lambda outcome: None
+) -> list[Outcome]:
     manifest = _Manifest.load(options.out_dir)
     jobs = [(path, options, manifest.entry(path)) for path in paths]
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -94,8 +96,14 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
     if fingerprint and not options.force and _unchanged(previous, fingerprint, options):
         output = options.out_dir / previous["output"]
         return Outcome(
-            path, "跳过", [(f"{path}：未改动，跳过 {output}（--force 可强制重新生成）", False)], output, fingerprint,
-            previous.get("部门", ""), previous.get("执行率", ""), previous.get("得分", ""),
+            path,
+            "跳过",
+            [(f"{path}：未改动，跳过 {output}（--force 可强制重新生成）", False)],
+            output,
+            fingerprint,
+            previous.get("部门", ""),
+            previous.get("执行率", ""),
+            previous.get("得分", ""),
         )
     # Imported only now, so that a skipped report costs no more than reading files.
     from . import pipeline
@@ -127,15 +135,20 @@ def failure_lines(path: Path, exc: Exception) -> list[tuple[str, bool]]:
     """Why a file produced no report, for the error stream."""
     if isinstance(exc, InvalidInput):
         errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
-        return [(d.format(path), True) for d in exc.diagnostics] + [(f"{path}：发现 {errors} 处错误，未生成报告。", True)]
+        return [(d.format(path), True) for d in exc.diagnostics] + [
+            (f"{path}：发现 {errors} 处错误，未生成报告。", True)
+        ]
     if isinstance(exc, OutputError):
         return [(f"{path}：{exc}", True)]
     # A bug of ours must still not cost the other files, nor show a traceback.
     if os.environ.get("REPORTGEN_DEBUG"):
         raise exc
     return [
-        (f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}），未生成报告。"
-         "请把数据文件和这条信息反馈给维护者。", True)
+        (
+            f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}），未生成报告。"
+            "请把数据文件和这条信息反馈给维护者。",
+            True,
+        )
     ]
 
 

@@ -37,7 +37,10 @@ def main() -> None:
 @main.command()
 @_files
 @click.option(
-    "--out-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT_DIR, show_default=True,
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT_DIR,
+    show_default=True,
     help="输出目录。",
 )
 @_templates
@@ -46,8 +49,16 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="即使数据和模板都未改动也重新生成。")
 @click.option("--watch", is_flag=True, help="保存数据文件后自动重新生成（只能给一个文件，Ctrl-C 结束）。")
 @click.pass_context
-def build(ctx: click.Context, files: tuple[Path, ...], out_dir: Path, templates: Path | None, strict: bool,
-          pdf: bool, force: bool, watch: bool) -> None:
+def build(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    out_dir: Path,
+    templates: Path | None,
+    strict: bool,
+    pdf: bool,
+    force: bool,
+    watch: bool,
+) -> None:
     """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。"""
     from .batch import Options
 
@@ -143,7 +154,9 @@ def _watch(path: Path, options) -> None:
 @click.option("--exit-code", is_flag=True, help="有差异时退出码为 1（供脚本使用）。")
 @_templates
 @click.pass_context
-def diff(ctx: click.Context, old: Path, new: Path | None, against: str | None, exit_code: bool, templates: Path | None) -> None:
+def diff(
+    ctx: click.Context, old: Path, new: Path | None, against: str | None, exit_code: bool, templates: Path | None
+) -> None:
     """比较两份数据：改动的输入、随之改变的计算结果、文字有变化的段落。"""
     from . import comparison, loading, pipeline
 
@@ -210,10 +223,19 @@ def _piece(kind: str, text: str) -> str:
 
 @main.command()
 @click.argument("year", type=click.IntRange(1990, 2100))
-@click.option("--from", "source", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="上一年的数据文件。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="上一年的数据文件。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。",
+)
 @click.pass_context
 def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> None:
     """以上一年的数据为底稿，生成新一年的数据文件（不覆盖已有文件）。"""

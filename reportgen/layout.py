@@ -97,8 +97,16 @@ TABLE_LINE = Pt(16)
 STYLES = {
     "body": ParagraphStyle("公文正文", "body"),
     "title": ParagraphStyle(
-        "公文标题", "title", size=SIZE_2, alignment="center", first_line_chars=0, line=TITLE_LINE,
-        condensed=False, on_grid=False, outline_level=0, keep_with_next=True,
+        "公文标题",
+        "title",
+        size=SIZE_2,
+        alignment="center",
+        first_line_chars=0,
+        line=TITLE_LINE,
+        condensed=False,
+        on_grid=False,
+        outline_level=0,
+        keep_with_next=True,
     ),
     "attachment": ParagraphStyle("附件标识", "heading1", first_line_chars=0, keep_with_next=True),
     "heading1": ParagraphStyle("一级标题", "heading1", outline_level=1, keep_with_next=True),
@@ -114,8 +122,14 @@ STYLES = {
         "表格文字", "body", size=SIZE_SMALL_4, first_line_chars=0, line=TABLE_LINE, condensed=False, on_grid=False
     ),
     "header": ParagraphStyle(
-        "表格表头", "table_header", size=SIZE_SMALL_4, first_line_chars=0, line=TABLE_LINE, condensed=False,
-        on_grid=False, alignment="center",
+        "表格表头",
+        "table_header",
+        size=SIZE_SMALL_4,
+        first_line_chars=0,
+        line=TABLE_LINE,
+        condensed=False,
+        on_grid=False,
+        alignment="center",
     ),
     # 7.5: 四号 page numbers, off the grid, without the body's indent.
     "page_number": ParagraphStyle(

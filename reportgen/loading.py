@@ -36,8 +36,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CORE_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
 
 #: PyYAML's English problem texts, as a clerk should read them.
@@ -142,9 +141,7 @@ def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
                 )
             ]
         ) from None
-    return text, [
-        warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")
-    ]
+    return text, [warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")]
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
@@ -189,7 +186,11 @@ class _Walker:
         if self.nodes > MAX_NODES or len(path) > MAX_DEPTH:
             line, column = _position(node)
             raise InvalidInput(
-                [error("数据层次过深或条目过多（可能是循环或大量展开的 YAML 锚点引用）", path, line=line, column=column)]
+                [
+                    error(
+                        "数据层次过深或条目过多（可能是循环或大量展开的 YAML 锚点引用）", path, line=line, column=column
+                    )
+                ]
             )
         if node.tag not in _CORE_TAGS:
             line, column = _position(node)
@@ -222,7 +223,9 @@ class _Walker:
                 continue
             key = key_node.value.strip()
             if key == "<<":
-                self.errors.append(error("不支持 YAML 合并键 <<，请把内容直接写出", path, line=key_line, column=key_column))
+                self.errors.append(
+                    error("不支持 YAML 合并键 <<，请把内容直接写出", path, line=key_line, column=key_column)
+                )
                 continue
             if key in first_seen:
                 self.errors.append(

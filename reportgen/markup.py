@@ -116,7 +116,9 @@ class _Reader:
             if handler is not None:
                 handler(token, tokens[index + 1] if index + 1 < len(tokens) else None)
             elif token.type in ("bullet_list_open", "blockquote_open", "hr"):
-                raise InvalidInput([error(f"模板输出中不支持此结构（{token.type}），第 {token.map[0] + 1 if token.map else '?'} 行")])
+                raise InvalidInput(
+                    [error(f"模板输出中不支持此结构（{token.type}），第 {token.map[0] + 1 if token.map else '?'} 行")]
+                )
         return self.blocks
 
     def _heading_open(self, token: Token, inline: Token | None) -> None:
@@ -125,9 +127,7 @@ class _Reader:
         for deeper in range(level + 1, len(self.headings)):
             self.headings[deeper] = 0
         self.heading_level = level
-        self.blocks.append(
-            Block("heading", _runs(inline), level=level, number=number(level, self.headings[level]))
-        )
+        self.blocks.append(Block("heading", _runs(inline), level=level, number=number(level, self.headings[level])))
 
     def _ordered_list_open(self, token: Token, _next: Token | None) -> None:
         self.lists.append(0)
@@ -155,7 +155,6 @@ class _Reader:
             self.blocks.append(Block("item", _runs(inline), level=level, number=number(level, self.lists[-1])))
             return
         self.blocks.append(Block("body", _runs(inline)))
-
 
     def _table_open(self, token: Token, _next: Token | None) -> None:
         self.blocks.append(Block("table"))

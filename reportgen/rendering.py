@@ -55,9 +55,7 @@ def fontconfig(directory: Path) -> Path:
     path = directory / "fonts.conf"
     path.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        + "\n".join(rules)
-        + "\n</fontconfig>\n",
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n' + "\n".join(rules) + "\n</fontconfig>\n",
         encoding="utf-8",
     )
     return path
@@ -80,9 +78,7 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
             str(docx_path),
         ]
         try:
-            subprocess.run(
-                command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True
-            )
+            subprocess.run(command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
         except subprocess.TimeoutExpired:
             raise OutputError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒未完成，已放弃；.docx 已生成") from None
         except subprocess.CalledProcessError as exc:

@@ -123,14 +123,12 @@ def _decimal(kind: str, example: str, places: int):
                 hint = "，不要用科学计数法"
             else:
                 hint = ""
-            raise PydanticCustomError("decimal_form", f"{expected}{hint}，实际为 \"{{text}}\"", {"text": text})
+            raise PydanticCustomError("decimal_form", f'{expected}{hint}，实际为 "{{text}}"', {"text": text})
         number = Decimal(text)
         if number < 0:
             raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
         if -number.as_tuple().exponent > places:
-            raise PydanticCustomError(
-                "decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）"
-            )
+            raise PydanticCustomError("decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）")
         return number
 
     return parse
@@ -190,7 +188,9 @@ class Budget(_Model):
     basic: Execution = Field(alias="基本支出")
     project: Execution = Field(alias="项目支出")
     projects: list[Project] = Field(default_factory=list, alias="项目")
-    low_rate_threshold: Percent = Field(Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题")
+    low_rate_threshold: Percent = Field(
+        Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题"
+    )
     assessment: Text | None = Field(None, alias="评价", description="收支情况段落末尾的总体评价")
 
 
@@ -350,7 +350,7 @@ def _diagnostic(item: dict) -> Diagnostic:
     if kind in _MESSAGES:
         message = _MESSAGES[kind].format(**item.get("ctx", {}))
         if kind != "missing" and isinstance(value, str):
-            message += f"，实际为 \"{value}\""
+            message += f'，实际为 "{value}"'
         return error(message, path)
     if kind in _OWN_ERRORS:
         return error(item["msg"], path)

@@ -246,12 +246,42 @@ def _on_off(tag: str, value: bool):
 
 #: CT_PPrBase's sequence; Word rejects pPr children out of this order.
 _PPR_ORDER = [
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-    "sectPr", "pPrChange",
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
 ]
 
 
@@ -341,7 +371,7 @@ def _landscape_page_number(paragraph: Paragraph, odd: bool, page: L.Layout) -> N
     setattr(inner.paragraph_format, "left_indent" if odd else "right_indent", L.PAGE_NUMBER_INDENT)
     _add_page_number_runs(inner)
     shape = parse_xml(
-        f'<w:pict {nsdecls("w")} {_VML_NAMESPACES}>'
+        f"<w:pict {nsdecls('w')} {_VML_NAMESPACES}>"
         '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
         '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
         f'<v:shape id="PageNumber{int(odd)}" type="#_x0000_t202" '
@@ -682,7 +712,11 @@ def _column_needs(rows: list[list[Cell]]) -> tuple[list[float], list[float]]:
             # Half a character of slack: a header that fits exactly may still wrap.
             width = (chars_wide(cell.text) + 0.5) * size + padding
             wanted[c] = max(wanted[c], width)
-            unbreakable = width if cell.header else max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0) * size + padding
+            unbreakable = (
+                width
+                if cell.header
+                else max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0) * size + padding
+            )
             needed[c] = max(needed[c], unbreakable, L.MIN_COLUMN_CHARS * size + padding)
     return [max(w, n) for w, n in zip(wanted, needed, strict=True)], needed
 

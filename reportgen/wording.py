@@ -157,7 +157,9 @@ def _render(name: str, values: dict, user_templates: Path | None) -> str:
     try:
         return env.get_template(name).render(values)
     except jinja2.TemplateSyntaxError as exc:
-        raise InvalidInput([_template_error(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno)]) from None
+        raise InvalidInput(
+            [_template_error(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno)]
+        ) from None
     except jinja2.TemplateNotFound as exc:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None
     except (jinja2.UndefinedError, jinja2.sandbox.SecurityError, TypeError, ValueError) as exc:

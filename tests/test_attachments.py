@@ -122,7 +122,8 @@ PROJECTS = 45
 def large_data(directory):
     """Project i has budget 10.00 and spends 10.00 − i × 0.10, so its rate is (100 − i)%."""
     projects = "".join(
-        f"    - 名称: 项目{i:02d}\n      调整预算: 10.00\n      决算: {10 - i / 10:.2f}\n" for i in range(1, PROJECTS + 1)
+        f"    - 名称: 项目{i:02d}\n      调整预算: 10.00\n      决算: {10 - i / 10:.2f}\n"
+        for i in range(1, PROJECTS + 1)
     )
     text = sample_text()
     start = text.index("  项目:\n    - 名称: 办公用房经费")

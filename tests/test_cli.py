@@ -55,9 +55,7 @@ def test_several_files_one_bad_the_others_still_built(tmp_path):
     result = run("build", good, bad, other, "--out-dir", out)
     assert result.exit_code == 1
     assert "bad.yaml:" in result.output and "收支.年初预算" in result.output
-    assert reports(out) == sorted(
-        [f"{SAMPLE_NAME}.docx", "2023年度番禺区示例局部门整体支出绩效自评报告.docx"]
-    )
+    assert reports(out) == sorted([f"{SAMPLE_NAME}.docx", "2023年度番禺区示例局部门整体支出绩效自评报告.docx"])
 
 
 def test_usage_errors_exit_2():
@@ -67,7 +65,7 @@ def test_usage_errors_exit_2():
 
 
 def test_unsafe_characters_of_a_department_name_do_not_reach_the_file_name(tmp_path):
-    data = write_variant(tmp_path, ("部门: 广州番禺经济技术开发区管理委员会", '部门: 甲/乙:丙*局?'))
+    data = write_variant(tmp_path, ("部门: 广州番禺经济技术开发区管理委员会", "部门: 甲/乙:丙*局?"))
     result = run("build", data, "--out-dir", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert reports(tmp_path / "out") == ["2023年度甲_乙_丙_局_部门整体支出绩效自评报告.docx"]
@@ -115,7 +113,6 @@ def test_an_interrupted_build_leaves_the_previous_report(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert report.read_bytes() == before
     assert reports(out) == [report.name]  # no temporary left behind
-
 
 
 def test_pdf_without_libreoffice_still_writes_the_docx_and_says_how_to_install(tmp_path, monkeypatch):

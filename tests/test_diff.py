@@ -77,8 +77,12 @@ def test_against_the_committed_version(tmp_path):
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-qm", "2023"], check=True)
-    data.write_text(data.read_text(encoding="utf-8").replace("  决算: 1004.09", "  决算: 990.19").replace(
-        "    决算: 454.25", "    决算: 440.35"), encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8")
+        .replace("  决算: 1004.09", "  决算: 990.19")
+        .replace("    决算: 454.25", "    决算: 440.35"),
+        encoding="utf-8",
+    )
     result = run("diff", data, "--against", "HEAD")
     assert result.exit_code == 0
     assert "收支.执行率：97.60% → 96.25%" in result.output

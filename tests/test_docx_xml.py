@@ -37,7 +37,12 @@ def test_every_paragraph_style_of_ours_names_an_east_asian_font_with_hint(parts)
     styles = xml(parts, "word/styles.xml")
     ours = styles.xpath("//w:style[starts-with(@w:styleId, 'Report') and @w:type='paragraph']", namespaces=NS)
     assert {s.get(w("styleId")) for s in ours} >= {
-        "ReportBody", "ReportTitle", "ReportHeading1", "ReportHeading2", "ReportAttachment", "ReportPageNumber",
+        "ReportBody",
+        "ReportTitle",
+        "ReportHeading1",
+        "ReportHeading2",
+        "ReportAttachment",
+        "ReportPageNumber",
     }
     expected = {
         "ReportBody": "仿宋_GB2312",
@@ -87,7 +92,10 @@ def test_page_is_a4_with_official_margins_and_line_grid(parts):
     assert (size.get(w("w")), size.get(w("h"))) == ("11906", "16838")
     margins = section.find("w:pgMar", NS)
     assert {k: margins.get(w(k)) for k in ("top", "bottom", "left", "right")} == {
-        "top": "2098", "bottom": "1984", "left": "1587", "right": "1474",
+        "top": "2098",
+        "bottom": "1984",
+        "left": "1587",
+        "right": "1474",
     }
     grid = section.find("w:docGrid", NS)
     assert (grid.get(w("type")), grid.get(w("linePitch"))) == ("lines", "579")

@@ -134,7 +134,12 @@ def test_headings_are_in_their_faces(pages):
     lines = [line for page in pages for line in body_lines(page)]
     level1 = [line for line in lines if re.match(r"^[一二三四]、", line.text)]
     level2 = [line for line in lines if re.match(r"^（[一二三四五]）", line.text)]
-    assert [line.text for line in level1] == ["一、部门基本情况", "二、绩效自评情况", "三、存在的主要问题", "四、下一步改进措施"]
+    assert [line.text for line in level1] == [
+        "一、部门基本情况",
+        "二、绩效自评情况",
+        "三、存在的主要问题",
+        "四、下一步改进措施",
+    ]
     assert len(level2) == 8
     for line in level1:
         assert "Sans" in line.font  # 黑体 → Noto Sans CJK

@@ -16,7 +16,11 @@ _edit = st.one_of(
     st.tuples(st.just("delete"), st.integers(0, len(LINES) - 1), st.just("")),
     st.tuples(st.just("duplicate"), st.integers(0, len(LINES) - 1), st.just("")),
     st.tuples(st.just("retype"), st.integers(0, len(LINES) - 1), st.text(max_size=30)),
-    st.tuples(st.just("renumber"), st.integers(0, len(LINES) - 1), st.from_regex(r"-?[0-9]{0,5}(\.[0-9]{0,4})?", fullmatch=True)),
+    st.tuples(
+        st.just("renumber"),
+        st.integers(0, len(LINES) - 1),
+        st.from_regex(r"-?[0-9]{0,5}(\.[0-9]{0,4})?", fullmatch=True),
+    ),
 )
 
 

@@ -90,7 +90,10 @@ def test_narrative_that_types_a_computed_figure_is_flagged(tmp_path):
 
 
 def test_narrative_may_refer_to_figures_and_follows_an_adjustment(tmp_path):
-    reference = ("  评价: 从预算支出情况来看，", "  评价: 全年预算执行率为{{ 收支.执行率 | percent }}。从预算支出情况来看，")
+    reference = (
+        "  评价: 从预算支出情况来看，",
+        "  评价: 全年预算执行率为{{ 收支.执行率 | percent }}。从预算支出情况来看，",
+    )
     data = write_variant(tmp_path, reference, *ADJUSTED_ACTUAL)
     result = run("check", data)
     assert "警告" not in result.output

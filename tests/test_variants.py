@@ -26,9 +26,16 @@ def variant_docx(tmp_path_factory):
 def test_an_added_section_renumbers_every_later_heading(variant_docx):
     ours = paragraphs(variant_docx)
     start = ours.index("（二）设置机构及人员情况")
-    assert ours[start + 1] == "我委内设机构3个：综合办公室、招商服务科、规划建设科。编制数20名，在职人数18名，离退休人数3名。"
+    assert (
+        ours[start + 1]
+        == "我委内设机构3个：综合办公室、招商服务科、规划建设科。编制数20名，在职人数18名，离退休人数3名。"
+    )
     assert ours[start + 2 : start + 3] == ["（三）年度总体工作和重点工作任务"]
-    for heading in ("（四）部门整体支出绩效目标", "（五）部门整体收支情况（以决算数为统计口径）", "（六）部门整体绩效管理情况"):
+    for heading in (
+        "（四）部门整体支出绩效目标",
+        "（五）部门整体收支情况（以决算数为统计口径）",
+        "（六）部门整体绩效管理情况",
+    ):
         assert heading in ours
     assert "（二）年度总体工作和重点工作任务" not in ours
     # Level-2 numbering restarts under the next level-1 heading.

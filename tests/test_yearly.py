@@ -42,7 +42,11 @@ def test_batch_of_departments_builds_all_but_the_broken_one(tmp_path):
     assert len(built) == DEPARTMENTS - 1
     assert "2023年度番禺区示例局13部门整体支出绩效自评报告.docx" not in built
     assert f"共 {DEPARTMENTS} 个文件：{DEPARTMENTS - 1} 个成功，1 个失败。" in result.output
-    summary = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.startswith(str(files[0].parent))}
+    summary = {
+        line.split()[0]: line.split()[1:]
+        for line in result.output.splitlines()
+        if line.startswith(str(files[0].parent))
+    }
     assert summary[str(files[0])] == ["番禺区示例局00", "97.60%", "97.76（优）", "已生成"]
     assert summary[str(files[7])] == ["番禺区示例局07", "96.25%", "97.63（优）", "已生成"]
     assert summary[str(files[13])] == ["失败"]
@@ -67,8 +71,12 @@ def test_unchanged_inputs_are_skipped_until_something_changes(tmp_path):
     (templates / "problems.md.j2").write_text("无。\n", encoding="utf-8")
     assert "已生成" in run("build", data, "--templates", templates.parent, "--out-dir", out).output
 
-    data.write_text(data.read_text(encoding="utf-8").replace("  决算: 1004.09", "  决算: 1004.10").replace(
-        "    决算: 454.25", "    决算: 454.26"), encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8")
+        .replace("  决算: 1004.09", "  决算: 1004.10")
+        .replace("    决算: 454.25", "    决算: 454.26"),
+        encoding="utf-8",
+    )
     assert "已生成" in run("build", data, "--out-dir", out).output
 
 
@@ -91,8 +99,15 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
     text = new.read_text(encoding="utf-8")
     assert "\n年度: 2024\n" in text
     assert "# 2024 年度部门整体支出绩效自评报告的数据" in text
-    for kept in ("部门: 广州番禺经济技术开发区管理委员会", "  - 承办番禺区委、区政府交办的其他事项。", "    - 名称: 办公用房经费",
-                 "          分值: 40", "          计分: 预算执行率", "  执行率偏低阈值: 95", "附件: [收支情况表, 绩效自评表]"):
+    for kept in (
+        "部门: 广州番禺经济技术开发区管理委员会",
+        "  - 承办番禺区委、区政府交办的其他事项。",
+        "    - 名称: 办公用房经费",
+        "          分值: 40",
+        "          计分: 预算执行率",
+        "  执行率偏低阈值: 95",
+        "附件: [收支情况表, 绩效自评表]",
+    ):
         assert kept in text
     for gone in ("965.84", "1004.09", "扣分:", "扣分原因:", "靶向招商", "缺乏明确绩效要求"):
         assert gone not in text
@@ -117,7 +132,10 @@ def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
     run("init", "2024", "--from", last, "-o", tmp_path / "next.yaml")
     text = (tmp_path / "next.yaml").read_text(encoding="utf-8")
     for placeholder, value in (
-        ("  年初预算: 待填写\n  调整预算: 待填写\n  决算: 待填写", "  年初预算: 965.84\n  调整预算: 1028.77\n  决算: 1004.09"),
+        (
+            "  年初预算: 待填写\n  调整预算: 待填写\n  决算: 待填写",
+            "  年初预算: 965.84\n  调整预算: 1028.77\n  决算: 1004.09",
+        ),
         ("    调整预算: 待填写\n    决算: 待填写", "    调整预算: 500.00\n    决算: 490.00"),  # 基本支出
         ("    调整预算: 待填写\n    决算: 待填写", "    调整预算: 528.77\n    决算: 514.09"),  # 项目支出
     ):
@@ -138,7 +156,10 @@ def test_watch_rebuilds_on_save(tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen(
         [sys.executable, "-m", "reportgen.cli", "build", "--watch", str(data), "--out-dir", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
     try:
@@ -148,7 +169,9 @@ def test_watch_rebuilds_on_save(tmp_path):
         for old, new in ADJUSTED_ACTUAL:
             data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
         assert "执行率 96.25%" in _read_until(process, "执行率 96.25%")
-        data.write_text(data.read_text(encoding="utf-8").replace("  年初预算: 965.84", "  年初预算: 九百"), encoding="utf-8")
+        data.write_text(
+            data.read_text(encoding="utf-8").replace("  年初预算: 965.84", "  年初预算: 九百"), encoding="utf-8"
+        )
         assert "收支.年初预算：应为金额" in _read_until(process, "未生成报告")
     finally:
         process.terminate()
