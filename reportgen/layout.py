@@ -145,6 +145,11 @@ TABLE_BORDER_EIGHTHS = 4
 CELL_PADDING = Pt(4)
 #: A table column is never narrower than this many characters.
 MIN_COLUMN_CHARS = 2
+#: Slack, in characters, added to a cell's measured text: a header that fits
+#: exactly by our estimate may still wrap in the office suite.
+COLUMN_SLACK_CHARS = 0.5
+#: 9: width of the upright text box that carries a landscape page's number.
+LANDSCAPE_NUMBER_BOX = Pt(21)
 
 
 @dataclass(frozen=True)

@@ -355,7 +355,7 @@ def _landscape_page_number(paragraph: Paragraph, odd: bool, page: L.Layout) -> N
     character in — so it stands in the page's left margin, reading upward
     (VML text box: the form Word and LibreOffice both place and turn)."""
     _set_style(paragraph, "page_number")
-    box = L.SIZE_4.pt * 1.5
+    box = L.LANDSCAPE_NUMBER_BOX.pt
     left = page.margin("bottom").pt - L.PAGE_NUMBER_GAP.pt - box / 2
     style = (
         f"position:absolute;margin-left:{left:.1f}pt;margin-top:{page.margin('left').pt:.1f}pt;"
@@ -709,8 +709,7 @@ def _column_needs(rows: list[list[Cell]]) -> tuple[list[float], list[float]]:
     wanted, needed = [0.0] * columns, [0.0] * columns
     for row in rows:
         for c, cell in enumerate(row):
-            # Half a character of slack: a header that fits exactly may still wrap.
-            width = (chars_wide(cell.text) + 0.5) * size + padding
+            width = (chars_wide(cell.text) + L.COLUMN_SLACK_CHARS) * size + padding
             wanted[c] = max(wanted[c], width)
             unbreakable = (
                 width
