@@ -38,8 +38,18 @@ FONT_SUBSTITUTES = {
 }
 
 
+#: Where LibreOffice installs itself when it is not on PATH (Windows, macOS).
+_USUAL_PLACES = [
+    Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "LibreOffice" / "program" / "soffice.exe",
+    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+]
+
+
 def find_office() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    return next((str(place) for place in _USUAL_PLACES if place.is_file()), None)
 
 
 def fontconfig(directory: Path) -> Path:
