@@ -83,13 +83,14 @@ class ParagraphStyle:
     first_line_chars: int = INDENT_CHARS
     outline_level: int | None = None
     keep_with_next: bool = False
-    line: Length = LINE_PITCH
+    #: Exact line height; None for single spacing (table cells: the body's
+    #: 28.95 pt would blow their rows up).
+    line: Length | None = LINE_PITCH
     condensed: bool = True
     on_grid: bool = True
 
 
 SIZE_SMALL_4 = Pt(12)  # 小四号: table text (practice), so five columns of figures fit 156 mm
-TABLE_LINE = Pt(16)
 
 #: Every paragraph style of the document, by the block kind of
 #: :mod:`reportgen.markup` that uses it.  Heading levels 3 and 4 are in the body
@@ -119,14 +120,14 @@ STYLES = {
     # Tables (practice: GB/T 9704 says only that they stay within the 版心).
     "unit": ParagraphStyle("表格单位", "body", first_line_chars=0, keep_with_next=True, alignment="right"),
     "cell": ParagraphStyle(
-        "表格文字", "body", size=SIZE_SMALL_4, first_line_chars=0, line=TABLE_LINE, condensed=False, on_grid=False
+        "表格文字", "body", size=SIZE_SMALL_4, first_line_chars=0, line=None, condensed=False, on_grid=False
     ),
     "header": ParagraphStyle(
         "表格表头",
         "table_header",
         size=SIZE_SMALL_4,
         first_line_chars=0,
-        line=TABLE_LINE,
+        line=None,
         condensed=False,
         on_grid=False,
         alignment="center",

@@ -214,8 +214,11 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
         spacing.set(qn("w:val"), str(L.CHARACTER_SPACING_TWENTIETHS))
         rpr.append(spacing)
     fmt = style.paragraph_format
-    fmt.line_spacing = spec.line
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    if spec.line is None:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing = spec.line
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
     fmt.keep_with_next = spec.keep_with_next

@@ -138,3 +138,14 @@ def test_no_leftovers_of_python_docx_default_template(parts):
     core = parts["docProps/core.xml"].decode()
     assert "广州番禺经济技术开发区管理委员会" in core and "python-docx" not in core
     assert "2024-01-01T00:00:00Z" in core
+
+
+def test_table_cell_styles_use_single_spacing_off_the_grid(parts):
+    styles = xml(parts, "word/styles.xml")
+    for style_id in ("ReportCell", "ReportHeader"):
+        style = styles.xpath(f"//w:style[@w:styleId='{style_id}']", namespaces=NS)[0]
+        spacing = style.find("w:pPr/w:spacing", NS)
+        assert (spacing.get(w("line")), spacing.get(w("lineRule"))) == ("240", "auto")
+        assert style.find("w:pPr/w:snapToGrid", NS).get(w("val")) == "0"
+        assert style.find("w:pPr/w:ind", NS).get(w("firstLineChars")) == "0"
+        assert style.find("w:rPr/w:sz", NS).get(w("val")) == "24"  # 小四 12 pt
