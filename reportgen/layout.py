@@ -7,6 +7,7 @@ fonts and margins in its data (``版式``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -26,11 +27,10 @@ MARGIN_RIGHT_MM = Decimal(26)
 #: 5.2.3: 22 lines a page, 28 characters a line.
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
-#: 22 × 579 twips = 224.7 mm fills the 225 mm 版心 (29 pt would give only 21 lines).
-LINE_PITCH = Twips(579)
-#: 28 × 16 pt = 448 pt overflows the 442.2 pt 版心 width: condense 3号 text by
-#: 0.25 pt a character (w:spacing in twentieths of a point) so 28 fit.
-CHARACTER_SPACING_TWENTIETHS = -5
+_TEXT_HEIGHT = Length(PAGE_HEIGHT - Mm(float(MARGIN_TOP_MM)) - Mm(float(MARGIN_BOTTOM_MM)))
+_TEXT_WIDTH = Length(PAGE_WIDTH - Mm(float(MARGIN_LEFT_MM)) - Mm(float(MARGIN_RIGHT_MM)))
+#: 22 lines fill the 225 mm 版心: 579 twips = 28.95 pt (29 pt would give only 21).
+LINE_PITCH = Twips(int(_TEXT_HEIGHT.twips / LINES_PER_PAGE))
 #: 7.5: the page number's dash line stands 7 mm below the 版心.
 PAGE_NUMBER_GAP = Mm(7)
 #: The portrait footer's distance from the page edge that puts it there.
@@ -41,6 +41,9 @@ HEADER_DISTANCE = Mm(15)
 SIZE_2 = Pt(22)  # 二号: title (7.2.3)
 SIZE_3 = Pt(16)  # 三号: body and headings (5.2.2)
 SIZE_4 = Pt(14)  # 四号: page numbers (7.5), tables (practice)
+#: 28 × 16 pt = 448 pt overflows the 442.2 pt 版心 width: 3号 text is condensed
+#: (w:spacing, twentieths of a point) just enough for 28 to fit: −0.25 pt.
+CHARACTER_SPACING_TWENTIETHS = -math.ceil((SIZE_3.pt - _TEXT_WIDTH.pt / CHARS_PER_LINE) * 20)
 #: 7.2.3 practice: the title's exact line height (2号 text on ~35 pt).
 TITLE_LINE = Pt(35)
 #: 7.2.3 practice: a title line that is just too wide for the 版心 is condensed,
