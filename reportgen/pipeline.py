@@ -36,8 +36,8 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Built:
-    prepared: Prepared
     output: Path
+    #: None when no PDF was asked for, or LibreOffice is not installed.
     pdf: Path | None
 
 
@@ -103,7 +103,7 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
         if office is not None:
             pdf_path = output.with_suffix(".pdf")
             rendering.convert_to_pdf(output, pdf_path, office)
-    return Built(prepared, output, pdf_path)
+    return Built(output, pdf_path)
 
 
 def _document_date(report: Report) -> datetime.datetime:
