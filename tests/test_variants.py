@@ -65,3 +65,21 @@ def test_signature_geometry_in_the_rendered_pdf(variant_docx):
     assert RIGHT - organ_right == pytest.approx(2 * 16, abs=2)
     assert date_left - organ_left == pytest.approx(2 * 16, abs=2)
     assert date_top - organ_top == pytest.approx(28.95, abs=1)
+
+
+def test_fonts_margins_and_bold_run_in_headings_can_be_overridden(tmp_path):
+    import docx
+
+    data = write_variant(
+        tmp_path,
+        ("存在问题: []", "存在问题: []\n\n版式:\n  字体: {正文: 仿宋, 标题: 方正小标宋_GBK}\n  页边距: {左: 30, 右: 24}\n  小标题加粗: true"),
+    )
+    document = docx.Document(str(build(data, tmp_path / "out")))
+    body = document.styles["公文正文"].element.rPr.rFonts
+    assert body.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    title = document.styles["公文标题"].element.rPr.rFonts
+    assert title.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "方正小标宋_GBK"
+    assert document.styles["一级标题"].font.name == "黑体"  # untouched
+    section = document.sections[0]
+    assert (round(section.left_margin.mm, 1), round(section.right_margin.mm, 1)) == (30.0, 24.0)
+    assert document.styles["段首小标题"].font.bold is True
