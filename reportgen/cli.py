@@ -134,7 +134,8 @@ def _watch(path: Path, options) -> None:
     try:
         while True:
             try:
-                stamp = path.stat().st_mtime_ns, path.stat().st_size
+                # The content itself: some file systems keep times to the second only.
+                stamp = path.read_bytes()
             except OSError:
                 stamp = None
             if stamp != last:
