@@ -199,13 +199,16 @@ def _fingerprint(path: Path, options: Options) -> str | None:
 def _tool_digest(user_templates: Path | None) -> bytes:
     """The tool's version, its code and the templates, once per process."""
     digest = hashlib.sha256(f"reportgen {__version__}\n".encode())
-    package = Path(__file__).parent
-    files = [*sorted(package.glob("*.py"))]
-    for directory in (DEFAULT_TEMPLATES, user_templates):
-        if directory is not None:
-            files += sorted(p for p in directory.rglob("*.j2") if p.is_file())
-    for file in files:
-        digest.update(file.as_posix().encode() + b"\0" + file.read_bytes())
+    # Names relative to their folder, so the fingerprint (kept in the .docx)
+    # is the same wherever the tool and the templates are installed.
+    for label, directory, pattern in (
+        ("code", Path(__file__).parent, "*.py"),
+        ("templates", DEFAULT_TEMPLATES, "**/*.j2"),
+        ("user templates", user_templates, "**/*.j2"),
+    ):
+        for file in sorted(directory.glob(pattern)) if directory is not None else []:
+            name = f"{label}/{file.relative_to(directory).as_posix()}"
+            digest.update(name.encode() + b"\0" + file.read_bytes())
     return digest.digest()
 
 

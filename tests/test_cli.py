@@ -139,3 +139,14 @@ def test_build_pdf_writes_the_pdf_beside_the_docx(tmp_path):
     pdf = tmp_path / f"{SAMPLE_NAME}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     assert f"已生成 {pdf}" in result.output
+
+
+def test_output_does_not_depend_on_where_the_input_lies(tmp_path):
+    elsewhere = tmp_path / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    copy = elsewhere / "2023.yaml"
+    copy.write_bytes(SAMPLE.read_bytes())
+    assert run("build", SAMPLE, "--out-dir", tmp_path / "a").exit_code == 0
+    assert run("build", copy, "--out-dir", tmp_path / "b").exit_code == 0
+    name = f"{SAMPLE_NAME}.docx"
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
