@@ -204,9 +204,7 @@ def main() -> None:
         rows.append((f"进程内：{name}", f"{ms:.1f} ms", ""))
 
     width = max(len(r[0]) for r in rows) + 2
-    print(
-        f"机器：{_cpu()}，{os.cpu_count()} 核，Python {sys.version.split()[0]}；每项取 {runs} 次的中位数\n"
-    )
+    print(f"机器：{_cpu()}，{os.cpu_count()} 核，Python {sys.version.split()[0]}；每项取 {runs} 次的中位数\n")
     for name, value, verdict in rows:
         print(f"{name:<{width}}{value:<36}{verdict}")
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from .diagnostics import display_width
+
 DEFAULT_OUT_DIR = Path("out")
 #: Seconds between two looks at a watched file.
 WATCH_INTERVAL = 0.3
@@ -88,15 +90,14 @@ def _run(files: tuple[Path, ...], options) -> int:
     from .batch import expand, run_all
 
     paths = expand(files)
-    bar = None
-    if len(paths) > 1 and sys.stderr.isatty():
-        bar = click.progressbar(length=len(paths), label="生成报告" if options.out_dir else "检查数据", file=sys.stderr)
-        bar.__enter__()
-    try:
+    label = "生成报告" if options.out_dir else "检查数据"
+    progress = (
+        click.progressbar(length=len(paths), label=label, file=sys.stderr)
+        if len(paths) > 1 and sys.stderr.isatty()
+        else contextlib.nullcontext()
+    )
+    with progress as bar:
         outcomes = run_all(paths, options, done=lambda outcome: bar.update(1) if bar else None)
-    finally:
-        if bar:
-            bar.__exit__(None, None, None)
     for outcome in outcomes:
         for text, to_stderr in outcome.lines:
             click.echo(text, err=to_stderr)
@@ -108,17 +109,12 @@ def _run(files: tuple[Path, ...], options) -> int:
 def _echo_summary(outcomes) -> None:
     rows = [("文件", "部门", "执行率", "得分", "状态")]
     rows += [(str(o.path), o.department, o.rate, o.score, o.status) for o in outcomes]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     click.echo()
     for row in rows:
-        click.echo("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)).rstrip())
     failed = sum(o.failed for o in outcomes)
     click.echo(f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。")
-
-
-def _width(text: str) -> int:
-    """Terminal columns (CJK characters take two)."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _watch(path: Path, options) -> None:

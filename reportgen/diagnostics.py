@@ -71,6 +71,12 @@ def format_path(path: DataPath) -> str:
     return text
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text (CJK characters take two): for carets
+    under an input line and for tables of results."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def sort_key(diagnostic: Diagnostic) -> tuple[int, int]:
     return (diagnostic.line or 0, diagnostic.column or 0)
 

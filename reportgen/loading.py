@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import DataPath, Diagnostic, InvalidInput, error, warning
+from .diagnostics import DataPath, Diagnostic, InvalidInput, display_width, error, warning
 
 #: What ``reportgen init`` writes where a value of the new year is still to come.
 TODO = "待填写"
@@ -158,13 +158,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     lines = text.splitlines()
     excerpt: tuple[str, ...] = ()
     if 0 <= mark.line < len(lines):
-        excerpt = (lines[mark.line], " " * _display_width(lines[mark.line][: mark.column]) + "^")
+        excerpt = (lines[mark.line], " " * display_width(lines[mark.line][: mark.column]) + "^")
     return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt)
-
-
-def _display_width(text: str) -> int:
-    """Columns a terminal gives the text (CJK characters take two)."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:

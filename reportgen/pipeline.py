@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import checks, computation, loading, markup, schema, wording, writing
 from .computation import Figures
-from .diagnostics import Diagnostic, InvalidInput, Level, error
+from .diagnostics import Diagnostic, InvalidInput, Level, error, sort_key
 from .schema import Report
 
 REPORT_SUFFIX = ".docx"
@@ -58,7 +58,7 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         blocks = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
-    located = sorted((d.located(source.locations) for d in found), key=lambda d: (d.line or 0, d.column or 0))
+    located = sorted((d.located(source.locations) for d in found), key=sort_key)
     return Prepared(source, report, figures, blocks, worded.title, located)
 
 

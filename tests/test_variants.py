@@ -72,7 +72,10 @@ def test_fonts_margins_and_bold_run_in_headings_can_be_overridden(tmp_path):
 
     data = write_variant(
         tmp_path,
-        ("存在问题: []", "存在问题: []\n\n版式:\n  字体: {正文: 仿宋, 标题: 方正小标宋_GBK}\n  页边距: {左: 30, 右: 24}\n  小标题加粗: true"),
+        (
+            "存在问题: []",
+            "存在问题: []\n\n版式:\n  字体: {正文: 仿宋, 标题: 方正小标宋_GBK}\n  页边距: {左: 30, 右: 24}\n  小标题加粗: true",
+        ),
     )
     document = docx.Document(str(build(data, tmp_path / "out")))
     body = document.styles["公文正文"].element.rPr.rFonts
