@@ -86,8 +86,29 @@ def run_all(
             for future in concurrent.futures.as_completed(futures):
                 done(future.result())
             outcomes = [future.result() for future in futures]
+    _flag_shared_outputs(outcomes)
     manifest.record(outcomes)
     return outcomes
+
+
+def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
+    """Two inputs of the same year and department write the same report: only
+    one of them survives, so both are failures the clerk must resolve."""
+    by_output: dict[Path, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.output is not None:
+            by_output.setdefault(outcome.output, []).append(outcome)
+    for output, sharing in by_output.items():
+        if len(sharing) > 1:
+            names = "、".join(str(o.path) for o in sharing)
+            for outcome in sharing:
+                outcome.status = "失败"
+                outcome.lines.append(
+                    (
+                        f"{outcome.path}：{names} 生成同一个文件 {output}（年度与部门相同），只保留了其中一份；请检查",
+                        True,
+                    )
+                )
 
 
 def run_one(path: Path, options: Options, previous: dict | None = None) -> Outcome:

@@ -187,3 +187,12 @@ def _read_until(process, marker: str, timeout: float = 60) -> str:
         assert line, f"进程已结束，输出：{seen}"
         seen += line
     return seen
+
+
+def test_two_inputs_for_the_same_report_are_reported(tmp_path):
+    first = write_variant(tmp_path, name="a.yaml")
+    second = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 965.85"), name="b.yaml")
+    result = run("build", first, second, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{first}、{second} 生成同一个文件" in result.output
+    assert "共 2 个文件：0 个成功，2 个失败。" in result.output
