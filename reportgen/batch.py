@@ -25,9 +25,9 @@ from pathlib import Path
 
 from . import DEFAULT_TEMPLATES, __version__
 from .diagnostics import InvalidInput, Level, OutputError
+from .loading import YAML_SUFFIXES
 
 MANIFEST = ".reportgen-builds.json"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,9 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given; folders as the YAML files directly inside them."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir() and any(child.suffix in YAML_SUFFIXES for child in path.iterdir()):
-            files += sorted(child for child in path.iterdir() if child.suffix in YAML_SUFFIXES and child.is_file())
-        else:
-            files.append(path)
+        inside = sorted(c for c in path.iterdir() if c.suffix.lower() in YAML_SUFFIXES) if path.is_dir() else []
+        # A folder without YAML files is passed on as it is, to be reported as such.
+        files += [c for c in inside if c.is_file()] or [path]
     return files
 
 

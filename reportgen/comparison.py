@@ -100,10 +100,7 @@ def _figures(prepared: Prepared) -> dict[str, str]:
         flat[f"收支.项目“{project.name}”.执行率"] = formats.percent(project.rate)
     flat["收支.执行率偏低项目"] = "、".join(f"{p['名称']} {formats.percent(p['执行率'])}" for p in low) or "无"
     # Name the scoring items rather than numbering them.
-    named = {}
-    for key, value in flat.items():
-        named[_name_indicators(key, prepared)] = value
-    return named
+    return {_name_indicators(key, prepared): value for key, value in flat.items()}
 
 
 def _flatten(value, path: tuple) -> dict[tuple, object]:

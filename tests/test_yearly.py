@@ -9,7 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
 from test_regeneration import ADJUSTED_ACTUAL
 
@@ -150,7 +149,6 @@ def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
     assert "自评得分 99.76 分（满分 100 分），等级：优" in result.output
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX signals")
 def test_watch_rebuilds_on_save(tmp_path):
     data = write_variant(tmp_path)
     out = tmp_path / "out"
