@@ -28,6 +28,8 @@ from .diagnostics import InvalidInput, Level, OutputError
 from .loading import YAML_SUFFIXES
 
 MANIFEST = ".reportgen-builds.json"
+#: What a template set is made of: templates and its outline.yaml.
+TEMPLATE_SUFFIXES = (".j2", ".yaml")
 
 
 @dataclass(frozen=True)
@@ -223,10 +225,12 @@ def _tool_digest(user_templates: Path | None) -> bytes:
     # is the same wherever the tool and the templates are installed.
     for label, directory, pattern in (
         ("code", Path(__file__).parent, "*.py"),
-        ("templates", DEFAULT_TEMPLATES, "**/*.j2"),
-        ("user templates", user_templates, "**/*.j2"),
+        ("templates", DEFAULT_TEMPLATES, "**/*"),
+        ("user templates", user_templates, "**/*"),
     ):
         for file in sorted(directory.glob(pattern)) if directory is not None else []:
+            if not (file.is_file() and file.suffix in TEMPLATE_SUFFIXES):
+                continue
             name = f"{label}/{file.relative_to(directory).as_posix()}"
             digest.update(name.encode() + b"\0" + file.read_bytes())
     return digest.digest()

@@ -255,11 +255,22 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> No
 
 
 @main.command()
-def schema() -> None:
-    """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验）。"""
-    from .schema import json_schema
+@click.option("--outline", metavar="提纲", help="按该提纲的必填项与附件输出（如 财政部）；不给时适用于所有提纲。")
+@_templates
+@click.pass_context
+def schema(ctx: click.Context, outline: str | None, templates: Path | None) -> None:
+    """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验），含模板集声明的键。"""
+    from . import outlines
+    from .schema import Report, json_schema
 
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    model = Report
+    if outline is not None or templates is not None:
+        try:
+            with _reporting(templates or Path("outline.yaml")):
+                model = outlines.choose({outlines.OUTLINE_KEY: outline} if outline else {}, templates).model
+        except _Failed:
+            ctx.exit(1)
+    click.echo(json.dumps(json_schema(model), ensure_ascii=False, indent=2))
 
 
 class Refused(click.ClickException):

@@ -113,14 +113,18 @@ def _flatten(value, path: tuple) -> dict[tuple, object]:
 
 def _name_indicators(key: str, prepared: Prepared) -> str:
     """``自评.一级指标[2].二级指标[4].得分`` → ``自评“管理效率/绩效管理”.得分``."""
-    match = re.match(r"自评\.一级指标\[(\d+)\](?:\.二级指标\[(\d+)\])?\.(.+)", key)
+    match = re.match(r"自评\.一级指标\[(\d+)\](?:\.二级指标\[(\d+)\])?(?:\.三级指标\[(\d+)\])?\.(.+)", key)
     if not match:
         return key
-    dimension = prepared.report.evaluation.dimensions[int(match.group(1)) - 1]
-    name = dimension.name
-    if match.group(2):
-        name += "/" + dimension.indicators[int(match.group(2)) - 1].name
-    return f"自评“{name}”.{match.group(3)}"
+    node = prepared.report.evaluation
+    names = []
+    for position in match.groups()[:3]:
+        if position is None:
+            break
+        children = node.dimensions if not names else node.children
+        node = children[int(position) - 1]
+        names.append(node.name)
+    return f"自评“{'/'.join(names)}”.{match.group(4)}"
 
 
 def _changes(old: dict[str, str], new: dict[str, str]) -> list[Change]:

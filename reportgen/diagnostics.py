@@ -47,6 +47,10 @@ class Diagnostic:
         line, column = locations[path]
         return replace(self, line=line, column=column)
 
+    def in_file(self, path: Path | str) -> Diagnostic:
+        """The same problem, said to be in another file than the input."""
+        return replace(self, file=str(path))
+
     def format(self, file: Path | str) -> str:
         where = self.file or str(file)
         if self.line is not None:

@@ -14,19 +14,37 @@ from .computation import half_up
 _CN_DIGITS = "零一二三四五六七八九"
 
 
+class FloatValue(TypeError):
+    """A binary float reached a figure: it would print a wrongly rounded number."""
+
+
+def exact(value: object) -> Decimal:
+    """The value as a Decimal; a float is refused rather than rounded silently."""
+    if isinstance(value, float):
+        raise FloatValue(value)
+    return Decimal(value)
+
+
+def _fixed(value: object) -> str:
+    # "-0.00" is no figure a report prints.
+    return format(half_up(exact(value)) + 0, "f")
+
+
 def money(value: Decimal | None) -> str:
     """Two decimals, for 万元 amounts and table figures: 1028.77; — when not given."""
-    return "—" if value is None else format(half_up(Decimal(value)), "f")
+    return "—" if value is None else _fixed(value)
 
 
 def percent(value: Decimal | None) -> str:
     """97.60%; a rate that has no budget to divide by prints as —."""
-    return "—" if value is None else f"{half_up(Decimal(value))}%"
+    return "—" if value is None else f"{_fixed(value)}%"
 
 
-def score(value: Decimal) -> str:
+def score(value: Decimal | None) -> str:
     """Points as a clerk writes them: 48, 9.76, 2.5."""
-    text = format(half_up(Decimal(value)), "f")
+    if value is None:
+        return "—"
+    text = _fixed(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, computation, loading, markup, schema, wording, writing
+from . import checks, computation, loading, markup, outlines, schema, wording, writing
 from .computation import Figures
 from .diagnostics import Diagnostic, InvalidInput, Level, error, sort_key
 from .schema import Report
@@ -47,14 +47,15 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
 
 def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
     try:
-        report = _validate(source)
+        template_set = outlines.choose(source.data, templates)
+        report = _validate(source, template_set.model)
         figures = computation.compute(report)
         found = [*source.warnings, *checks.check(report, figures)]
         if strict:
             found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
         if any(d.level is Level.ERROR for d in found):
             raise InvalidInput(found)
-        worded = wording.word(report, figures, templates)
+        worded = wording.word(report, figures, template_set)
         blocks = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
@@ -62,11 +63,11 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
     return Prepared(source, report, figures, blocks, worded.title, located)
 
 
-def _validate(source: loading.Source) -> Report:
+def _validate(source: loading.Source, model: type[Report]) -> Report:
     """The schema's verdict, with values left for later (``待填写``) said as such."""
     unfilled = [error(f"尚未填写（{loading.TODO}）", path) for path in source.todo]
     try:
-        report = schema.validate(source.data)
+        report = schema.validate(source.data, model)
     except InvalidInput as exc:
         todo = set(source.todo)
         raise InvalidInput(unfilled + [d for d in exc.diagnostics if d.path not in todo]) from None

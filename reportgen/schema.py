@@ -50,9 +50,11 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import re
 import types
 import typing
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -64,6 +66,7 @@ from pydantic import (
     Field,
     ValidationError,
     WithJsonSchema,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
 
@@ -159,7 +162,13 @@ Percent = Annotated[
     _number_schema("百分数，不带 %", maximum=100),
 ]
 Year = Annotated[int, Field(ge=1990, le=2100)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+#: 是/否 as a clerk writes it, or true/false.
+YesNo = Annotated[
+    bool,
+    BeforeValidator(lambda value: {"是": True, "否": False}.get(value, value) if isinstance(value, str) else value),
+    WithJsonSchema({"type": "boolean"}),
+]
 
 
 class _Model(BaseModel):
@@ -173,21 +182,39 @@ class Execution(_Model):
     """One line of budget against spending."""
 
     initial: Amount | None = Field(None, alias="年初预算", description="年初预算（万元），用于收支情况表，可不填")
-    budget: Amount = Field(alias="调整预算", description="调整预算（万元）")
-    actual: Amount = Field(alias="决算", description="决算，即实际支出（万元）")
+    budget: Amount = Field(alias="调整预算", description="调整预算，即全年预算数（万元）")
+    actual: Amount = Field(alias="决算", description="决算，即实际支出、全年执行数（万元）")
+    prior: Amount | None = Field(None, alias="上年决算", description="上年决算（万元）；填写后计算增减额与增长率")
 
 
 class Project(Execution):
     name: Text = Field(alias="名称")
 
 
+class BasicSpending(Execution):
+    staff: Amount | None = Field(None, alias="人员经费", description="基本支出决算中的人员经费（万元）")
+    running: Amount | None = Field(None, alias="公用经费", description="基本支出决算中的公用经费（万元）")
+
+
 class Budget(_Model):
     initial: Amount = Field(alias="年初预算", description="年初预算（万元）")
     budget: Amount | None = Field(None, alias="调整预算", description="调整预算；不填则取基本支出与项目支出之和")
     actual: Amount | None = Field(None, alias="决算", description="决算；不填则取基本支出与项目支出之和")
-    basic: Execution = Field(alias="基本支出")
+    prior: Amount | None = Field(None, alias="上年决算", description="上年决算（万元）；填写后计算增减额与增长率")
+    basic: BasicSpending = Field(alias="基本支出")
     project: Execution = Field(alias="项目支出")
     projects: list[Project] = Field(default_factory=list, alias="项目")
+    sources: dict[Annotated[str, Field(min_length=1, max_length=30)], Execution] | None = Field(
+        None,
+        alias="资金来源",
+        description="按资金来源分列，如 本年财政拨款、上年结转资金、其他资金，各有年初预算、调整预算、决算",
+    )
+    income: dict[Annotated[str, Field(min_length=1, max_length=30)], Amount] | None = Field(
+        None, alias="收入", description="本年收入，按名称分列（万元），如 财政拨款收入: 1028.77"
+    )
+    prior_income: dict[Annotated[str, Field(min_length=1, max_length=30)], Amount] | None = Field(
+        None, alias="上年收入", description="上年收入，名称与“收入”相同（万元）"
+    )
     low_rate_threshold: Percent = Field(
         Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题"
     )
@@ -216,32 +243,58 @@ class Staffing(_Model):
     retired: Count | None = Field(None, alias="离退休人数")
 
 
-class Indicator(_Model):
-    name: Text = Field(alias="名称")
-    full_marks: Points = Field(alias="分值")
-    formula: Literal["预算执行率"] | None = Field(None, alias="计分", description="按公式计分：预算执行率")
+class Scored(_Model):
+    """What a scored indicator may carry; scoring happens at the leaves."""
+
+    full_marks: Points | None = Field(
+        None, alias="分值", description="满分；有下级指标时可不填（为下级之和），填写时程序核对"
+    )
+    rule: Literal["预算执行率", "完成比例", "扣分", "得分"] | None = Field(
+        None,
+        alias="计分",
+        description="预算执行率：min(执行率, 100%) × 分值；完成比例：实际完成值 ÷ 年度指标值 × 分值；"
+        "扣分：分值 − 扣分（写了扣分时的默认）；得分：直接填写得分（写了得分时的默认）",
+    )
+    basis: Text | None = Field(
+        None, alias="口径", description="按预算执行率计分时所用的执行率：部门整体（默认）、基本支出、项目支出或某个项目的名称"
+    )
+    target: Text | None = Field(None, alias="年度指标值", description="如 ≥3.2万亩、100%、≤5%")
+    achieved: Text | None = Field(None, alias="实际完成值", description="如 3.35万亩")
     deduction: Points | None = Field(None, alias="扣分")
     reason: Text | None = Field(None, alias="扣分原因")
-    analysis: Text | None = Field(None, alias="分析", description="管理效率分析中该指标的一段")
+    score: Points | None = Field(None, alias="得分", description="直接给出的得分（定性指标）")
+    deviation: Text | None = Field(None, alias="偏差原因")
+    remedy: Text | None = Field(None, alias="改进措施")
+    analysis: Text | None = Field(None, alias="分析", description="报告中该指标的一段分析")
 
 
-class Dimension(_Model):
+class Indicator3(Scored):
+    name: Text = Field(alias="名称")
+
+
+class Indicator(Scored):
+    name: Text = Field(alias="名称")
+    children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1)
+
+
+class Dimension(Scored):
     name: Text = Field(alias="名称")
     conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
-    indicators: list[Indicator] = Field(alias="二级指标", min_length=1)
+    children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
 
 
-class GradeScale(_Model):
-    """Lowest total score of each grade; below 中 is 差 (财政部 convention)."""
-
-    excellent: Points = Field(Decimal(90), alias="优")
-    good: Points = Field(Decimal(80), alias="良")
-    fair: Points = Field(Decimal(60), alias="中")
+#: 财政部 convention: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
+DEFAULT_GRADES = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "差": Decimal(0)}
 
 
 class Evaluation(_Model):
     dimensions: list[Dimension] = Field(alias="一级指标", min_length=1)
-    grades: GradeScale = Field(default_factory=GradeScale, alias="等级")
+    grades: dict[Annotated[str, Field(min_length=1, max_length=10)], Points] = Field(
+        default_factory=lambda: dict(DEFAULT_GRADES),
+        alias="等级",
+        description="各等级的最低分，如 {优: 90, 良: 80, 中: 60, 差: 0}；低于最低一档为“差”",
+    )
+    score_first: YesNo = Field(False, alias="得分在前", description="报告以“自评得分情况”开篇")
 
 
 class Signature(_Model):
@@ -268,34 +321,137 @@ class Margins(_Model):
 class LayoutOptions(_Model):
     fonts: Fonts = Field(default_factory=Fonts, alias="字体")
     margins: Margins = Field(default_factory=Margins, alias="页边距", description="毫米")
-    bold_run_in: bool = Field(False, alias="小标题加粗", description="“1.预算编制。”这类段首小标题是否加粗")
+    bold_run_in: YesNo = Field(False, alias="小标题加粗", description="“1.预算编制。”这类段首小标题是否加粗")
+
+
+#: One paragraph (a string) or several (a list); read as a list either way.
+Paragraphs = Annotated[list[Text], BeforeValidator(lambda value: [value] if isinstance(value, str) else value)]
 
 
 class Report(_Model):
-    """One department's data for one year."""
+    """One department's data for one year.
 
+    Which of the sections are required depends on the outline (``提纲``): see
+    :func:`model_for`, which makes the outline's required keys required and
+    adds the keys its template set declares.
+    """
+
+    outline: Text = Field("广东", alias="提纲", description="报告提纲：广东（默认）或 财政部")
     year: Year = Field(alias="年度")
     department: Text = Field(alias="部门")
     self_name: Text = Field("本部门", alias="自称")
-    attachment_number: Annotated[int, Field(ge=1)] | None = Field(None, alias="附件编号")
+    attachment_number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, alias="附件编号")
     duties: list[Text] = Field(alias="部门职能", min_length=1)
     staffing: Staffing | None = Field(None, alias="机构人员")
-    key_tasks: list[KeyTask] = Field(alias="重点工作", min_length=1)
+    key_tasks: list[KeyTask] | None = Field(None, alias="重点工作", min_length=1)
     goals: list[Goal] = Field(alias="绩效目标", min_length=1)
     budget: Budget = Field(alias="收支")
-    management: Management = Field(alias="绩效管理")
+    management: Management | None = Field(None, alias="绩效管理")
     evaluation: Evaluation = Field(alias="自评")
     problems: list[Text] = Field(default_factory=list, alias="存在问题")
     improvements: list[Text] = Field(alias="改进措施", min_length=1)
+    other_matters: Paragraphs | None = Field(
+        None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"
+    )
     signature: Signature | None = Field(None, alias="落款")
-    attachments: list[Literal["收支情况表", "绩效自评表"]] = Field(
+    attachments: list[Text] = Field(
         default_factory=list, alias="附件", description="随报告附上的表格，按此顺序编为附件1、附件2……"
     )
     layout: LayoutOptions = Field(default_factory=LayoutOptions, alias="版式")
 
 
-def json_schema() -> dict:
-    schema = Report.model_json_schema(by_alias=True)
+# --- keys an outline adds or requires ------------------------------------------
+
+#: The value types a template set may declare for its own keys (see ``outline.yaml``).
+SCALAR_TYPES: dict[str, object] = {
+    "文字": Text,
+    "金额": Amount,
+    "分值": Points,
+    "百分数": Percent,
+    "整数": Annotated[int, Field(ge=-(10**9), le=10**9)],
+    "日期": datetime.date,
+    "是否": YesNo,
+}
+FIELD_TYPES = (*SCALAR_TYPES, "列表", "表")
+
+
+class FieldSpec(_Model):
+    """One key a template set declares in its ``outline.yaml`` (under ``字段``)."""
+
+    type: Literal[FIELD_TYPES] = Field(alias="类型")  # type: ignore[valid-type]
+    required: YesNo = Field(False, alias="必填")
+    description: Text | None = Field(None, alias="说明")
+    item: Literal[tuple(SCALAR_TYPES)] = Field("文字", alias="元素", description="列表每项的类型")  # type: ignore[valid-type]
+    columns: dict[Annotated[str, Field(min_length=1, max_length=30)], Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
+        None, alias="列", description="表的每一列：列名: 类型"
+    )
+
+    def annotation(self) -> object:
+        if self.type == "列表":
+            return list[SCALAR_TYPES[self.item]]
+        if self.type == "表":
+            row = create_model(
+                "Row",
+                __base__=_Model,
+                **{f"column_{i}": (SCALAR_TYPES[kind] | None, Field(None, alias=name))
+                   for i, (name, kind) in enumerate((self.columns or {}).items())},
+            )
+            return list[row]
+        return SCALAR_TYPES[self.type]
+
+
+#: Sections that an outline may require (they are optional in :class:`Report`).
+REQUIRABLE = ("机构人员", "重点工作", "绩效管理", "其他需要说明的问题", "落款")
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What the chosen outline asks of the data beyond :class:`Report`."""
+
+    required: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ("收支情况表", "绩效自评表")
+    fields: tuple[tuple[str, FieldSpec], ...] = ()
+
+
+def builtin_keys() -> set[str]:
+    return {f.alias for f in Report.model_fields.values() if f.alias}
+
+
+@functools.cache
+def model_for(extension: Extension) -> type[Report]:
+    """:class:`Report` with the outline's required sections made required, its
+    attachments as the only names ``附件`` accepts, and its own keys added."""
+    fields: dict[str, tuple] = {}
+    for key in extension.required:
+        name, info = next((n, f) for n, f in Report.model_fields.items() if f.alias == key)
+        inner = _unwrap_optional(info.annotation)
+        limits = {"min_length": 1} if typing.get_origin(inner) is list else {}
+        fields[name] = (inner, Field(alias=key, description=info.description, **limits))
+    names = Literal[extension.attachments] if extension.attachments else Literal[""]  # type: ignore[valid-type]
+    fields["attachments"] = (
+        list[names],
+        Field(default_factory=list, alias="附件", description=Report.model_fields["attachments"].description),
+    )
+    for i, (key, spec) in enumerate(extension.fields):
+        annotation = spec.annotation()
+        default = ... if spec.required else None
+        fields[f"extra_{i}"] = (
+            annotation if spec.required else annotation | None,
+            Field(default, alias=key, description=spec.description),
+        )
+    return create_model("Report", __base__=Report, __doc__=Report.__doc__, **fields)
+
+
+def _unwrap_optional(annotation: object) -> object:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def json_schema(model: type[Report] = Report) -> dict:
+    schema = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "部门整体支出绩效自评报告数据"
     return schema
@@ -304,12 +460,12 @@ def json_schema() -> dict:
 # --- validation with Chinese messages ----------------------------------------
 
 
-def validate(data: dict) -> Report:
+def validate(data: dict, model: type[Report] = Report) -> Report:
     """Validate plain data; raise :class:`InvalidInput` with every problem found."""
     try:
-        return Report.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput([_diagnostic(item) for item in exc.errors()]) from None
+        raise InvalidInput([_diagnostic(item, model) for item in exc.errors()]) from None
 
 
 #: Error kinds raised by the value types above, whose text is already Chinese.
@@ -326,8 +482,8 @@ _MESSAGES = {
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "int_from_float": "应为整数",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 是 或 否（也可写 true 或 false）",
+    "bool_type": "应为 是 或 否（也可写 true 或 false）",
     "date_from_datetime_parsing": "应为日期，如 2024-03-01",
     "date_parsing": "应为日期，如 2024-03-01",
     "date_type": "应为日期，如 2024-03-01",
@@ -337,11 +493,11 @@ _MESSAGES = {
 }
 
 
-def _diagnostic(item: dict) -> Diagnostic:
+def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
     path: DataPath = tuple(item["loc"])
     kind = item["type"]
     if kind == "extra_forbidden":
-        return error(_unknown_key_message(path), path)
+        return error(_unknown_key_message(path, model), path)
     if kind == "too_short":
         return error("至少要有一项", path)
     value = item.get("input")
@@ -357,9 +513,9 @@ def _diagnostic(item: dict) -> Diagnostic:
     return error(f"格式不对（{item['msg']}）", path)
 
 
-def _unknown_key_message(path: DataPath) -> str:
+def _unknown_key_message(path: DataPath, model: type[BaseModel]) -> str:
     key = str(path[-1])
-    allowed = _keys_at(path[:-1])
+    allowed = _keys_at(path[:-1], model)
     message = f"未知的键“{key}”"
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
     if close:
@@ -369,9 +525,9 @@ def _unknown_key_message(path: DataPath) -> str:
     return message
 
 
-def _keys_at(path: DataPath) -> list[str]:
+def _keys_at(path: DataPath, root: type[BaseModel]) -> list[str]:
     """The YAML keys the model at ``path`` accepts, for "did you mean"."""
-    model: object = Report
+    model: object = root
     for part in path:
         model = _unwrap(model)
         if isinstance(part, int):

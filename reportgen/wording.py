@@ -16,24 +16,49 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 import traceback
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import DEFAULT_TEMPLATES, formats
+from . import computation, formats, references
 from .computation import Figures
 from .diagnostics import Diagnostic, InvalidInput, error
+from .outlines import TemplateSet
 from .schema import Report
 
 MAIN_TEMPLATE = "report.md.j2"
 TITLE_TEMPLATE = "title.j2"
 
+#: What one rendering may cost: a user's template set is a program, and a
+#: runaway one must end with a message, not hang a clerk's machine.
+RENDER_SECONDS = 10
+MAX_OUTPUT_CHARS = 2_000_000
+MAX_RANGE = 10_000
+MAX_POWER = 64
+MAX_REPEAT = 100_000
+
 
 _MARKUP_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def _decimal_only(function):
+    """A filter that computes: Decimal in, half up out, a float refused."""
+
+    @functools.wraps(function)
+    def wrapper(*args):
+        return function(*(None if a is None else formats.exact(a) for a in args))
+
+    return wrapper
+
+
+def _ratio(value: Decimal | None, base: Decimal | None) -> Decimal | None:
+    return None if value is None or base is None or base == 0 else computation.half_up(value / base)
 
 
 FILTERS = {
@@ -43,7 +68,14 @@ FILTERS = {
     "cn_number": formats.cn_number,
     "enumerate_cn": formats.enumerate_cn,
     "cn_date": formats.cn_date,
+    # 本年 | change(上年) → 增减额; | growth(上年) → 增长率 (%); | share(合计) → 占比 (%); | ratio(b) → a ÷ b
+    "change": _decimal_only(computation.change),
+    "growth": _decimal_only(computation.growth),
+    "share": _decimal_only(computation.share),
+    "ratio": _decimal_only(_ratio),
 }
+#: Jinja's own filters that make binary floats (round() is the banker's, too).
+_FLOAT_FILTERS = ("float", "round")
 
 
 def escape_markup(value: object) -> Markup:
@@ -51,19 +83,73 @@ def escape_markup(value: object) -> Markup:
     backslash-escaped, line breaks folded)."""
     if isinstance(value, Markup):
         return value
+    if isinstance(value, float):
+        raise formats.FloatValue(value)
     text = " ".join(str(value).split("\n"))
     return Markup(_MARKUP_PUNCTUATION.sub(r"\\\1", text))
+
+
+class TemplateLimit(Exception):
+    """A template exceeded what one rendering may cost; the message is Chinese."""
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with arithmetic that stays exact and bounded."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    deadline = float("inf")
+
+    def call_binop(self, context, operator, left, right):
+        self.tick()
+        if isinstance(left, float) or isinstance(right, float):
+            raise formats.FloatValue(left if isinstance(left, float) else right)
+        if operator == "**" and not (isinstance(right, int) and abs(right) <= MAX_POWER):
+            raise TemplateLimit(f"乘方的指数不能超过 {MAX_POWER}")
+        if operator == "*" and any(isinstance(v, str | list | tuple) for v in (left, right)):
+            count = right if isinstance(right, int) else left
+            if isinstance(count, int) and count > MAX_REPEAT:
+                raise TemplateLimit(f"文字或列表重复的次数不能超过 {MAX_REPEAT}")
+        return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj, attribute):
+        self.tick()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        self.tick()
+        return super().getitem(obj, argument)
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(f"模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环")
+
+
+def _bounded_range(*args):
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise TemplateLimit(f"range() 最多 {MAX_RANGE} 项")
+    return numbers
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Templates only from inside their folders: a link pointing elsewhere is refused."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(f"{template}（链接到模板目录之外，不予读取）")
+        return source, filename, uptodate
 
 
 # --- environment and context ----------------------------------------------------
 
 
 @functools.cache
-def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
+def environment(folders: tuple[Path, ...]) -> _Sandbox:
     """One environment per template set, built once per process."""
-    search = [DEFAULT_TEMPLATES] if user_templates is None else [user_templates, DEFAULT_TEMPLATES]
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search], encoding="utf-8"),
+    env = _Sandbox(
+        loader=_Loader([str(p) for p in folders], encoding="utf-8"),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         # Autoescape keeps macro output (Markup) from being escaped twice; the
@@ -74,17 +160,12 @@ def environment(user_templates: Path | None = None) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
     )
+    for name in _FLOAT_FILTERS:
+        env.filters.pop(name, None)
     env.filters.update(FILTERS)
-    return env
-
-
-@functools.cache
-def _narrative_environment() -> SandboxedEnvironment:
-    """For references inside the data's own text: plain text out, escaped later
-    like any other value when the report template inserts it."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.filters.update(FILTERS)
+    env.globals["range"] = _bounded_range
     return env
 
 
@@ -101,11 +182,23 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(directory)) if os.access(directory, os.W_OK) else None
 
 
-def context(report: Report, figures: Figures) -> dict:
-    """The data with the figures laid over it, under the YAML keys; text in the
-    data may itself refer to figures (``执行率为{{ 收支.执行率 | percent }}``)."""
-    values = _overlay(report.model_dump(by_alias=True), figures.model_dump(by_alias=True))
-    return _resolve_references(values, values, ())
+def context(report: Report, figures: Figures, template_set: TemplateSet) -> dict:
+    """The data with the figures laid over it, under the YAML keys; references
+    in the data's own text (``执行率为{{ 收支.执行率 | percent }}``) resolved."""
+    values = references.resolve(_overlay(report.model_dump(by_alias=True), figures.model_dump(by_alias=True)))
+    values["附件模板"] = dict(template_set.attachments)
+    for dimension in values["自评"]["一级指标"]:
+        dimension["末级指标"] = _leaves(dimension, ("二级指标", "三级指标"))
+    return values
+
+
+def _leaves(node: dict, levels: tuple[str, ...]) -> list[dict]:
+    """The scored indicators under a node (the node itself when it has none),
+    for templates that list what was scored whatever the depth of the tree."""
+    children = node.get(levels[0]) if levels else None
+    if not children:
+        return [node]
+    return [leaf for child in children for leaf in _leaves(child, levels[1:])]
 
 
 def _overlay(base, over):
@@ -119,19 +212,6 @@ def _overlay(base, over):
     return over
 
 
-def _resolve_references(value, values: dict, path: tuple):
-    if isinstance(value, dict):
-        return {key: _resolve_references(item, values, path + (key,)) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_resolve_references(item, values, path + (i,)) for i, item in enumerate(value)]
-    if isinstance(value, str) and ("{{" in value or "{%" in value):
-        try:
-            return _narrative_environment().from_string(value).render(values)
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
-            raise InvalidInput([error(f"文字中的引用无法计算：{_explain(exc)}", path)]) from None
-    return value
-
-
 # --- rendering ------------------------------------------------------------------
 
 
@@ -143,26 +223,52 @@ class Wording:
     text: str
 
 
-def word(report: Report, figures: Figures, user_templates: Path | None = None) -> Wording:
-    values = context(report, figures)
-    title = _render(TITLE_TEMPLATE, values, user_templates)
+def word(report: Report, figures: Figures, template_set: TemplateSet) -> Wording:
+    values = context(report, figures, template_set)
+    title = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
     values["标题行"] = lines
-    return Wording(lines, _render(MAIN_TEMPLATE, values, user_templates))
+    return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
 
 
-def _render(name: str, values: dict, user_templates: Path | None) -> str:
-    env = environment(user_templates)
+def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
+    env = environment(folders)
+    env.deadline = time.monotonic() + RENDER_SECONDS
     try:
-        return env.get_template(name).render(values)
+        pieces, size = [], 0
+        for piece in env.get_template(name).generate(values):
+            size += len(piece)
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateLimit(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符")
+            env.tick()
+            pieces.append(piece)
+        return "".join(pieces)
     except jinja2.TemplateSyntaxError as exc:
         raise InvalidInput(
             [_template_error(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno)]
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None
-    except (jinja2.UndefinedError, jinja2.sandbox.SecurityError, TypeError, ValueError) as exc:
+    except formats.FloatValue as exc:
+        file, line = _template_frame(exc)
+        message = (
+            f"模板中出现了二进制小数 {exc.args[0]!r}，写出的数可能舍入有误；请不要在模板里写带小数点的数或 float，"
+            "增减额、增长率、占比、比值请用过滤器 change、growth、share、ratio"
+        )
+        raise InvalidInput([_template_error(message, file, line)]) from None
+    except TemplateLimit as exc:
+        file, line = _template_frame(exc)
+        raise InvalidInput([_template_error(f"模板运行超出限制：{exc}", file, line)]) from None
+    except (
+        jinja2.UndefinedError,
+        jinja2.sandbox.SecurityError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        RecursionError,
+        LookupError,
+    ) as exc:
         file, line = _template_frame(exc)
         raise InvalidInput([_template_error(f"模板运行出错：{_explain(exc)}", file, line)]) from None
 

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from conftest import SAMPLE
 
-from reportgen.computation import compute, execution_rate, half_up, indicator_score
+from reportgen.computation import compute, execution_rate, half_up, leaf_score
 from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
 from reportgen.loading import load
 from reportgen.schema import Indicator, validate
@@ -34,8 +34,8 @@ def test_sample_rates_match_the_published_report(sample):
 def test_sample_scores_match_the_published_report(sample):
     _, figures = sample
     results, management = figures.evaluation.dimensions
-    assert results.indicators[0].score == D("9.76")
-    assert results.indicators[0].deduction == D("0.24")
+    assert results.children[0].score == D("9.76")
+    assert results.children[0].deduction == D("0.24")
     assert results.score == D("49.76")
     assert management.score == D("48")
     assert figures.evaluation.score == D("97.76")
@@ -87,12 +87,12 @@ def _indicator(**fields) -> Indicator:
     [("97.60", "9.76"), ("96.25", "9.63"), ("100.00", "10.00"), ("104.30", "10.00"), ("0.00", "0.00")],
 )
 def test_budget_rate_indicator_is_capped_at_full_marks(rate, expected):
-    assert indicator_score(_indicator(计分="预算执行率"), D(rate)) == D(expected)
+    assert leaf_score(_indicator(计分="预算执行率"), {"部门整体": D(rate)})[0] == D(expected)
 
 
 def test_manual_indicator_loses_its_deduction():
-    assert indicator_score(_indicator(扣分="2.5", 扣分原因="某原因"), D("97.60")) == D("7.5")
-    assert indicator_score(_indicator(), D("97.60")) == D("10")
+    assert leaf_score(_indicator(扣分="2.5", 扣分原因="某原因"), {})[0] == D("7.5")
+    assert leaf_score(_indicator(), {})[0] == D("10")
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_grades_follow_the_ministry_convention(sample, total, grade):
     from reportgen.computation import grade as grade_of
 
     report, _ = sample
-    assert grade_of(D(total), report.evaluation) == grade
+    assert grade_of(D(total), report.evaluation.grades) == grade
 
 
 def test_number_filters():

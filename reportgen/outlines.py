@@ -1,0 +1,134 @@
+"""Stage 1b: the outline the data asks for, as a set of templates.
+
+An outline is a folder of templates with an ``outline.yaml`` saying what it is
+and what it asks of the data, the way an mkdocs theme carries its
+``mkdocs_theme.yml``::
+
+    名称: 财政部
+    必填: [重点工作]                     # sections it cannot do without
+    附件:                               # tables ``附件`` may name → their template
+      绩效自评表: attachments/evaluation.md.j2
+    字段:                               # keys of its own, validated like built-in ones
+      通知文号: {类型: 文字, 必填: 是, 说明: 开展自评工作的通知的文号}
+
+The built-in outlines are the folders of ``templates/`` that hold an
+``outline.yaml``; they share ``templates/common/``.  The data picks one with
+``提纲`` (default 广东).  A user's folder (``--templates``) is consulted first:
+its templates replace the built-in ones of the same name, and its own
+``outline.yaml``, if any, adds required sections, attachments and keys.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from . import DEFAULT_TEMPLATES, loading, schema
+from .diagnostics import InvalidInput, error
+
+SPEC_FILE = "outline.yaml"
+COMMON = DEFAULT_TEMPLATES / "common"
+DEFAULT_OUTLINE = "广东"
+OUTLINE_KEY = "提纲"
+
+
+class OutlineSpec(schema._Model):
+    name: schema.Text | None = Field(None, alias="名称")
+    description: schema.Text | None = Field(None, alias="说明")
+    required: list[Literal[schema.REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
+    attachments: dict[Annotated[str, Field(min_length=1, max_length=30)], schema.Text] = Field(
+        default_factory=dict, alias="附件"
+    )
+    fields: dict[Annotated[str, Field(min_length=1, max_length=30)], schema.FieldSpec] = Field(
+        default_factory=dict, alias="字段"
+    )
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    name: str
+    #: Where templates are looked up, first match wins.
+    folders: tuple[Path, ...]
+    #: Attachment name → its template (relative to the folders).
+    attachments: tuple[tuple[str, str], ...]
+    #: The data model this outline validates against.
+    model: type[schema.Report]
+
+
+def builtin() -> dict[str, Path]:
+    """Outline name → folder, for every built-in outline."""
+    return dict(_builtin())
+
+
+@functools.cache
+def _builtin() -> tuple[tuple[str, Path], ...]:
+    found = []
+    for folder in sorted(p for p in DEFAULT_TEMPLATES.iterdir() if (p / SPEC_FILE).is_file()):
+        found.append((_read_spec(folder).name or folder.name, folder))
+    return tuple(found)
+
+
+def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
+    """The template set for ``data``, from its ``提纲`` and the user's folder."""
+    name = data.get(OUTLINE_KEY) if isinstance(data, dict) else None
+    name = DEFAULT_OUTLINE if name is None else name
+    outlines = builtin()
+    if name not in outlines:
+        raise InvalidInput([error(f"只能填：{'、'.join(outlines)}，实际为 \"{name}\"", (OUTLINE_KEY,))])
+    return _template_set(name, user_templates.resolve() if user_templates else None)
+
+
+@functools.cache
+def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
+    outline = builtin()[name]
+    folders = tuple(p for p in (user_templates, outline, COMMON) if p is not None)
+    specs = [_read_spec(outline)]
+    if user_templates is not None and (user_templates / SPEC_FILE).is_file():
+        specs.append(_read_spec(user_templates, folders))
+    required: list[str] = []
+    attachments: dict[str, str] = {}
+    fields: dict[str, schema.FieldSpec] = {}
+    for spec in specs:
+        required += [key for key in spec.required if key not in required]
+        attachments.update(spec.attachments)
+        fields.update(spec.fields)
+    extension = schema.Extension(tuple(required), tuple(attachments), tuple(fields.items()))
+    return TemplateSet(name, folders, tuple(attachments.items()), schema.model_for(extension))
+
+
+def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
+    """A folder's ``outline.yaml``, validated; its problems are reported in it.
+    Attachment templates are looked for in ``search`` (default: the folder and
+    the common one)."""
+    path = folder / SPEC_FILE
+    source = None
+    try:
+        source = loading.load(path)
+        spec = schema.validate(source.data, OutlineSpec)
+        problems = [*_clashes(spec), *_missing_templates(spec, search or (folder, COMMON))]
+        if problems:
+            raise InvalidInput(problems)
+        return spec
+    except InvalidInput as exc:
+        located = [d.located(source.locations) if source else d for d in exc.diagnostics]
+        raise InvalidInput([d.in_file(path) for d in located]) from None
+
+
+def _clashes(spec: OutlineSpec):
+    builtin_keys = schema.builtin_keys()
+    for key in spec.fields:
+        if key in builtin_keys:
+            yield error(f"“{key}”是内置的键，模板集不能重新声明；请换一个名称", ("字段", key))
+
+
+def _missing_templates(spec: OutlineSpec, search: tuple[Path, ...]):
+    for name, template in spec.attachments.items():
+        relative = PurePosixPath(template)
+        if relative.is_absolute() or ".." in relative.parts:
+            yield error("应为模板目录内的相对路径，如 attachments/evaluation.md.j2", ("附件", name))
+        elif not any((base / relative).is_file() for base in search):
+            yield error(f"找不到模板文件 {template}", ("附件", name))
