@@ -11,13 +11,17 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              (under （一）: 1.; nested or under 1.: （1）)
 ``[小标题。]{.runin}正文``   run-in heading at the start of a paragraph or item
 ``{.title}`` + lines         document title; each line is a place it may break
+                             (``{.title .landscape}``: that attachment on
+                             landscape pages)
 ``{.attachment}`` + text     the 附件 label above the title
 ``{.signature}`` + lines     signing organ, then date
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
 ``| a | b |`` table          a table; the alignment row sets each column's
                              alignment; a cell ``[]{.merged}`` continues the
-                             cell above it (vertically merged)
+                             cell above it (vertically merged), a cell
+                             ``[]{.joined}`` the cell to its left (one cell
+                             spanning both columns)
 plain paragraph              body text
 ==========================  =================================================
 
@@ -29,7 +33,7 @@ data or the template's own digits.  Each ``{.title}`` starts a new document
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -55,6 +59,8 @@ class Cell:
     header: bool = False
     #: True: this cell continues the one above (a vertical merge).
     merged: bool = False
+    #: How many grid columns the cell spans (``[]{.joined}`` cells to its right widen it).
+    span: int = 1
 
 
 @dataclass
@@ -72,6 +78,8 @@ class Block:
     number: str = ""
     #: title and signature: their lines.
     lines: list[str] = field(default_factory=list)
+    #: title: the document it opens (an attachment) is set on landscape pages.
+    landscape: bool = False
 
     @property
     def text(self) -> str:
@@ -139,10 +147,11 @@ class _Reader:
         self.lists[-1] += 1
 
     def _paragraph_open(self, token: Token, inline: Token | None) -> None:
-        css = token.attrs.get("class")
+        classes = str(token.attrs.get("class", "")).split()
+        css = classes[0] if classes else None
         if css in ("title", "signature", "attachments"):
             kind = "attachment_list" if css == "attachments" else str(css)
-            self.blocks.append(Block(kind, lines=_lines(inline)))
+            self.blocks.append(Block(kind, lines=_lines(inline), landscape="landscape" in classes))
             if css == "title":
                 self.headings = [0] * len(self.headings)
                 self.heading_level = 0
@@ -171,10 +180,14 @@ class _Reader:
     def _cell(self, token: Token, inline: Token | None, header: bool) -> None:
         alignment = _ALIGNMENT.search(str(token.attrs.get("style", "")))
         children = inline.children if inline is not None and inline.children else []
-        merged = any(c.type == "span_open" and c.attrs.get("class") == "merged" for c in children)
+        classes = {c.attrs.get("class") for c in children if c.type == "span_open"}
+        row = self.blocks[-1].rows[-1]
+        if "joined" in classes and row:
+            row[-1] = replace(row[-1], span=row[-1].span + 1)
+            return
         text = "".join(run.text for run in _runs(inline))
         align = "center" if header else (alignment.group(1) if alignment else "left")
-        self.blocks[-1].rows[-1].append(Cell(text, align, header, merged))
+        row.append(Cell(text, align, header, "merged" in classes))
 
 
 def _item_paragraph_level(depth: int) -> int:

@@ -104,6 +104,10 @@ def _parts(blocks: list[Block], text_width: float) -> list[list[Block]]:
 
 
 def _too_wide(block: Block, text_width: float) -> bool:
+    """A table that cannot fit the portrait 版心, or a document its template
+    sets on landscape pages (a form with many columns, GB/T 9704 9)."""
+    if block.landscape:
+        return True
     return block.kind == "table" and sum(_column_needs(block.rows)[1]) > text_width
 
 
@@ -576,7 +580,7 @@ def _write_attachment_list(document: Document, block: Block, frame: _Frame) -> N
 
 def _write_table(document: Document, block: Block, frame: _Frame) -> None:
     rows = block.rows
-    columns = max(len(row) for row in rows)
+    columns = grid_columns(rows)
     # Whole twips, rounded down, so that the columns never add up past the 版心.
     widths = [Twips(int(width * 20)) for width in column_widths(rows, frame.text_width)]
     table = document.add_table(rows=len(rows), cols=columns)
@@ -587,8 +591,18 @@ def _write_table(document: Document, block: Block, frame: _Frame) -> None:
         column.width = width
     for tr, row in zip(table._tbl.tr_lst, rows, strict=True):
         _table_row(tr, header=all(cell.header for cell in row))
-        for tc, cell, width in zip(tr.tc_lst, row, widths, strict=False):
-            _fill_cell(tc, cell, width, table)
+        spare = list(tr.tc_lst)
+        for start, cell in grid_positions(row):
+            tc = spare.pop(0)
+            # A spanning cell takes the places of the cells it covers.
+            for _ in range(cell.span - 1):
+                tr.remove(spare.pop(0))
+            if cell.span > 1:
+                tc.tcPr.grid_span = cell.span
+            _fill_cell(tc, cell, Twips(sum(int(w.twips) for w in widths[start : start + cell.span])), table)
+        filled = sum(cell.span for cell in row)
+        for offset, tc in enumerate(spare):  # a short row: its missing cells stay, empty
+            _fill_cell(tc, Cell(""), widths[filled + offset], table)
     _start_vertical_merges(table._tbl)
     # A table is followed by an empty line so that what follows does not touch it.
     _paragraph(document, "body")
@@ -641,11 +655,32 @@ def _fill_cell(tc, cell: Cell, width: Length, table) -> None:
 
 def _start_vertical_merges(tbl) -> None:
     """A cell that the next row's cell continues opens the merge (vMerge restart)."""
-    rows = tbl.tr_lst
+    rows = [_cells_by_column(tr) for tr in tbl.tr_lst]
     for above, below in zip(rows, rows[1:]):
-        for top, bottom in zip(above.tc_lst, below.tc_lst):
-            if bottom.vMerge == "continue" and top.vMerge is None:
+        for column, bottom in below.items():
+            top = above.get(column)
+            if top is not None and bottom.vMerge == "continue" and top.vMerge is None:
                 top.vMerge = "restart"
+
+
+def _cells_by_column(tr) -> dict:
+    cells, column = {}, 0
+    for tc in tr.tc_lst:
+        cells[column] = tc
+        column += tc.grid_span
+    return cells
+
+
+def grid_columns(rows: list[list[Cell]]) -> int:
+    return max(sum(cell.span for cell in row) for row in rows)
+
+
+def grid_positions(row: list[Cell]):
+    """(first grid column, cell) for each cell of a row."""
+    column = 0
+    for cell in row:
+        yield column, cell
+        column += cell.span
 
 
 def _table_row(tr, header: bool) -> None:
@@ -708,10 +743,12 @@ def _column_needs(rows: list[list[Cell]]) -> tuple[list[float], list[float]]:
     cannot do without (its header, its longest number)."""
     size = L.SIZE_SMALL_4.pt
     padding = 2 * L.CELL_PADDING.pt
-    columns = max(len(row) for row in rows)
+    columns = grid_columns(rows)
     wanted, needed = [0.0] * columns, [0.0] * columns
     for row in rows:
-        for c, cell in enumerate(row):
+        for c, cell in grid_positions(row):
+            if cell.span > 1:
+                continue  # a spanning cell has the room of several columns
             width = (chars_wide(cell.text) + L.COLUMN_SLACK_CHARS) * size + padding
             wanted[c] = max(wanted[c], width)
             unbreakable = (
