@@ -207,7 +207,8 @@ def _by_completion(indicator, computed, path: DataPath, known_rates: dict) -> li
                 path + ("实际完成值",),
             )
         )
-    return found + _explained_loss(indicator, computed, path)
+    # A score that could not be computed needs no reason for its loss.
+    return found or _explained_loss(indicator, computed, path)
 
 
 def _by_deduction(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:

@@ -233,8 +233,9 @@ def _piece(kind: str, text: str) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。",
 )
+@_templates
 @click.pass_context
-def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> None:
+def init(ctx: click.Context, year: int, source: Path, output: Path | None, templates: Path | None) -> None:
     """以上一年的数据为底稿，生成新一年的数据文件（不覆盖已有文件）。"""
     from . import loading, pipeline, rollover
 
@@ -243,8 +244,8 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> No
         raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
     try:
         with _reporting(source):
-            last = pipeline.prepare(source)
-            text, todo = rollover.next_year(last.source.text, last.report.year, year)
+            last = pipeline.prepare(source, templates)
+            text, todo = rollover.next_year(last.source.text, last.report.year, year, _carried(last))
             from .writing import write_atomically
 
             write_atomically(output, text.encode("utf-8"))
@@ -252,6 +253,18 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None) -> No
         ctx.exit(1)
     click.echo(f"已生成 {output}：沿用了部门、职能、评分表等，{todo} 处标为“{loading.TODO}”。")
     click.echo(f"填写后运行 reportgen check {output} 检查还有哪些未填。")
+
+
+def _carried(last) -> dict[tuple, str]:
+    """Last year's 决算 figures, for next year's 上年决算 and 上年收入 keys."""
+    from .formats import money
+    from .rollover import prior_figures
+
+    budget = last.figures.budget
+    lines = {("收支",): budget.actual, ("收支", "基本支出"): budget.basic.actual, ("收支", "项目支出"): budget.project.actual}
+    lines.update({("收支", "项目", i): p.actual for i, p in enumerate(budget.projects)})
+    income = {line.name: money(line.amount) for line in budget.income}
+    return prior_figures({path: money(value) for path, value in lines.items()}, income)
 
 
 @main.command()

@@ -4,7 +4,9 @@ The new file is last year's text with its year-specific values replaced by the
 marker :data:`loading.TODO` and the year's deductions removed, so that the
 clerk keeps the comments, the layout and everything stable (the department,
 its duties, the score sheet, the projects' names) and ``check`` lists what is
-still to fill in, line by line.
+still to fill in, line by line.  Last year's 决算 figures become the new
+year's ``上年决算`` (and its 收入 the ``上年收入``), so year-on-year changes
+need no retyping.
 """
 
 from __future__ import annotations
@@ -37,10 +39,25 @@ _KEPT = [
 _DROPPED = [("自评", "一级指标", "*", "二级指标", "*", key) for key in ("扣分", "扣分原因")]
 
 
-def next_year(text: str, old_year: int, year: int) -> tuple[str, int]:
-    """The new file's text and how many values wait to be filled in."""
+#: The key that receives last year's 决算 in each budget line.
+PRIOR = "上年决算"
+
+
+def prior_figures(budget_lines: dict[tuple, str], income: dict[str, str]) -> dict[tuple, str]:
+    """What carries into next year's prior-year keys: path → value as written."""
+    carried = {path + (PRIOR,): actual for path, actual in budget_lines.items()}
+    carried.update({("收支", "上年收入", name): amount for name, amount in income.items()})
+    return carried
+
+
+def next_year(text: str, old_year: int, year: int, carried: dict[tuple, str] | None = None) -> tuple[str, int]:
+    """The new file's text and how many values wait to be filled in; ``carried``
+    (path → value) are written as they are, added where the file lacks them."""
+    carried = dict(carried or {})
     edits: list[tuple[int, int, str]] = []
-    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), text, edits, year)
+    mappings: dict[tuple, yaml.MappingNode] = {}
+    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), text, edits, year, carried, mappings)
+    edits += _insertions(carried, mappings, text)
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     # Comments that name last year (“2023 年度……的数据”) now speak of the new one.
@@ -55,19 +72,22 @@ def _matches(path: tuple, patterns: list[tuple]) -> bool:
     )
 
 
-def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int) -> None:
+def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict) -> None:
     if _matches(path, _KEPT):
         return
     if isinstance(node, yaml.MappingNode):
+        mappings[path] = node
         for key_node, value_node in node.value:
             child = path + (key_node.value,)
             if _matches(child, _DROPPED):
                 edits.append(_whole_lines(key_node, value_node, text))
             else:
-                _walk(value_node, child, text, edits, year)
+                _walk(value_node, child, text, edits, year, carried, mappings)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), text, edits, year)
+            _walk(item, path + (index,), text, edits, year, carried, mappings)
+    elif path in carried:
+        edits.append((node.start_mark.index, node.end_mark.index, carried.pop(path)))
     elif path == ("年度",):
         edits.append((node.start_mark.index, node.end_mark.index, str(year)))
     elif node.value or node.style:
@@ -83,3 +103,32 @@ def _whole_lines(key: yaml.Node, value: yaml.Node, text: str) -> tuple[int, int,
         newline = text.find("\n", end)
         end = len(text) if newline < 0 else newline + 1
     return start, end, ""
+
+
+def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tuple[int, int, str]]:
+    """Lines for carried values the file does not have yet: under their mapping
+    (after its 决算 line where there is one), or as a new mapping after 收入."""
+    edits = []
+    by_parent: dict[tuple, list[tuple[str, str]]] = {}
+    for path, value in carried.items():
+        by_parent.setdefault(path[:-1], []).append((path[-1], value))
+    for parent, entries in by_parent.items():
+        node = mappings.get(parent)
+        if node is not None and node.flow_style is False:
+            keys = [k for k, _ in node.value]
+            anchor = next((k for k in keys if k.value == "决算"), keys[0])
+            at = _line_end(text, anchor.start_mark.index)
+            lines = "".join(f"{' ' * anchor.start_mark.column}{key}: {value}\n" for key, value in entries)
+            edits.append((at, at, lines))
+        elif node is None and parent == ("收支", "上年收入") and ("收支", "收入") in mappings:
+            income = mappings[("收支", "收入")]
+            indent = income.value[0][0].start_mark.column if income.flow_style is False else 4
+            at = _line_end(text, income.end_mark.index - 1)
+            block = f"{' ' * (indent - 2)}上年收入:\n" + "".join(f"{' ' * indent}{k}: {v}\n" for k, v in entries)
+            edits.append((at, at, block))
+    return edits
+
+
+def _line_end(text: str, index: int) -> int:
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1

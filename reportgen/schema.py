@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
 import re
 import types
 import typing
@@ -417,7 +416,6 @@ def builtin_keys() -> set[str]:
     return {f.alias for f in Report.model_fields.values() if f.alias}
 
 
-@functools.cache
 def model_for(extension: Extension) -> type[Report]:
     """:class:`Report` with the outline's required sections made required, its
     attachments as the only names ``附件`` accepts, and its own keys added."""
@@ -504,7 +502,11 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
     if kind != "missing" and value is None:
         return error("不能为空", path)
     if kind in _MESSAGES:
-        message = _MESSAGES[kind].format(**item.get("ctx", {}))
+        context = dict(item.get("ctx", {}))
+        if kind == "literal_error":
+            # pydantic lists the choices in English ("'a' or 'b'").
+            context["expected"] = "、".join(re.findall(r"'([^']*)'", str(context["expected"])))
+        message = _MESSAGES[kind].format(**context)
         if kind != "missing" and isinstance(value, str):
             message += f'，实际为 "{value}"'
         return error(message, path)

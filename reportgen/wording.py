@@ -123,12 +123,14 @@ class _Sandbox(SandboxedEnvironment):
         if time.monotonic() > self.deadline:
             raise TemplateLimit(f"模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环")
 
-
-def _bounded_range(*args):
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise TemplateLimit(f"range() 最多 {MAX_RANGE} 项")
-    return numbers
+    def bounded_range(self, *args):
+        """range() for templates: at most :data:`MAX_RANGE` numbers, watched by the clock."""
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise TemplateLimit(f"range() 最多 {MAX_RANGE} 项")
+        for number in numbers:
+            self.tick()
+            yield number
 
 
 class _Loader(jinja2.FileSystemLoader):
@@ -165,7 +167,7 @@ def environment(folders: tuple[Path, ...]) -> _Sandbox:
     for name in _FLOAT_FILTERS:
         env.filters.pop(name, None)
     env.filters.update(FILTERS)
-    env.globals["range"] = _bounded_range
+    env.globals["range"] = env.bounded_range
     return env
 
 

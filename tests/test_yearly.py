@@ -108,8 +108,12 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
         "附件: [收支情况表, 绩效自评表]",
     ):
         assert kept in text
-    for gone in ("965.84", "1004.09", "扣分:", "扣分原因:", "靶向招商", "缺乏明确绩效要求"):
+    for gone in ("965.84", "1028.77", "扣分:", "扣分原因:", "靶向招商", "缺乏明确绩效要求"):
         assert gone not in text
+    # Last year's spending becomes this year's prior-year figure, under each line's 决算.
+    assert "  决算: 待填写\n  上年决算: 1004.09\n  基本支出:\n" in text
+    assert "    决算: 待填写\n    上年决算: 454.25\n  项目支出:\n" in text
+    assert "      决算: 待填写\n      上年决算: 96.66\n" in text
     assert "  年初预算: 待填写\n" in text
     assert "  - 标题: 待填写\n    内容: 待填写\n" in text
 

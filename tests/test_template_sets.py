@@ -1,0 +1,257 @@
+"""A department's own template set: keys it declares, attachments by name,
+templates that compute in Decimal, and bounds on what a template may cost;
+and references to figures inside the data's own text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_NAME, paragraphs, run, write_variant
+
+from reportgen import wording
+
+OUTLINE = """\
+附件:
+  项目支出绩效自评表: attachments/projects.md.j2
+字段:
+  通知文号:
+    类型: 文字
+    必填: 是
+    说明: 开展自评工作的通知的文号
+  重点项目数:
+    类型: 整数
+  专项资金:
+    类型: 表
+    列: {名称: 文字, 金额: 金额}
+"""
+
+DUTIES = """\
+根据{{ 通知文号 }}的要求，{{ 自称 }}有重点项目{{ 重点项目数 }}个。
+
+{% for 行 in 专项资金 or [] %}
+{{ 行.名称 }}{{ 行.金额 | money }}万元。
+
+{% endfor %}
+{% for duty in 部门职能 %}
+1. {{ duty }}
+{% endfor %}
+"""
+
+PROJECTS = """\
+{.title}
+{{ 年度 }}年度项目支出绩效自评表
+
+| 项目 | 调整预算 | 决算 | 执行率 |
+|:--|--:|--:|--:|
+{% for p in 收支.项目 %}
+| {{ p.名称 }} | {{ p.调整预算 | money }} | {{ p.决算 | money }} | {{ p.执行率 | percent }} |
+{% endfor %}
+"""
+
+FIELDS = """\
+通知文号: 番财绩〔2024〕2号
+重点项目数: 3
+专项资金:
+  - 名称: 招商专项
+    金额: 120.00
+"""
+
+
+def _template_set(tmp_path: Path) -> Path:
+    folder = tmp_path / "我的模板"
+    (folder / "sections").mkdir(parents=True)
+    (folder / "attachments").mkdir()
+    (folder / "outline.yaml").write_text(OUTLINE, encoding="utf-8")
+    (folder / "sections" / "duties.md.j2").write_text(DUTIES, encoding="utf-8")
+    (folder / "attachments" / "projects.md.j2").write_text(PROJECTS, encoding="utf-8")
+    return folder
+
+
+def _with_fields(tmp_path: Path, fields: str = FIELDS, attachments: str = "[收支情况表, 绩效自评表, 项目支出绩效自评表]"):
+    return write_variant(
+        tmp_path, ("自称: 我委\n", "自称: 我委\n" + fields), ("附件: [收支情况表, 绩效自评表]", f"附件: {attachments}")
+    )
+
+
+def test_declared_keys_reach_the_report_and_attachments_by_name(tmp_path):
+    templates = _template_set(tmp_path)
+    data = _with_fields(tmp_path)
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    assert "根据番财绩〔2024〕2号的要求，我委有重点项目3个。" in text
+    assert "招商专项120.00万元。" in text
+    assert "附件：1.2023年度部门整体收支情况表" in text
+    assert "3.2023年度项目支出绩效自评表" in text
+    assert text[-1] == "2023年度项目支出绩效自评表" or "附件3" in text
+
+
+def test_declared_keys_are_validated_like_built_in_ones(tmp_path):
+    templates = _template_set(tmp_path)
+    data = _with_fields(
+        tmp_path, "重点项目数: 三个\n专项资金:\n  - 名称: 招商专项\n    金额: 1,200\n", attachments="[收支情况表]"
+    )
+    result = run("check", data, "--templates", templates)
+    assert result.exit_code == 1
+    assert "2023.yaml 通知文号：缺少此项（必填）" in result.output
+    assert '2023.yaml:15:8 重点项目数：应为整数，实际为 "三个"' in result.output
+    assert '2023.yaml:18:9 专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"' in result.output
+
+
+def test_without_the_template_set_the_keys_are_unknown(tmp_path):
+    data = _with_fields(tmp_path)
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "2023.yaml:15:7 通知文号：未知的键“通知文号”" in result.output
+
+
+def test_schema_with_a_template_set_offers_its_keys(tmp_path):
+    templates = _template_set(tmp_path)
+    result = run("schema", "--templates", templates)
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    assert schema["properties"]["通知文号"]["description"] == "开展自评工作的通知的文号"
+    assert "通知文号" in schema["required"] and "重点项目数" not in schema["required"]
+    assert "项目支出绩效自评表" in json.dumps(schema["properties"]["附件"], ensure_ascii=False)
+    plain = json.loads(run("schema").output)
+    assert "通知文号" not in plain["properties"]
+
+
+def test_init_and_diff_handle_declared_keys(tmp_path):
+    templates = _template_set(tmp_path)
+    data = _with_fields(tmp_path)
+    result = run("init", "2024", "--from", data, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
+    assert "通知文号: 待填写\n重点项目数: 待填写\n" in text
+
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(data.read_text(encoding="utf-8").replace("重点项目数: 3", "重点项目数: 4"), encoding="utf-8")
+    result = run("diff", data, changed, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    assert "重点项目数：3 → 4" in result.output
+
+
+@pytest.mark.parametrize(
+    ("outline", "message"),
+    [
+        ("字段:\n  文号:\n    类型: 字符串\n", "outline.yaml:3:9 字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表"),
+        ("字段:\n  部门:\n    类型: 文字\n", "outline.yaml:2:3 字段.部门：“部门”是内置的键，模板集不能重新声明"),
+        ("附件:\n  甲表: ../../etc/passwd\n", "outline.yaml:2:7 附件.甲表：应为模板目录内的相对路径"),
+        ("附件:\n  甲表: attachments/none.md.j2\n", "outline.yaml:2:7 附件.甲表：找不到模板文件 attachments/none.md.j2"),
+    ],
+)
+def test_a_broken_outline_file_is_reported_in_it(tmp_path, outline, message):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "outline.yaml").write_text(outline, encoding="utf-8")
+    result = run("check", write_variant(tmp_path), "--templates", folder)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+# --- templates that compute -----------------------------------------------------------------
+
+
+def _template(tmp_path: Path, body: str, name: str = "sections/problems.md.j2") -> Path:
+    folder = tmp_path / "t"
+    (folder / Path(name).parent).mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
+def _problems_paragraph(tmp_path: Path, body: str, data: Path | None = None) -> str:
+    templates = _template(tmp_path, body)
+    data = data or write_variant(tmp_path)
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    return text[text.index("三、存在的主要问题") + 1]
+
+
+def test_filters_compute_in_decimal_half_up(tmp_path):
+    data = write_variant(tmp_path, ("  决算: 1004.09\n", "  决算: 1004.09\n  上年决算: 951.30\n"))
+    body = (
+        "较上年增加{{ 收支.决算 | change(收支.上年决算) | money }}万元，"
+        "增长{{ 收支.决算 | growth(收支.上年决算) | percent }}，"
+        "基本支出占{{ 收支.基本支出.决算 | share(收支.决算) | percent }}，"
+        "比值{{ 收支.决算 | ratio(收支.调整预算) }}。\n"
+    )
+    # 1004.09 − 951.30 = 52.79; 52.79 ÷ 951.30 = 5.5492…% → 5.55%
+    # 454.25 ÷ 1004.09 = 45.239…% → 45.24%; 1004.09 ÷ 1028.77 = 0.97600… → 0.98
+    assert _problems_paragraph(tmp_path, body, data) == "较上年增加52.79万元，增长5.55%，基本支出占45.24%，比值0.98。"
+
+
+def test_do_and_loop_controls_are_enabled(tmp_path):
+    body = (
+        "{% set 名单 = [] %}{% for p in 收支.项目 %}{% if loop.index > 1 %}{% break %}{% endif %}"
+        "{% do 名单.append(p.名称) %}{% endfor %}只列第一个：{{ 名单 | join('、') }}。\n"
+    )
+    assert _problems_paragraph(tmp_path, body) == "只列第一个：办公用房经费。"
+
+
+@pytest.mark.parametrize("expression", ["收支.决算 * 1.0", "收支.决算 | float", "1.5"])
+def test_a_float_in_a_template_is_refused_with_the_line(tmp_path, expression):
+    templates = _template(tmp_path, f"第一行\n\n执行数{{{{ ({expression}) | money }}}}万元。\n")
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert result.exit_code == 1
+    assert "problems.md.j2:3" in result.output
+    assert "请用过滤器 change、growth、share、ratio" in result.output or "float" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 9 ** (9 ** 10) }}", "乘方的指数不能超过"),
+        ("{{ '啊' * 1000000000 }}", "重复的次数不能超过"),
+        ("{% for i in range(100000000) %}{% endfor %}", "range() 最多"),
+    ],
+)
+def test_runaway_templates_end_with_a_message(tmp_path, body, message):
+    templates = _template(tmp_path, body + "\n")
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert result.exit_code == 1
+    assert "模板运行超出限制：" in result.output and message in result.output
+
+
+def test_a_slow_template_is_stopped_by_the_clock(tmp_path, monkeypatch):
+    monkeypatch.setattr(wording, "RENDER_SECONDS", 0.2)
+    templates = _template(tmp_path, "{% for i in range(9000) %}{% for j in range(9000) %}{% endfor %}{% endfor %}\n")
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert result.exit_code == 1
+    assert "模板运行超过 0.2 秒" in result.output
+
+
+# --- references in the data's own text --------------------------------------------------------
+
+
+def test_references_count_list_items_from_one(tmp_path):
+    data = write_variant(
+        tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 第二个项目执行率{{ 收支.项目[2].执行率 | percent }}。从预算支出情况来看，")
+    )
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert any("第二个项目执行率80.55%。从预算支出情况来看" in p for p in paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{{ 1/0 }}", "引用了不存在的项“1/0”"),
+        ("{% for i in range(9) %}x{% endfor %}", "不是一个引用"),
+        ("{{ 收支 }}", "“收支”是一组数据，不是一个数或一段文字"),
+        ("{{ 收支.执行率 }}", "“收支.执行率”是数字，请写明格式"),
+        ("{{ 收支.执行率 | upper }}", "没有“upper”这种格式"),
+        ("{{ 收支.项目[3].执行率 | percent }}", "“收支.项目[3]”：只有 2 项（从 1 数起）"),
+    ],
+)
+def test_anything_but_a_reference_is_an_error_at_its_place(tmp_path, text, message):
+    data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", f"  评价: '{text}从预算支出情况来看，"), ("较为理想。\n", "较为理想。'\n"))
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert "2023.yaml:79:" in result.output and "收支.评价：第 1 个字符处：" in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
