@@ -148,6 +148,8 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
 
                 lines.append((INSTALL_HINT, True))
         lines += [(line, False) for line in figure_lines(prepared)]
+        if options.out_dir is None:
+            lines += [(line, False) for line in scoring_lines(prepared)]
         return outcome
     except Exception as exc:
         return Outcome(path, "失败", lines + failure_lines(path, exc))
@@ -198,6 +200,32 @@ def figure_lines(prepared) -> list[str]:
     if budget.low_rate_projects:
         listed = "、".join(f"{p.name} {percent(p.rate)}" for p in budget.low_rate_projects)
         lines.append(f"  执行率偏低的项目：{listed}")
+    return lines
+
+
+def scoring_lines(prepared) -> list[str]:
+    """How each scored indicator got its points, as ``check`` lists them."""
+    from .formats import percent, score
+
+    lines = ["  各指标计分："]
+    evaluation, figures = prepared.report.evaluation, prepared.figures.evaluation
+    for dimension, computed in zip(evaluation.dimensions, figures.dimensions, strict=True):
+        nodes = [(dimension.name, dimension, computed)] if not computed.children else []
+        for indicator, computed2 in zip(dimension.children or [], computed.children, strict=True):
+            if not computed2.children:
+                nodes.append((f"{dimension.name}/{indicator.name}", indicator, computed2))
+            for leaf, computed3 in zip(indicator.children or [], computed2.children, strict=True):
+                nodes.append((f"{dimension.name}/{indicator.name}/{leaf.name}", leaf, computed3))
+        for name, data, node in nodes:
+            if node.rule == "预算执行率":
+                how = f"{data.basis or '部门整体'}执行率 {percent(node.rate)} × {score(node.full_marks)}（最高按 100%）"
+            elif node.rule == "完成比例":
+                how = f"实际完成值 {data.achieved} 对年度指标值 {data.target}，完成 {percent(node.rate)}"
+            elif node.rule == "得分":
+                how = "直接给出得分"
+            else:
+                how = f"{score(node.full_marks)} − 扣分 {score(node.deduction)}"
+            lines.append(f"    {name}：按{node.rule}，{how} → {score(node.score)} 分（满分 {score(node.full_marks)}）")
     return lines
 
 

@@ -100,16 +100,20 @@ def parse_measure(text: str | None) -> Measure | None:
     return Measure(direction, Decimal(match.group(1)), value[match.end() :].strip())
 
 
-def completion_score(target: Measure, achieved: Measure, full_marks: Decimal) -> Decimal:
-    """完成比例: full marks when the target is met, else the achieved share of
-    it (for a ≤ target, the target's share of what was reached); half up."""
+def completion_ratio(target: Measure, achieved: Measure) -> Decimal:
+    """How much of the target was reached, from 0 to 1: for a ≤ target (lower
+    is better) the target's share of what was reached; a met target is 1."""
     if target.direction == AT_MOST:
-        if achieved.number <= target.number:
-            return full_marks
-        return half_up(target.number / achieved.number * full_marks)
+        return Decimal(1) if achieved.number <= target.number else target.number / achieved.number
     if target.number == 0 or achieved.number >= target.number:
-        return full_marks
-    return half_up(achieved.number / target.number * full_marks)
+        return Decimal(1)
+    return achieved.number / target.number
+
+
+def completion_score(target: Measure, achieved: Measure, full_marks: Decimal) -> Decimal:
+    """完成比例: full marks when the target is met, else that share of them, half up."""
+    ratio = completion_ratio(target, achieved)
+    return full_marks if ratio == 1 else half_up(ratio * full_marks)
 
 
 class _Figures(BaseModel):
@@ -303,8 +307,7 @@ def leaf_score(indicator: Scored, rates: dict[str, Decimal | None]) -> tuple[Dec
         target, achieved = parse_measure(indicator.target), parse_measure(indicator.achieved)
         if target is None or achieved is None or target.unit != achieved.unit:
             return Decimal(0), None
-        score = completion_score(target, achieved, full)
-        return score, None if full == 0 else half_up(score / full * HUNDRED)
+        return completion_score(target, achieved, full), half_up(completion_ratio(target, achieved) * HUNDRED)
     if rule == "得分":
         return indicator.score or Decimal(0), None
     return full - (indicator.deduction or Decimal(0)), None

@@ -6,6 +6,7 @@ Each field's alias is its YAML key, and the same alias is the name templates use
 Glossary (YAML key → Python name: meaning):
 
 ==============  ===================  =================================================
+提纲            outline              which built-in outline (template set): 广东, 财政部
 年度            year                 the budget year reported on
 部门            department           the department's full name
 自称            self_name            how the text refers to the department (我委, 本局)
@@ -16,28 +17,36 @@ Glossary (YAML key → Python name: meaning):
 绩效目标        goals                performance goals, each with its 完成情况 (result)
 收支            budget               budget and spending (万元)
 年初预算        initial              budget approved at the start of the year
-调整预算        budget (adjusted)    budget after adjustments; denominator of every rate
-决算            actual               what was actually spent
-基本支出        basic                running costs
+调整预算        budget (adjusted)    budget after adjustments (全年预算数); denominator of every rate
+决算            actual               what was actually spent (全年执行数)
+上年决算        prior                last year's actual; gives 增减额 (change) and 增长率 (growth)
+基本支出        basic                running costs; 人员经费 (staff) + 公用经费 (running)
 项目支出        project              project spending
 项目            projects             individual projects, each with budget and actual
+资金来源        sources              the same figures by source of funds (本年财政拨款, 上年结转资金…)
+收入/上年收入   income/prior_income  income lines by name, this year and last
 执行率          rate                 actual ÷ adjusted budget (computed)
 执行率偏低阈值  low_rate_threshold   projects below this rate (%) are named as a problem
 绩效管理        management           performance-management narrative and 举措 (measures)
-自评            evaluation           the score sheet
-一级指标        dimensions           scoring dimensions (履职效能, 管理效率)
-二级指标        indicators           items within a dimension
-分值            full_marks           an indicator's full marks
-计分            formula              "预算执行率": scored as min(rate, 100%) × full marks
-扣分            deduction            points lost on a manually scored indicator
-扣分原因        reason               why they were lost
-分析            analysis             the indicator's paragraph in 管理效率分析
+自评            evaluation           the score sheet: a tree of indicators
+一级/二级/三级指标  dimensions / children  levels of the tree; leaves are scored
+分值            full_marks           an indicator's full marks (a parent's: its children's sum)
+计分            rule                 scoring rule of a leaf: 预算执行率, 完成比例, 扣分, 得分
+口径            basis                whose execution rate 预算执行率 uses (部门整体, 基本支出, a project…)
+年度指标值      target               the year's target as written (≥3.2万亩, ≤5%)
+实际完成值      achieved             what was reached, as written
+扣分/扣分原因   deduction / reason   points lost on a manually scored indicator, and why
+得分            score                a score given directly (qualitative indicators)
+偏差原因        deviation            why a target was missed
+改进措施        remedy / improvements  an indicator's remedy; the report's next steps (一是…二是…)
+分析            analysis             the indicator's paragraph in the analysis sections
 结论            conclusion           sentence after a dimension's score in 自评结论
-等级            grades               grade thresholds (优/良/中, else 差)
+等级            grades               grade bands: name → lowest score (优 90, 良 80, 中 60, 差 0)
+得分在前        score_first          open the report with 自评得分情况
 存在问题        problems             problems stated besides under-spent projects
-改进措施        improvements         next steps (一是…二是…)
+其他需要说明的问题  other_matters    an optional closing section, one or more paragraphs
 落款            signature            signing organ and date, when the report is signed
-附件            attachments          tables attached after the report (收支情况表, 绩效自评表)
+附件            attachments          tables attached after the report, by name
 版式            layout               user overrides of fonts, margins, run-in headings
 ==============  ===================  =================================================
 

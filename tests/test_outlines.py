@@ -360,3 +360,15 @@ def test_the_sample_file_moves_between_outlines(tmp_path):
     assert result.exit_code == 1
     assert "重点工作：缺少此项（必填）" in result.output
     assert "绩效管理：缺少此项（必填）" in result.output
+
+
+def test_check_shows_how_each_indicator_was_scored():
+    result = run("check", MOF_SAMPLE)
+    assert result.exit_code == 0, result.output
+    # 93.5 ÷ 95 = 98.421…% → 98.42%, and × 10 = 9.84
+    assert (
+        "产出指标/时效指标/农田建设项目按期完工率：按完成比例，实际完成值 93.5% 对年度指标值 ≥95%，"
+        "完成 98.42% → 9.84 分（满分 10）"
+    ) in result.output
+    assert "效益指标/生态效益指标/化学农药使用量：按得分，直接给出得分 → 8.5 分（满分 10）" in result.output
+    assert "预算执行率：按预算执行率，部门整体执行率 95.05% × 10（最高按 100%） → 9.51 分（满分 10）" in result.output
