@@ -37,6 +37,7 @@ from docx.text.run import Run
 
 from . import layout as L
 from .markup import Block, Cell
+from .wordxml import element, on_off, put
 
 #: Alignment names of the markup → ``w:jc`` values.
 _JC = {"justify": "both", "center": "center", "right": "right", "left": "left"}
@@ -156,8 +157,7 @@ def _set_fonts(rpr, name: str) -> None:
     """Name the face for every script and drop theme fonts, which would win."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+        fonts = put(rpr, OxmlElement("w:rFonts"))
     for attribute in _THEME_ATTRIBUTES:
         fonts.attrib.pop(attribute, None)
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
@@ -214,9 +214,7 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
     rpr = style.element.get_or_add_rPr()
     _set_fonts(rpr, getattr(page.fonts, spec.font))
     if spec.condensed:
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(L.CHARACTER_SPACING_TWENTIETHS))
-        rpr.append(spacing)
+        put(rpr, element("w:spacing", val=str(L.CHARACTER_SPACING_TWENTIETHS)))
     fmt = style.paragraph_format
     if spec.line is None:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -229,73 +227,19 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
     # A full page is exactly 22 lines: widow control would leave 21.
     fmt.widow_control = False
     ppr = style.element.get_or_add_pPr()
-    indent = OxmlElement("w:ind")
-    indent.set(qn("w:firstLineChars"), str(spec.first_line_chars * 100))
-    indent.set(qn("w:firstLine"), str(int(spec.first_line_chars * spec.size.twips)))
-    ppr.append(indent)
+    put(
+        ppr,
+        element(
+            "w:ind",
+            firstLineChars=str(spec.first_line_chars * 100),
+            firstLine=str(int(spec.first_line_chars * spec.size.twips)),
+        ),
+    )
     if not spec.on_grid:
-        ppr.append(_on_off("w:snapToGrid", False))
-    justification = OxmlElement("w:jc")
-    justification.set(qn("w:val"), _JC[spec.alignment])
-    ppr.append(justification)
+        put(ppr, on_off("w:snapToGrid", False))
+    put(ppr, element("w:jc", val=_JC[spec.alignment]))
     if spec.outline_level is not None:
-        level = OxmlElement("w:outlineLvl")
-        level.set(qn("w:val"), str(spec.outline_level))
-        ppr.append(level)
-    _sort_ppr(ppr)
-
-
-def _on_off(tag: str, value: bool):
-    element = OxmlElement(tag)
-    element.set(qn("w:val"), "1" if value else "0")
-    return element
-
-
-#: CT_PPrBase's sequence; Word rejects pPr children out of this order.
-_PPR_ORDER = [
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-]
-
-
-def _sort_ppr(ppr) -> None:
-    children = sorted(ppr, key=lambda child: _PPR_ORDER.index(child.tag.split("}")[1]))
-    for child in children:
-        ppr.append(child)
+        put(ppr, element("w:outlineLvl", val=str(spec.outline_level)))
 
 
 def _setup_page(section, page: L.Layout) -> None:
@@ -466,13 +410,9 @@ def _set_style(paragraph: Paragraph, key: str) -> None:
 def _properties(key: str, alignment: str | None = None):
     """A ``w:pPr`` naming one of our styles (and an alignment, for table cells)."""
     properties = OxmlElement("w:pPr")
-    style = OxmlElement("w:pStyle")
-    style.set(qn("w:val"), style_id(key))
-    properties.append(style)
+    put(properties, element("w:pStyle", val=style_id(key)))
     if alignment is not None:
-        justification = OxmlElement("w:jc")
-        justification.set(qn("w:val"), _JC[alignment])
-        properties.append(justification)
+        put(properties, element("w:jc", val=_JC[alignment]))
     return properties
 
 
@@ -480,9 +420,7 @@ def _add_run(paragraph: Paragraph, text: str, run_in: bool = False) -> Run:
     run = OxmlElement("w:r")
     if run_in:
         properties = OxmlElement("w:rPr")
-        style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), RUN_IN_STYLE_ID)
-        properties.append(style)
+        put(properties, element("w:rStyle", val=RUN_IN_STYLE_ID))
         run.append(properties)
     content = OxmlElement("w:t")
     content.text = text
@@ -516,9 +454,7 @@ def _write_title(document: Document, block: Block, frame: _Frame) -> None:
         run = _add_run(paragraph, line)
         overflow = chars_wide(line) * L.SIZE_2.pt - width
         if overflow > 0:
-            spacing = OxmlElement("w:spacing")
-            spacing.set(qn("w:val"), str(-math.ceil(overflow / len(line) * 20)))
-            run._r.get_or_add_rPr().append(spacing)
+            put(run._r.get_or_add_rPr(), element("w:spacing", val=str(-math.ceil(overflow / len(line) * 20))))
         if i:
             run._r.addprevious(_line_break())
     # 7.2.3: one blank line between the title and what follows.
@@ -611,25 +547,13 @@ def _write_table(document: Document, block: Block, frame: _Frame) -> None:
 def _table_frame(table) -> None:
     """0.5 pt single lines around and between every cell; fixed column widths."""
     properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+    borders = put(properties, OxmlElement("w:tblBorders"))
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(L.TABLE_BORDER_EIGHTHS))
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "000000")
-        borders.append(line)
-    properties.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    properties.append(layout)
-    margins = OxmlElement("w:tblCellMar")
+        put(borders, element(f"w:{edge}", val="single", sz=str(L.TABLE_BORDER_EIGHTHS), space="0", color="000000"))
+    put(properties, element("w:tblLayout", type="fixed"))
+    margins = put(properties, OxmlElement("w:tblCellMar"))
     for side in ("left", "right"):
-        margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), str(int(L.CELL_PADDING.twips)))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    properties.append(margins)
+        put(margins, element(f"w:{side}", w=str(int(L.CELL_PADDING.twips)), type="dxa"))
 
 
 def _fill_cell(tc, cell: Cell, width: Length, table) -> None:
@@ -640,12 +564,8 @@ def _fill_cell(tc, cell: Cell, width: Length, table) -> None:
     properties.tcW.set(qn("w:w"), str(int(width.twips)))
     properties.tcW.set(qn("w:type"), "dxa")
     if cell.merged:
-        merge = OxmlElement("w:vMerge")
-        merge.set(qn("w:val"), "continue")
-        properties.append(merge)
-    centre = OxmlElement("w:vAlign")
-    centre.set(qn("w:val"), "center")
-    properties.append(centre)
+        put(properties, element("w:vMerge", val="continue"))
+    put(properties, element("w:vAlign", val="center"))
     if cell.merged:
         return
     paragraph = tc.p_lst[0]
@@ -686,9 +606,9 @@ def grid_positions(row: list[Cell]):
 def _table_row(tr, header: bool) -> None:
     """Rows never split across pages; the header row repeats on every page."""
     properties = tr.get_or_add_trPr()
-    properties.append(_on_off("w:cantSplit", True))
+    put(properties, on_off("w:cantSplit", True))
     if header:
-        properties.append(_on_off("w:tblHeader", True))
+        put(properties, on_off("w:tblHeader", True))
 
 
 _BLOCK_WRITERS = {
