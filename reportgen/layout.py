@@ -73,6 +73,17 @@ class Fonts:
     table_header: str = "黑体"
 
 
+#: ``w:overflowPunct`` as written in every paragraph style.  Word reads it as
+#: “允许标点溢出边界” (its default for Chinese: a comma after a full line hangs
+#: in the margin).  LibreOffice reads the value inverted (writerfilter maps
+#: overflowPunct=1 to “no hanging punctuation”) and, when it does hang a mark
+#: at the end of a justified line, leaves it out of the PDF: the sample lost 6
+#: marks (“落户建设，” …).  Writing it on keeps Word as it always was and makes
+#: LibreOffice carry the character before the mark to the next line instead, so
+#: the PDF holds every character of the .docx.
+OVERFLOW_PUNCTUATION = True
+
+
 @dataclass(frozen=True)
 class ParagraphStyle:
     """One named paragraph style of the .docx (what Word and WPS show in the style list)."""

@@ -180,7 +180,8 @@ def _setup_defaults(document: Document, page: L.Layout) -> None:
         rpr.find(qn(size)).set(qn("w:val"), str(int(L.SIZE_3.pt * 2)))
     # The template's 10 pt after every paragraph and 1.15 lines would leak into
     # every paragraph without a style of ours (table cells, footers).
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    default_ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = default_ppr.find(qn("w:spacing"))
     spacing.attrib.clear()
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
@@ -235,6 +236,7 @@ def _paragraph_style(document: Document, key: str, spec: L.ParagraphStyle, page:
             firstLine=str(int(spec.first_line_chars * spec.size.twips)),
         ),
     )
+    put(ppr, on_off("w:overflowPunct", L.OVERFLOW_PUNCTUATION))
     if not spec.on_grid:
         put(ppr, on_off("w:snapToGrid", False))
     put(ppr, element("w:jc", val=_JC[spec.alignment]))
