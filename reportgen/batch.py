@@ -143,6 +143,12 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
             lines.append((f"已生成 {built.output}", False))
             if built.pdf:
                 lines.append((f"已生成 {built.pdf}", False))
+            if built.stale_pdf is True:
+                lines.append((f"已删除与新报告不一致的旧 PDF {built.output.with_suffix('.pdf')}（加 --pdf 可重新生成）", False))
+            elif built.stale_pdf is False:
+                lines.append(
+                    (f"警告：旧的 {built.output.with_suffix('.pdf')} 与新报告不一致，但无法删除（是否正在打开？），请勿使用", True)
+                )
             elif options.pdf:
                 from .rendering import INSTALL_HINT
 
@@ -239,8 +245,9 @@ def _fingerprint(path: Path, options: Options) -> str | None:
         data = path.read_bytes()
     except OSError:
         return None
+    # Options that do not change the report's content (--pdf, --strict) stay out:
+    # the .docx carries this digest and must not differ with them.
     digest = hashlib.sha256(_tool_digest(options.templates))
-    digest.update(f"pdf={options.pdf} strict={options.strict}\n".encode())
     digest.update(data)
     return digest.hexdigest()
 

@@ -39,6 +39,8 @@ class Built:
     output: Path
     #: None when no PDF was asked for, or LibreOffice is not installed.
     pdf: Path | None
+    #: A PDF of the report's earlier content: removed (True) or left in place (False, e.g. open in a viewer).
+    stale_pdf: bool | None = None
 
 
 def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> Prepared:
@@ -95,16 +97,29 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
     )
     document = typesetting.typeset(prepared.blocks, Layout.from_options(report.layout), metadata)
     output = out_dir / prepared.file_name
-    writing.write_atomically(output, writing.docx_bytes(document))
+    data = writing.docx_bytes(document)
+    old_pdf = output.with_suffix(".pdf")
+    # A PDF beside the report was made from the .docx as it was: if that changes
+    # and no new PDF is made, the old one would silently disagree with it.
+    stale = not pdf and old_pdf.exists() and _read(output) != data
+    writing.write_atomically(output, data)
+    removed = writing.remove_stale(old_pdf) if stale else None
     pdf_path = None
     if pdf:
         from . import rendering
 
         office = rendering.find_office()
         if office is not None:
-            pdf_path = output.with_suffix(".pdf")
+            pdf_path = old_pdf
             rendering.convert_to_pdf(output, pdf_path, office)
-    return Built(output, pdf_path)
+    return Built(output, pdf_path, removed)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _document_date(report: Report) -> datetime.datetime:

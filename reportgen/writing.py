@@ -80,3 +80,14 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def remove_stale(path: Path) -> bool:
+    """Remove an output that no longer matches its report; False if it cannot be."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True

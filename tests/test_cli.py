@@ -150,3 +150,39 @@ def test_output_does_not_depend_on_where_the_input_lies(tmp_path):
     assert run("build", copy, "--out-dir", tmp_path / "b").exit_code == 0
     name = f"{SAMPLE_NAME}.docx"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_options_that_do_not_change_the_content_do_not_change_the_bytes(tmp_path, monkeypatch):
+    from reportgen import rendering
+
+    monkeypatch.setattr(rendering, "find_office", lambda: None)  # --pdf without making one
+    name = f"{SAMPLE_NAME}.docx"
+    builds = {
+        "plain": (),
+        "pdf": ("--pdf",),
+        "strict": ("--strict",),
+        "all": ("--pdf", "--strict", "--force"),
+    }
+    for label, options in builds.items():
+        result = run("build", SAMPLE, "--out-dir", tmp_path / label, *options)
+        assert result.exit_code == 0, result.output
+    reference = (tmp_path / "plain" / name).read_bytes()
+    assert all((tmp_path / label / name).read_bytes() == reference for label in builds)
+
+
+def test_a_pdf_of_an_earlier_report_is_removed_when_the_report_changes(tmp_path):
+    from conftest import write_variant
+
+    data = write_variant(tmp_path)
+    out = tmp_path / "out"
+    assert run("build", data, "--out-dir", out).exit_code == 0
+    pdf = out / f"{SAMPLE_NAME}.pdf"
+    pdf.write_bytes(b"%PDF-1.7 as made by an earlier build --pdf")
+    # The same content again: the PDF still shows it and stays.
+    assert run("build", data, "--out-dir", out, "--force").exit_code == 0
+    assert pdf.exists()
+    data.write_text(data.read_text(encoding="utf-8").replace("决算: 1004.09", "决算: 1004.10"), encoding="utf-8")
+    result = run("build", data, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert not pdf.exists()
+    assert f"已删除与新报告不一致的旧 PDF {pdf}（加 --pdf 可重新生成）" in result.output
