@@ -37,7 +37,7 @@ from docx.text.run import Run
 
 from . import layout as L
 from .markup import Block, Cell
-from .wordxml import element, on_off, put
+from .wordxml import element, local_name, on_off, put
 
 #: Alignment names of the markup → ``w:jc`` values.
 _JC = {"justify": "both", "center": "center", "right": "right", "left": "left"}
@@ -477,8 +477,10 @@ def _write_signature(document: Document, block: Block, frame: _Frame) -> None:
     """7.3.5.2: a blank line, the organ two characters in from the right, the
     date below it starting two characters further right.  The date is placed
     from the organ's left edge, so only the organ (Chinese, of known width) is
-    measured, never the date's digits."""
-    _paragraph(document, "body")
+    measured, never the date's digits.  Organ and date stay together, on the
+    page of the body text (or 附件说明) above them."""
+    _keep_with_next(_last_paragraph(document))
+    _keep_with_next(_paragraph(document, "body")._p)
     organ, *dates = block.lines
     advance = L.SIZE_3.pt + L.CHARACTER_SPACING_TWENTIETHS / 20
     indent = L.SIGNATURE_RIGHT_CHARS * L.SIZE_3.pt
@@ -488,6 +490,7 @@ def _write_signature(document: Document, block: Block, frame: _Frame) -> None:
     _add_run(paragraph, organ)
     organ_left = frame.text_width - indent - chars_wide(organ) * advance
     for line in dates:
+        _keep_with_next(paragraph._p)
         paragraph = _paragraph(document, "signature")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.left_indent = Pt(max(organ_left + indent, 0))
@@ -500,20 +503,55 @@ def _write_attachment_label(document: Document, block: Block, frame: _Frame) -> 
     paragraph = _paragraph(document, "attachment", block)
     if not starts_page:
         paragraph.paragraph_format.page_break_before = True
+    # 8: the label on the first line of the 版心, the attachment's title on the third.
+    _paragraph(document, "attachment")
 
 
 def _write_attachment_list(document: Document, block: Block, frame: _Frame) -> None:
     """7.3.4: a blank line under the body, then "附件：1.…" two characters in;
-    later entries aligned under the first one's number."""
-    _paragraph(document, "body")
-    first, *rest = block.lines
-    label = chars_wide(first[: next((i for i, ch in enumerate(first) if ch.isdigit()), 0)])
-    _add_run(_paragraph(document, "attachment_list"), first)
-    for line in rest:
+    later entries aligned under the first one's number, and a name that wraps
+    continues under its own first character (a hanging indent).  The list is
+    kept with the body text above it, never alone on a page."""
+    _keep_with_next(_last_paragraph(document))
+    _keep_with_next(_paragraph(document, "body")._p)
+    first = _ATTACHMENT_NUMBER.match(block.lines[0])
+    label_chars = chars_wide(block.lines[0][: first.start(1)]) if first else 0
+    for i, line in enumerate(block.lines):
+        number = _ATTACHMENT_NUMBER.match(line)
+        number_chars = chars_wide(number.group(1)) if number else 0
         paragraph = _paragraph(document, "attachment_list")
-        paragraph.paragraph_format.first_line_indent = Pt(0)
-        paragraph.paragraph_format.left_indent = Pt(L.SIZE_3.pt * (L.INDENT_CHARS + label))
+        lead = number_chars + (label_chars if i == 0 else 0)
+        _indent(paragraph, L.INDENT_CHARS + label_chars + number_chars, -lead)
         _add_run(paragraph, line)
+        if i < len(block.lines) - 1:
+            _keep_with_next(paragraph._p)
+
+
+def _indent(paragraph: Paragraph, left_chars: float, first_line_chars: float) -> None:
+    """Indents in characters, Word's own unit for Chinese text (and what the
+    styles use, so a paragraph's value must be in it to override them), with
+    the same in twips for readers that only know those."""
+    twips_per_char = L.SIZE_3.twips
+    indent = element("w:ind", leftChars=str(round(left_chars * 100)), left=str(round(left_chars * twips_per_char)))
+    kind = "firstLine" if first_line_chars >= 0 else "hanging"
+    indent.set(qn(f"w:{kind}Chars"), str(round(abs(first_line_chars) * 100)))
+    indent.set(qn(f"w:{kind}"), str(round(abs(first_line_chars) * twips_per_char)))
+    put(paragraph._p.get_or_add_pPr(), indent)
+
+
+def _last_paragraph(document: Document):
+    return document.element.body.sectPr.getprevious()
+
+
+def _keep_with_next(p) -> None:
+    """GB/T 9704 7.3.5: the 落款 and the 附件说明 stand on a page with body text;
+    a paragraph kept with the next one is never the last on its page."""
+    if p is not None and local_name(p) == "p":
+        put(p.get_or_add_pPr(), on_off("w:keepNext", True))
+
+
+#: The number of an entry in the 附件说明: "1." or "2-1.", after an optional "附件：".
+_ATTACHMENT_NUMBER = re.compile(r"^(?:附件：)?([0-9]+(?:-[0-9]+)?\.)")
 
 
 def _write_table(document: Document, block: Block, frame: _Frame) -> None:

@@ -82,15 +82,31 @@ def test_table_figures_are_the_figures_of_the_text(sample_docx, sample_tables):
 
 def test_attachments_follow_the_body_and_are_listed(sample_docx):
     ours = paragraphs(sample_docx)
-    start = ours.index("附件：1.2023年度部门整体收支情况表")
-    assert ours[start + 1] == "2.2023年度部门整体支出绩效自评表"
-    assert ours[start + 2 : start + 4] == ["附件1", "2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表"]
+    # The report is itself 附件2 of its covering document: its own attachments are
+    # 附件2-1 and 附件2-2, and each is listed under the very title it carries (GB/T 9704 8).
+    start = ours.index("附件：2-1.2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表")
+    assert ours[start + 1] == "2-2.2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评表"
+    assert ours[start + 2 : start + 4] == ["附件2-1", "2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表"]
     assert ours[start + 4] == "单位：万元"
+    assert ours[start + 5 + ours[start + 5 :].index("附件2-2") + 1] == (
+        "2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评表"
+    )
     document = docx.Document(str(sample_docx))
-    labels = [p for p in document.paragraphs if re.fullmatch(r"附件\d", p.text)]
-    assert [p.text for p in labels] == ["附件2", "附件1", "附件2"]
+    labels = [p for p in document.paragraphs if re.fullmatch(r"附件[\d-]+", p.text)]
+    assert [p.text for p in labels] == ["附件2", "附件2-1", "附件2-2"]
     # The report's own label stands first; each attached table starts a page.
     assert [bool(p.paragraph_format.page_break_before) for p in labels] == [False, True, True]
+    # 8: the label on line 1, an empty line 2, the title on line 3.
+    for label in labels:
+        following = label._p.getnext()
+        assert following.xpath("string(.)") == "" and following.getnext().xpath("string(.)") != ""
+
+
+def test_attachments_of_a_report_filed_on_its_own_are_numbered_plainly(tmp_path):
+    data = write_variant(tmp_path, ("附件编号: 2\n", ""))
+    ours = paragraphs(build(data, tmp_path / "out"))
+    assert "附件：1.2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表" in ours
+    assert "附件1" in ours and "附件2" in ours and "附件2-1" not in ours
 
 
 def test_table_xml_fits_the_text_block_with_half_point_borders_and_repeated_header(sample_tables):
@@ -178,7 +194,7 @@ def test_large_report_names_every_project_below_the_threshold(large_docx):
 def test_header_row_repeats_on_the_second_page_of_a_long_table(large_docx):
     with pdfplumber.open(rendered(large_docx)) as pdf:
         texts = [re.sub(r"\s", "", page.extract_text() or "") for page in pdf.pages]
-    start = next(i for i, t in enumerate(texts) if t.startswith("附件1"))
+    start = next(i for i, t in enumerate(texts) if t.startswith("附件2-1"))
     assert "项目01" in texts[start] and "项目45" not in texts[start]
     continued = texts[start + 1]
     assert "项目45" in continued
@@ -223,17 +239,21 @@ def test_wide_table_goes_on_a_landscape_page_and_back(wide_pdf):
     sizes = [(round(w), round(h)) for w, h, _ in wide_pdf]
     titles = {i: "".join(c["text"] for c in chars) for i, (_, _, chars) in enumerate(wide_pdf)}
     turned = [i for i, size in enumerate(sizes) if size == (842, 595)]
-    assert turned == [8, 9]  # pages 9 and 10: the two attachments
-    assert "分月支出情况表" in titles[8] and "分月支出情况续表" in titles[9]
+    # The last two pages, one each attachment; everything before them upright.
+    assert turned == [len(sizes) - 2, len(sizes) - 1]
+    assert "分月支出情况表" in titles[turned[0]] and "分月支出情况续表" in titles[turned[1]]
     assert all(size == (595, 842) for i, size in enumerate(sizes) if i not in turned)
     # The ten columns use the 225 mm of the turned 版心, left edge 35 mm in.
-    table = [c for c in wide_pdf[8][2] if c["upright"] and round(c["size"]) == 12]
+    table = [c for c in wide_pdf[turned[0]][2] if c["upright"] and round(c["size"]) == 12]
     assert min(c["x0"] for c in table) == pytest.approx(35 * MM, abs=2 * MM)
     assert max(c["x1"] for c in table) <= (297 - 37) * MM + 1
 
 
-@pytest.mark.parametrize(("index", "odd"), [(8, True), (9, False)])
-def test_page_number_of_a_landscape_page_stays_where_the_sheet_has_it(wide_pdf, index, odd):
+@pytest.mark.parametrize("which", [-2, -1])
+def test_page_number_of_a_landscape_page_stays_where_the_sheet_has_it(wide_pdf, which):
+    """Both turned pages, an odd and an even one whichever comes first."""
+    index = len(wide_pdf) + which
+    odd = (index + 1) % 2 == 1
     width, height, chars = wide_pdf[index]
     number = sorted((c for c in chars if not c["upright"] and c["text"].strip()), key=lambda c: -c["top"])
     # Read bottom to top, as the sheet is held upright.

@@ -50,7 +50,7 @@ def pages(sample_pdf):
 
 def report_pages(pages):
     """The pages of the report itself, before its attachments (附件1 starts a page)."""
-    end = next(i for i, page in enumerate(pages) if i and re.fullmatch(r"附件\d+", body_lines(page)[0].text))
+    end = next(i for i, page in enumerate(pages) if i and re.fullmatch(r"附件[\d-]+", body_lines(page)[0].text))
     return pages[:end]
 
 
@@ -80,7 +80,9 @@ def test_body_starts_28_mm_from_the_left_and_in_the_first_line_under_37_mm(pages
 
 
 def test_full_body_pages_hold_22_lines(pages):
-    inner = report_pages(pages)[1:-1]
+    # The page before the last may end early: the paragraph that the 附件说明 is kept
+    # with moves over with it (test_closing_lines_stand_with_body_text).
+    inner = report_pages(pages)[1:-2]
     assert inner
     for number, page in enumerate(inner, 2):
         lines = body_lines(page)
@@ -178,3 +180,20 @@ def test_no_heading_ends_a_page_and_the_first_page_has_body_text(pages):
         assert not re.match(r"^([一二三四]、|（[一二三四五]）)", last.text), f"第 {number} 页以标题结尾：{last.text}"
     first_page_body = [line for line in body_lines(pages[0]) if line.size == BODY_SIZE and "Serif" in line.font]
     assert len(first_page_body) >= 5
+
+
+def test_closing_lines_stand_with_body_text(pages):
+    """7.3.4/7.3.5: the 附件说明 never alone on a page, and all of it on one page."""
+    last = body_lines(report_pages(pages)[-1])
+    texts = [line.text.replace(" ", "") for line in last]
+    start = next(i for i, text in enumerate(texts) if text.startswith("附件："))
+    assert start >= 1 and texts[start - 1].endswith("。"), texts  # body text above it
+    assert texts[start:] == [
+        "附件：2-1.2023年度广州番禺经济技术开发区管理委员会",
+        "部门整体收支情况表",
+        "2-2.2023年度广州番禺经济技术开发区管理委员会",
+        "部门整体支出绩效自评表",
+    ]
+    # A wrapped name continues under its own first character; the second entry under the first's number.
+    x = [line.x0 for line in last[start:]]
+    assert x[1] == pytest.approx(x[3], abs=1) and x[1] > x[2] > x[0]

@@ -41,7 +41,9 @@ DUTIES = """\
 
 PROJECTS = """\
 {.title}
-{{ 年度 }}年度项目支出绩效自评表
+{% for line in 附件标题行 %}
+{{ line }}
+{% endfor %}
 
 | 项目 | 调整预算 | 决算 | 执行率 |
 |:--|--:|--:|--:|
@@ -83,9 +85,11 @@ def test_declared_keys_reach_the_report_and_attachments_by_name(tmp_path):
     text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
     assert "根据番财绩〔2024〕2号的要求，我委有重点项目3个。" in text
     assert "招商专项120.00万元。" in text
-    assert "附件：1.2023年度部门整体收支情况表" in text
-    assert "3.2023年度项目支出绩效自评表" in text
-    assert text[-1] == "2023年度项目支出绩效自评表" or "附件3" in text
+    assert "附件：2-1.2023年度广州番禺经济技术开发区管理委员会部门整体收支情况表" in text
+    assert "2-3.2023年度广州番禺经济技术开发区管理委员会项目支出绩效自评表" in text
+    at = text.index("附件2-3")
+    assert text[at + 1] == "2023年度广州番禺经济技术开发区管理委员会项目支出绩效自评表"
+    assert text[at + 2 : at + 4] == ["项目调整预算决算执行率", "办公用房经费88.0081.0092.05%"] or "附件2-3" in text
 
 
 def test_declared_keys_are_validated_like_built_in_ones(tmp_path):

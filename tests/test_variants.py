@@ -44,24 +44,29 @@ def test_an_added_section_renumbers_every_later_heading(variant_docx):
 
 def test_signature_follows_the_attachment_list(variant_docx):
     ours = paragraphs(variant_docx)
-    end = ours.index("2.2023年度部门整体支出绩效自评表")
+    end = ours.index("2-2.2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评表")
     assert ours[end + 1 : end + 3] == ["广州番禺经济技术开发区管理委员会", "2024年3月1日"]
 
 
 def test_signature_geometry_in_the_rendered_pdf(variant_docx):
-    lines = {}
+    lines, pages = {}, {}
     with pdfplumber.open(rendered(variant_docx)) as pdf:
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages):
             rows = collections.defaultdict(list)
             for char in page.chars:
                 rows[round(char["bottom"])].append(char)
             for chars in rows.values():
                 text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
                 lines[text] = (min(c["x0"] for c in chars), max(c["x1"] for c in chars), min(c["top"] for c in chars))
+                pages[text] = number
     organ_left, organ_right, organ_top = lines["广州番禺经济技术开发区管理委员会"]
     date_left, _, date_top = lines["2024年3月1日"]
     # 7.3.5.2: organ two characters in from the right; date on the next line,
     # its first character two characters right of the organ's.
+    # Organ and date on one page, and that page carries text above them (7.3.5).
+    assert pages["广州番禺经济技术开发区管理委员会"] == pages["2024年3月1日"]
+    above = [text for text, number in pages.items() if number == pages["2024年3月1日"] and lines[text][2] < organ_top]
+    assert any(text.startswith("附件：") for text in above)
     assert RIGHT - organ_right == pytest.approx(2 * 16, abs=2)
     assert date_left - organ_left == pytest.approx(2 * 16, abs=2)
     assert date_top - organ_top == pytest.approx(28.95, abs=1)
