@@ -163,6 +163,10 @@ MIN_COLUMN_CHARS = 2
 #: Slack, in characters, added to a cell's measured text: a header that fits
 #: exactly by our estimate may still wrap in the office suite.
 COLUMN_SLACK_CHARS = 0.5
+#: A cell text of up to this many characters is never broken (“部门预算资金支出率”
+#: kept whole); a longer one may wrap into lines of about equal length, none
+#: shorter than needed to keep to this many lines' worth.
+UNBROKEN_CELL_CHARS = 12
 #: 9: width of the upright text box that carries a landscape page's number.
 LANDSCAPE_NUMBER_BOX = Pt(21)
 

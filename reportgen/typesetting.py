@@ -109,7 +109,7 @@ def _too_wide(block: Block, text_width: float) -> bool:
     sets on landscape pages (a form with many columns, GB/T 9704 9)."""
     if block.landscape:
         return True
-    return block.kind == "table" and sum(_column_needs(block.rows)[1]) > text_width
+    return block.kind == "table" and sum(_column_needs(block.rows).hard) > text_width
 
 
 @functools.cache
@@ -527,11 +527,11 @@ def _write_attachment_list(document: Document, block: Block, frame: _Frame) -> N
             _keep_with_next(paragraph._p)
 
 
-def _indent(paragraph: Paragraph, left_chars: float, first_line_chars: float) -> None:
+def _indent(paragraph: Paragraph, left_chars: float, first_line_chars: float, size: Length = L.SIZE_3) -> None:
     """Indents in characters, Word's own unit for Chinese text (and what the
     styles use, so a paragraph's value must be in it to override them), with
     the same in twips for readers that only know those."""
-    twips_per_char = L.SIZE_3.twips
+    twips_per_char = size.twips
     indent = element("w:ind", leftChars=str(round(left_chars * 100)), left=str(round(left_chars * twips_per_char)))
     kind = "firstLine" if first_line_chars >= 0 else "hanging"
     indent.set(qn(f"w:{kind}Chars"), str(round(abs(first_line_chars) * 100)))
@@ -608,9 +608,27 @@ def _fill_cell(tc, cell: Cell, width: Length, table) -> None:
     put(properties, element("w:vAlign", val="center"))
     if cell.merged:
         return
-    paragraph = tc.p_lst[0]
-    paragraph.insert(0, _properties("header" if cell.header else "cell", cell.align))
-    _add_run(Paragraph(paragraph, _Cell(tc, table)), cell.text)
+    paragraph = Paragraph(tc.p_lst[0], _Cell(tc, table))
+    paragraph._p.insert(0, _properties("header" if cell.header else "cell", cell.align))
+    text, left, hanging = _cell_indent(cell.text)
+    if left:
+        _indent(paragraph, left, -hanging, L.SIZE_SMALL_4)
+    _add_run(paragraph, text)
+
+
+#: A lead-in that the lines after it hang under (“其中：项目甲” → 项目乙 below 项目甲).
+_LEAD_IN = re.compile(r"^(其中：|其中:|含：)")
+
+
+def _cell_indent(text: str) -> tuple[str, float, float]:
+    """(text, left indent, hanging) in characters: a cell that starts indented
+    (full-width spaces) keeps the indent on every line it wraps to, and one
+    that starts with a lead-in wraps under the text after it."""
+    stripped = text.lstrip("\u3000")
+    spaces = len(text) - len(stripped)
+    lead = _LEAD_IN.match(stripped)
+    hanging = chars_wide(lead.group(1)) if lead else 0
+    return (stripped if spaces else text), spaces + hanging, hanging
 
 
 def _start_vertical_merges(tbl) -> None:
@@ -698,40 +716,49 @@ def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
     return best[2] if best else []
 
 
-def _column_needs(rows: list[list[Cell]]) -> tuple[list[float], list[float]]:
-    """Per column (pt): the width its longest text would like, and the width it
-    cannot do without (its header, its longest number)."""
+@dataclass(frozen=True)
+class _ColumnNeeds:
+    """Per column (pt), from least to most: what it cannot do without (its
+    header, its longest number, a short label whole), what keeps its long
+    texts in lines of even length, and what sets every text on one line."""
+
+    hard: list[float]
+    even: list[float]
+    single: list[float]
+
+
+def _column_needs(rows: list[list[Cell]]) -> _ColumnNeeds:
     size = L.SIZE_SMALL_4.pt
     padding = 2 * L.CELL_PADDING.pt
     columns = grid_columns(rows)
-    wanted, needed = [0.0] * columns, [0.0] * columns
+    hard, even, single = [L.MIN_COLUMN_CHARS * size + padding] * columns, [0.0] * columns, [0.0] * columns
     for row in rows:
         for c, cell in grid_positions(row):
             if cell.span > 1:
                 continue  # a spanning cell has the room of several columns
-            width = (chars_wide(cell.text) + L.COLUMN_SLACK_CHARS) * size + padding
-            wanted[c] = max(wanted[c], width)
-            unbreakable = (
-                width
-                if cell.header
-                else max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0) * size + padding
-            )
-            needed[c] = max(needed[c], unbreakable, L.MIN_COLUMN_CHARS * size + padding)
-    return [max(w, n) for w, n in zip(wanted, needed, strict=True)], needed
+            chars = chars_wide(cell.text) + L.COLUMN_SLACK_CHARS
+            latin = max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0)
+            short = cell.header or chars <= L.UNBROKEN_CELL_CHARS + L.COLUMN_SLACK_CHARS
+            hard[c] = max(hard[c], (chars if short else latin) * size + padding)
+            even[c] = max(even[c], chars / math.ceil(chars / L.UNBROKEN_CELL_CHARS) * size + padding)
+            single[c] = max(single[c], chars * size + padding)
+    even = [max(e, h) for e, h in zip(even, hard, strict=True)]
+    return _ColumnNeeds(hard, even, [max(s, e) for s, e in zip(single, even, strict=True)])
 
 
 def column_widths(rows: list[list[Cell]], total_pt: float) -> list[float]:
-    """Column widths (pt) filling the 版心: each column as wide as it would like,
-    or when that is too wide, what it needs plus a share of the rest in
-    proportion to what it still wants."""
-    wanted, needed = _column_needs(rows)
-    if sum(wanted) <= total_pt:
-        return [w * total_pt / sum(wanted) for w in wanted]
-    if sum(needed) >= total_pt:
-        return [n * total_pt / sum(needed) for n in needed]
-    spare = total_pt - sum(needed)
-    extra = [w - n for w, n in zip(wanted, needed, strict=True)]
-    return [n + spare * e / sum(extra) for n, e in zip(needed, extra, strict=True)]
+    """Column widths (pt) filling the 版心: the most generous of the needs that
+    fits, with what is left shared in proportion to what each column would
+    still like; when even the least does not fit, the least scaled down."""
+    needs = _column_needs(rows)
+    if sum(needs.single) <= total_pt:
+        return [w * total_pt / sum(needs.single) for w in needs.single]
+    for lower, upper in ((needs.even, needs.single), (needs.hard, needs.even)):
+        if sum(lower) <= total_pt:
+            spare = total_pt - sum(lower)
+            extra = [u - w for u, w in zip(upper, lower, strict=True)]
+            return [w + spare * e / sum(extra) for w, e in zip(lower, extra, strict=True)]
+    return [w * total_pt / sum(needs.hard) for w in needs.hard]
 
 
 _LATIN_RUN = re.compile(r"[!-~]+")

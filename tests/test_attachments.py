@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import docx
+from docx.oxml.ns import qn
 import pdfplumber
 import pytest
 from conftest import (
@@ -36,27 +37,42 @@ def test_budget_table_of_the_sample(sample_tables):
         ["基本支出", "—", "471.38", "454.25", "96.37%"],
         ["项目支出", "—", "557.38", "549.84", "98.65%"],
         ["其中：办公用房经费", "—", "88.00", "81.00", "92.05%"],
-        ["\u3000\u3000\u3000招商业务工作经费", "—", "120.00", "96.66", "80.55%"],
+        ["招商业务工作经费", "—", "120.00", "96.66", "80.55%"],
         ["合计", "965.84", "1028.77", "1004.09", "97.60%"],
     ]
 
 
+def test_indented_cells_keep_their_indent_on_every_line(sample_tables):
+    """“其中：” hangs: a long name wraps under the name, not under “其中”; the
+    projects below it stand three characters in, on every line they take."""
+    rows = sample_tables[0].rows
+
+    def indent(row):
+        ind = row.cells[0].paragraphs[0]._p.pPr.find(qn("w:ind"))
+        return {key.split("}")[1]: value for key, value in ind.attrib.items() if key.endswith("Chars")}
+
+    assert indent(rows[3]) == {"leftChars": "300", "hangingChars": "300"}
+    assert indent(rows[4]) == {"leftChars": "300", "firstLineChars": "0"}
+    assert rows[1].cells[0].paragraphs[0]._p.pPr.find(qn("w:ind")) is None
+
+
 def test_evaluation_table_of_the_sample(sample_tables):
     rate_reason = "预算执行率97.60%，按评分标准扣0.24分"
+    # Points as published score tables write them: 10, 9.76, 48 (not 10.00).
     assert cells(sample_tables[1]) == [
         ["一级指标", "二级指标", "分值", "得分", "扣分原因"],
-        ["履职效能", "部门预算资金支出率", "10.00", "9.76", rate_reason],
-        ["履职效能", "部门整体绩效目标完成情况", "40.00", "40.00", ""],
-        ["履职效能", "小计", "50.00", "49.76", ""],
-        ["管理效率", "预算编制", "10.00", "10.00", ""],
-        ["管理效率", "预算执行", "10.00", "10.00", ""],
-        ["管理效率", "信息公开", "5.00", "5.00", ""],
-        ["管理效率", "绩效管理", "10.00", "8.00", "缺乏明确绩效要求、科室分工的制度"],
-        ["管理效率", "采购管理", "5.00", "5.00", ""],
-        ["管理效率", "资产管理", "5.00", "5.00", ""],
-        ["管理效率", "运行成本", "5.00", "5.00", ""],
-        ["管理效率", "小计", "50.00", "48.00", ""],
-        ["合计", "", "100.00", "97.76", "等级：优"],
+        ["履职效能", "部门预算资金支出率", "10", "9.76", rate_reason],
+        ["履职效能", "部门整体绩效目标完成情况", "40", "40", ""],
+        ["履职效能", "小计", "50", "49.76", ""],
+        ["管理效率", "预算编制", "10", "10", ""],
+        ["管理效率", "预算执行", "10", "10", ""],
+        ["管理效率", "信息公开", "5", "5", ""],
+        ["管理效率", "绩效管理", "10", "8", "缺乏明确绩效要求、科室分工的制度"],
+        ["管理效率", "采购管理", "5", "5", ""],
+        ["管理效率", "资产管理", "5", "5", ""],
+        ["管理效率", "运行成本", "5", "5", ""],
+        ["管理效率", "小计", "50", "48", ""],
+        ["合计", "", "100", "97.76", "等级：优"],
     ]
 
 
@@ -168,19 +184,19 @@ def test_large_budget_table_lists_every_project(large_docx):
     rows = cells(docx.Document(str(large_docx)).tables[0])
     assert len(rows) == 1 + 2 + PROJECTS + 1
     for i in range(1, PROJECTS + 1):
-        name = ("其中：" if i == 1 else "\u3000\u3000\u3000") + f"项目{i:02d}"
+        name = ("其中：" if i == 1 else "") + f"项目{i:02d}"
         assert rows[2 + i] == [name, "—", "10.00", f"{10 - i / 10:.2f}", f"{100 - i}.00%"]
     assert rows[-1] == ["合计", "965.84", "1028.77", "1004.09", "97.60%"]
 
 
 def test_large_evaluation_table_with_several_deductions(large_docx):
     rows = cells(docx.Document(str(large_docx)).tables[1])
-    assert rows[4] == ["管理效率", "预算编制", "10.00", "8.50", "预算编制不够细化"]
-    assert rows[6] == ["管理效率", "信息公开", "5.00", "4.50", "个别信息公开不及时"]
-    assert rows[7] == ["管理效率", "绩效管理", "10.00", "8.00", "缺乏明确绩效要求、科室分工的制度"]
+    assert rows[4] == ["管理效率", "预算编制", "10", "8.5", "预算编制不够细化"]
+    assert rows[6] == ["管理效率", "信息公开", "5", "4.5", "个别信息公开不及时"]
+    assert rows[7] == ["管理效率", "绩效管理", "10", "8", "缺乏明确绩效要求、科室分工的制度"]
     # 50 − 1.5 − 0.5 − 2 = 46; 49.76 + 46 = 95.76
-    assert rows[11] == ["管理效率", "小计", "50.00", "46.00", ""]
-    assert rows[12] == ["合计", "", "100.00", "95.76", "等级：优"]
+    assert rows[11] == ["管理效率", "小计", "50", "46", ""]
+    assert rows[12] == ["合计", "", "100", "95.76", "等级：优"]
 
 
 def test_large_report_names_every_project_below_the_threshold(large_docx):
@@ -284,3 +300,13 @@ def test_a_wide_table_in_the_body_turns_alone(tmp_path):
     # The paragraph before the table ends the first section; the one after opens the third.
     body = [p.text for p in document.paragraphs]
     assert body.index("执行情况见下表。") < body.index("表后的段落。")
+
+
+def test_short_labels_are_never_broken(sample_tables):
+    """The 二级指标 column holds its longest label (12 characters of 小四, 12 pt,
+    plus the cell's 4 pt padding each side) on one line."""
+    grid = sample_tables[1]._tbl.tblGrid.findall(qn("w:gridCol"))
+    second = int(grid[1].get(qn("w:w"))) / 20
+    assert second >= 12 * 12 + 8
+    # …and the five columns still fill the 156 mm 版心, no wider.
+    assert sum(int(col.get(qn("w:w"))) for col in grid) / 20 == pytest.approx(156 / 25.4 * 72, abs=3)
