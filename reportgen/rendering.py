@@ -18,23 +18,29 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .diagnostics import OutputError
+from .writing import write_atomically
 
 TIMEOUT_SECONDS = 180
 INSTALL_HINT = (
     "未找到 LibreOffice，已只生成 .docx。需要 PDF 时请安装 LibreOffice："
-    "Debian/Ubuntu/统信/麒麟 执行 `sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai`，"
+    "Debian/Ubuntu/统信/麒麟 执行 `sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-lxgw-wenkai`，"
     "Windows 从 libreoffice.org 安装后把 soffice 所在目录加入 PATH；也可在 Word/WPS 中“另存为 PDF”。"
 )
 
-#: Windows face → (free face, weight) used only while rendering.
+#: Windows face → (free faces, first found wins; weight) used only while rendering.
+#: 楷体_GB2312: LXGW WenKai (fonts-lxgw-wenkai) fills the em square as the Windows
+#: face does and covers GB 2312; AR PL KaitiM GB and AR PL UKai, both drawn
+#: smaller and thinner, are the fallbacks.  Debian has no free GB FangSong (cwTeX's is a Big5 face, without
+#: most simplified characters), so 仿宋 is set in Noto Serif CJK, a Song of the
+#: same metrics; the PDF then differs from Word's in face, never in line breaks.
 FONT_SUBSTITUTES = {
-    "仿宋_GB2312": ("Noto Serif CJK SC", None),
-    "仿宋": ("Noto Serif CJK SC", None),
-    "宋体": ("Noto Serif CJK SC", None),
-    "黑体": ("Noto Sans CJK SC", None),
-    "楷体_GB2312": ("AR PL UKai CN", None),
-    "楷体": ("AR PL UKai CN", None),
-    "方正小标宋简体": ("Noto Serif CJK SC", "bold"),
+    "仿宋_GB2312": (("Noto Serif CJK SC",), None),
+    "仿宋": (("Noto Serif CJK SC",), None),
+    "宋体": (("Noto Serif CJK SC",), None),
+    "黑体": (("Noto Sans CJK SC",), None),
+    "楷体_GB2312": (("LXGW WenKai", "AR PL KaitiM GB", "AR PL UKai CN"), None),
+    "楷体": (("LXGW WenKai", "AR PL KaitiM GB", "AR PL UKai CN"), None),
+    "方正小标宋简体": (("Noto Serif CJK SC",), "bold"),
 }
 
 
@@ -55,11 +61,15 @@ def find_office() -> str | None:
 def fontconfig(directory: Path) -> Path:
     """A fontconfig file: the system's configuration plus our substitutions."""
     rules = []
-    for windows_name, (free_name, weight) in FONT_SUBSTITUTES.items():
+    installed = _installed_families()
+    for windows_name, (free_names, weight) in FONT_SUBSTITUTES.items():
+        if windows_name in installed:
+            continue  # the real face is there: the PDF shows what Word shows
         weight_rule = f'<edit name="weight" mode="assign"><const>{weight}</const></edit>' if weight else ""
+        families = "".join(f"<string>{escape(name)}</string>" for name in free_names)
         rules.append(
             f'<match target="pattern"><test name="family"><string>{escape(windows_name)}</string></test>'
-            f'<edit name="family" mode="assign" binding="strong"><string>{escape(free_name)}</string></edit>'
+            f'<edit name="family" mode="assign" binding="strong">{families}</edit>'
             f"{weight_rule}</match>"
         )
     path = directory / "fonts.conf"
@@ -69,6 +79,15 @@ def fontconfig(directory: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def _installed_families() -> set[str]:
+    """The font families fontconfig knows on this machine (none where it is absent)."""
+    try:
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {name.strip() for line in listed.splitlines() for name in line.split(",")}
 
 
 def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
@@ -97,6 +116,5 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
         produced = work_dir / (docx_path.stem + ".pdf")
         if not produced.exists():
             raise OutputError("LibreOffice 未生成 PDF；.docx 已生成")
-        temporary = pdf_path.with_name(f".{pdf_path.stem[:40]}.pdf.part")
-        shutil.copyfile(produced, temporary)
-        os.replace(temporary, pdf_path)
+        # Through an unpredictable temporary file beside the PDF, never a fixed name.
+        write_atomically(pdf_path, produced.read_bytes())
