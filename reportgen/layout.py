@@ -73,6 +73,15 @@ class Fonts:
     table_header: str = "黑体"
 
 
+# Pagination (how a typist keeps things together; see typesetting):
+# * headings and the 附件/table-unit lines are kept with the next paragraph
+#   (ParagraphStyle.keep_with_next), so no heading ends a page;
+# * 7.3.4/7.3.5: the body paragraph before the 附件说明 or the 落款, the blank
+#   line, every 附件说明 entry but the last, and the organ line are kept with
+#   the next paragraph: the closing lines never stand alone, organ and date
+#   never part, and their page carries body text;
+# * 9: table rows never split across pages (w:cantSplit); header rows repeat.
+
 #: ``w:overflowPunct`` as written in every paragraph style.  Word reads it as
 #: “允许标点溢出边界” (its default for Chinese: a comma after a full line hangs
 #: in the margin).  LibreOffice reads the value inverted (writerfilter maps
