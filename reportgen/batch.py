@@ -73,6 +73,10 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
 def run_all(
     paths: list[Path], options: Options, done: Callable[[Outcome], None] = lambda outcome: None
 ) -> list[Outcome]:
+    if options.out_dir is not None:
+        from .writing import remove_leftovers
+
+        remove_leftovers(options.out_dir)
     manifest = _Manifest.load(options.out_dir)
     jobs = [(path, options, manifest.entry(path)) for path in paths]
     workers = min(len(jobs), os.cpu_count() or 1)
@@ -82,7 +86,9 @@ def run_all(
             outcomes.append(run_one(*job))
             done(outcomes[-1])
     else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             futures = [pool.submit(run_one, *job) for job in jobs]
             for future in concurrent.futures.as_completed(futures):
                 done(future.result())
@@ -90,6 +96,20 @@ def run_all(
     _flag_shared_outputs(outcomes)
     manifest.record(outcomes)
     return outcomes
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it is gone (killed, say):
+    no report is then half-built by an orphan."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
@@ -267,7 +287,7 @@ def _tool_digest(user_templates: Path | None) -> bytes:
             if not (file.is_file() and file.suffix in TEMPLATE_SUFFIXES):
                 continue
             name = f"{label}/{file.relative_to(directory).as_posix()}"
-            digest.update(name.encode() + b"\0" + file.read_bytes())
+            digest.update(os.fsencode(name) + b"\0" + file.read_bytes())
     return digest.digest()
 
 
@@ -310,7 +330,15 @@ class _Manifest:
         return cls(path, entries if isinstance(entries, dict) else {})
 
     def entry(self, path: Path) -> dict | None:
-        return self.entries.get(str(path.resolve()))
+        """What was last built from ``path``, if the record is whole (a hand-edited
+        or damaged record only means the report is built again)."""
+        entry = self.entries.get(str(path.resolve()))
+        if not isinstance(entry, dict):
+            return None
+        output, fingerprint = entry.get("output"), entry.get("fingerprint")
+        if not (isinstance(output, str) and isinstance(fingerprint, str)) or Path(output).name != output:
+            return None
+        return {key: value if isinstance(value, str) else "" for key, value in entry.items()}
 
     def record(self, outcomes: list[Outcome]) -> None:
         if self.path is None:
@@ -332,5 +360,5 @@ class _Manifest:
             text = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True)
             try:
                 write_atomically(self.path, text.encode("utf-8"))
-            except OutputError:
-                pass  # only a cache: the next build will simply not skip
+            except (OutputError, UnicodeEncodeError):
+                pass  # only a cache (a file name that is not Unicode cannot enter it): the next build will not skip

@@ -27,6 +27,7 @@ EVALUATION: DataPath = ("自评",)
 
 def check(report: Report, figures: Figures) -> list[Diagnostic]:
     return [
+        *_staffing(report),
         *_budget(report, figures),
         *_evaluation(report, figures),
         *_signature(report),
@@ -248,6 +249,15 @@ def _explained_loss(indicator, computed, path: DataPath) -> list[Diagnostic]:
 
 
 _RULES = {"预算执行率": _by_rate, "完成比例": _by_completion, "扣分": _by_deduction, "得分": _by_score}
+
+
+def _staffing(report: Report) -> list[Diagnostic]:
+    staffing = report.staffing
+    if staffing is not None and not staffing.units and all(
+        value is None for value in (staffing.authorised, staffing.serving, staffing.retired)
+    ):
+        return [error("机构人员是空的：请填写内设机构或编制数、在职人数、离退休人数，不需要这一节时删去“机构人员”", ("机构人员",))]
+    return []
 
 
 def _signature(report: Report) -> list[Diagnostic]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,22 +177,44 @@ def diff(
     ctx.exit(1 if exit_code and result.differs else 0)
 
 
+#: What ``--against`` may name: a commit, branch or tag, HEAD~2, a date form.
+_REVISION = re.compile(r"[\w./~^@{}:+-]{1,100}")
+
+
 def _git_version(path: Path, revision: str) -> str:
     import subprocess
 
     from .diagnostics import OutputError
 
-    def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", "-C", str(path.resolve().parent), *args], capture_output=True, text=True, encoding="utf-8"
-        )
+    if revision.startswith("-") or not _REVISION.fullmatch(revision):
+        raise OutputError(f"“{revision}”不是 git 的版本名（如 HEAD、HEAD~1、一个提交号或标签）")
+
+    def git(*args: str, failure: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(path.resolve().parent), *args],
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=60,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            raise OutputError("无法运行 git：请确认已安装 git") from None
         if done.returncode != 0:
-            raise OutputError(f"无法从 git 取得 {revision} 版本的 {path}：{done.stderr.strip()}")
+            raise OutputError(failure)
         return done.stdout
 
-    top = Path(git("rev-parse", "--show-toplevel").strip())
-    relative = path.resolve().relative_to(top).as_posix()
-    return git("show", f"{revision}:{relative}")
+    top = git("rev-parse", "--show-toplevel", failure=f"{path} 不在 git 仓库中，无法与 {revision} 版本比较")
+    relative = path.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
+    # --end-of-options: whatever the revision says, git reads it as a revision.
+    return git(
+        "show",
+        "--end-of-options",
+        f"{revision}:{relative}",
+        failure=f"git 中没有 {revision} 版本的 {relative}（版本名写错了，或那时还没有这个文件）",
+    )
 
 
 def _echo_comparison(result) -> None:
@@ -310,5 +333,15 @@ def _reporting(path: Path) -> Iterator[None]:
         raise _Failed from None
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def run(args: list[str] | None = None) -> int:
+    """Run the command line; the exit code.  Click's own messages for what it
+    catches (usage errors, Ctrl-C) go through :mod:`reportgen.cli` so that they
+    are said in Chinese."""
+    try:
+        return main.main(args=args, standalone_mode=False) or 0
+    except click.exceptions.Abort:
+        click.echo("\n已中断。", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code

@@ -19,6 +19,7 @@ saves as "ANSI") is read as GB18030 with a warning suggesting UTF-8.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def load(path: Path) -> Source:
 def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None) -> Source:
     """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
     walker = _parse(text)
-    return Source(path, text, walker.data, walker.locations, warnings or [], walker.todo)
+    return Source(path, text, walker.data, walker.locations, [*(warnings or []), *walker.warnings], walker.todo)
 
 
 #: libyaml composes ten times faster; its error texts differ, so a file it
@@ -102,7 +103,7 @@ def _parse(text: str) -> _Walker:
     if not isinstance(root, yaml.MappingNode):
         line, column = _position(root)
         raise InvalidInput([error("文件顶层应是“键: 值”的形式", line=line, column=column)])
-    walker = _Walker()
+    walker = _Walker(text)
     walker.data = walker.walk(root, ())
     if walker.errors:
         raise InvalidInput(walker.errors)
@@ -116,12 +117,19 @@ def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
         raise InvalidInput([error("这是一个目录，不是 YAML 文件")])
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise InvalidInput([error("不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾")])
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InvalidInput(
-            [error(f"文件过大（{size // 1024} KB），一份报告的数据不应超过 {MAX_FILE_BYTES // 1024} KB")]
-        )
-    raw = path.read_bytes()
+    if not path.is_file():
+        # A device, a pipe or a socket named .yaml: reading it might never end.
+        raise InvalidInput([error("不是普通文件（可能是设备或管道），请给出数据文件本身")])
+    too_large = error(f"文件过大，一份报告的数据不应超过 {MAX_FILE_BYTES // 1024} KB")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InvalidInput([too_large])
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+    except OSError as exc:
+        raise InvalidInput([error(f"无法读取文件：{exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvalidInput([too_large])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16"), []
     try:
@@ -144,18 +152,41 @@ def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
     return text, [warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")]
 
 
+#: Slips that YAML reports only as a broken structure, often a line late:
+#: (pattern of the line, what to say).
+_SLIPS = [
+    (re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*："), "键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
+    (re.compile(r"^\s*(?:-\s+)?[^\s:#\"'\-][^\s:#\"']*:[^\s/]"), "冒号后面少了一个空格：应写作“键: 值”"),
+    (re.compile(r"^\s*-[^\s\-]"), "列表项的“-”后面要有一个空格：应写作“- 内容”"),
+]
+
+
+def _slip(lines: list[str], around: int) -> tuple[int, str] | None:
+    """A typing slip on the error's line or the two before it: (0-based line, what to say)."""
+    for number in range(min(around, len(lines) - 1), max(around - 3, -1), -1):
+        for pattern, message in _SLIPS:
+            if pattern.match(lines[number]):
+                return number, message
+    return None
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     problem = f"{exc.problem or ''} {exc.context or ''}"
     # At the end of the file the useful place is where the open construct began.
     at_end = "end of stream" in problem and exc.context_mark is not None
     mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
+    lines = text.splitlines()
+    slip = _slip(lines, mark.line) if mark is not None and lines else None
+    if slip is not None:
+        number, message = slip
+        column = len(lines[number]) - len(lines[number].lstrip())
+        return error(message, line=number + 1, column=column + 1, excerpt=(lines[number], " " * display_width(lines[number][:column]) + "^"))
     message = next(
         (chinese for english, chinese in _YAML_PROBLEMS if english in problem),
         f"YAML 格式错误（{(exc.problem or exc.context or '').strip()}）",
     )
     if mark is None:
         return error(message)
-    lines = text.splitlines()
     excerpt: tuple[str, ...] = ()
     if 0 <= mark.line < len(lines):
         excerpt = (lines[mark.line], " " * display_width(lines[mark.line][: mark.column]) + "^")
@@ -169,9 +200,18 @@ def _position(node: yaml.Node) -> tuple[int, int]:
 class _Walker:
     """Turns a composed node graph into dicts, lists and strings."""
 
-    def __init__(self) -> None:
+    @staticmethod
+    def _duplicate_message(key: str, line: int, first_seen: dict[str, int], parent: str | None) -> str:
+        if parent is not None and first_seen[key] < first_seen[parent]:
+            # The second one follows an empty key: its lines most likely lost their indent.
+            return f"键“{key}”重复出现（第 {first_seen[key]} 行）：它是否属于上面的“{parent}”？“{parent}:”下面的各行应再缩进两格"
+        return f"键“{key}”重复出现（第 {first_seen[key]} 行和第 {line} 行），请删去其中一个"
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
         self.locations: dict[DataPath, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.todo: list[DataPath] = []
         self.nodes = 0
         self.data: dict = {}
@@ -206,11 +246,34 @@ class _Walker:
         if plain and node.value == TODO:
             self.todo.append(path)
             return None
+        if plain:
+            self._comment_after(node, path)
         return node.value
+
+    def _comment_after(self, node: yaml.ScalarNode, path: DataPath) -> None:
+        """Text after " #" on a value's line is a YAML comment, silently dropped:
+        a clerk who wrote "依据#1号文件" or "第 #1 项" meant it as text."""
+        end = node.end_mark
+        if end.line < len(self.lines) and re.match(r"[ \t]+#", self.lines[end.line][end.column :]):
+            self.warnings.append(
+                warning(
+                    "“ #”及其后的文字被当作注释忽略了；如果它是文字的一部分，请给整段文字加上引号",
+                    path,
+                    line=end.line + 1,
+                    column=end.column + 1,
+                )
+            )
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict:
         result: dict = {}
         first_seen: dict[str, int] = {}
+        #: Keys left without a value (line → key), e.g. "基本支出:" whose lines lost their indent.
+        empty: dict[int, str] = {}
+
+        def empty_before(line: int) -> str | None:
+            earlier = [number for number in empty if number < line]
+            return empty[max(earlier)] if earlier else None
+
         for key_node, value_node in node.value:
             key_line, key_column = _position(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
@@ -223,16 +286,12 @@ class _Walker:
                 )
                 continue
             if key in first_seen:
-                self.errors.append(
-                    error(
-                        f"键“{key}”重复出现（第 {first_seen[key]} 行和第 {key_line} 行），请删去其中一个",
-                        path + (key,),
-                        line=key_line,
-                        column=key_column,
-                    )
-                )
+                message = self._duplicate_message(key, key_line, first_seen, empty_before(key_line))
+                self.errors.append(error(message, path + (key,), line=key_line, column=key_column))
                 continue
             first_seen[key] = key_line
+            if isinstance(value_node, yaml.ScalarNode) and not value_node.style and value_node.value in _NULLS:
+                empty[key_line] = key
             child_path = path + (key,)
             where = value_node if isinstance(value_node, yaml.ScalarNode) and value_node.value else key_node
             self.locations[child_path] = _position(where)

@@ -151,7 +151,10 @@ class _Reader:
         css = classes[0] if classes else None
         if css in ("title", "signature", "attachments"):
             kind = "attachment_list" if css == "attachments" else str(css)
-            self.blocks.append(Block(kind, lines=_lines(inline), landscape="landscape" in classes))
+            lines = _lines(inline)
+            if css == "title":
+                _check_title(lines)
+            self.blocks.append(Block(kind, lines=lines, landscape="landscape" in classes))
             if css == "title":
                 self.headings = [0] * len(self.headings)
                 self.heading_level = 0
@@ -188,6 +191,18 @@ class _Reader:
         text = "".join(run.text for run in _runs(inline))
         align = "center" if header else (alignment.group(1) if alignment else "left")
         row.append(Cell(text, align, header, "merged" in classes))
+
+
+#: A title longer than this is no title (GB/T 9704 7.2.3 sets one to three lines).
+MAX_TITLE_LINES = 10
+MAX_TITLE_CHARS = 200
+
+
+def _check_title(lines: list[str]) -> None:
+    if len(lines) > MAX_TITLE_LINES or sum(map(len, lines)) > MAX_TITLE_CHARS:
+        raise InvalidInput(
+            [error(f"模板输出的标题过长：{len(lines)} 行、{sum(map(len, lines))} 个字（最多 {MAX_TITLE_LINES} 行、{MAX_TITLE_CHARS} 个字）")]
+        )
 
 
 def _item_paragraph_level(depth: int) -> int:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -40,10 +40,10 @@ class OutlineSpec(schema._Model):
     name: schema.Text | None = Field(None, alias="名称")
     description: schema.Text | None = Field(None, alias="说明")
     required: list[Literal[schema.REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
-    attachments: dict[Annotated[str, Field(min_length=1, max_length=30)], schema.Text] = Field(
+    attachments: dict[schema.Name(schema.ITEM_CHARS), schema.Text] = Field(
         default_factory=dict, alias="附件"
     )
-    fields: dict[Annotated[str, Field(min_length=1, max_length=30)], schema.FieldSpec] = Field(
+    fields: dict[schema.Name(schema.ITEM_CHARS), schema.FieldSpec] = Field(
         default_factory=dict, alias="字段"
     )
 

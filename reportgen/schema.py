@@ -106,12 +106,39 @@ def _text(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+#: The longest paragraph a value may hold (a report's longest is about 800).
+MAX_TEXT_CHARS = 10_000
+
+
+def _limited(limit: int):
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise PydanticCustomError("text_length", f"过长（{len(value)} 个字），最多 {limit} 个字")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, BeforeValidator(_text), _limited(MAX_TEXT_CHARS), WithJsonSchema({"type": "string"})]
+
+
+def Name(limit: int) -> object:  # noqa: N802 - reads as a type in the models below
+    """A short name (department, item, font): one line of at most ``limit`` characters."""
+    return Annotated[str, BeforeValidator(_text), _limited(limit), WithJsonSchema({"type": "string", "maxLength": limit})]
+
+
+#: 部门 appears in the title and the file name: 50 characters keep the name under
+#: 255 bytes (the file systems' limit) and the title under Word's 255 characters.
+DEPARTMENT_CHARS = 50
+#: Names of items, income lines, sources of funds, grades.
+ITEM_CHARS = 60
+#: Word's limit for a font name.
+FONT_CHARS = 31
 
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?")
 
 
-def _decimal(kind: str, example: str, places: int):
+def _decimal(kind: str, example: str, places: int, maximum: Decimal):
     """A parser of plain decimal text into Decimal, explaining each common slip."""
 
     def parse(value: object) -> object:
@@ -122,11 +149,15 @@ def _decimal(kind: str, example: str, places: int):
         text = value.strip()
         expected = f"应为{kind}（如 {example}）"
         if not _AMOUNT.fullmatch(text):
-            if "," in text or "，" in text:
+            if re.search(r"[０-９．]", text):
+                hint = "，请用半角数字和小数点（输入法切换到英文再输入）"
+            elif "," in text or "，" in text:
                 hint = "，不要写千分位逗号"
             elif not re.search(r"\d", text):
                 hint = "，请用阿拉伯数字填写"
-            elif "万" in text or "元" in text:
+            elif re.search(r"[￥¥$]", text):
+                hint = "，不要写货币符号"
+            elif re.search(r"[万元分亿]", text):
                 hint = "，不要写单位"
             elif text.endswith(("%", "％")):
                 hint = "，这里填金额或分值，不是百分比"
@@ -140,9 +171,17 @@ def _decimal(kind: str, example: str, places: int):
             raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
         if -number.as_tuple().exponent > places:
             raise PydanticCustomError("decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）")
-        return number
+        if number > maximum:
+            raise PydanticCustomError("decimal_range", f"超出范围：应在 0 到 {maximum} 之间，实际为 {text}")
+        return number + 0  # "-0" and "-0.00" are 0
 
     return parse
+
+
+def _at_least(value: Decimal, minimum: Decimal, unit: str) -> Decimal:
+    if value < minimum:
+        raise PydanticCustomError("decimal_range", f"超出范围：应在 {minimum} 到 60 {unit}之间，实际为 {value}")
+    return value
 
 
 def _threshold(value: Decimal) -> Decimal:
@@ -151,21 +190,40 @@ def _threshold(value: Decimal) -> Decimal:
     return value
 
 
-def _number_schema(description: str, maximum: int | None = None) -> WithJsonSchema:
-    """What editors check as the clerk types (the YAML text itself is parsed above)."""
-    schema: dict = {"type": "number", "minimum": 0, "multipleOf": 0.01, "description": description}
+def _number_schema(description: str, maximum: object = None) -> WithJsonSchema:
+    """What editors check as the clerk types (the YAML text itself is parsed above).
+    No ``multipleOf``: older editor extensions flag 0.01 multiples on every amount."""
+    schema: dict = {"type": "number", "minimum": 0, "description": description}
     if maximum is not None:
-        schema["maximum"] = maximum
+        schema["maximum"] = float(maximum)
     return WithJsonSchema(schema)
 
 
+#: 万元: a thousand billion yuan is beyond any department's budget, and keeps every
+#: sum and rate well inside Decimal's 28 digits.
+MAX_AMOUNT = Decimal("99999999999.99")
+MAX_POINTS = Decimal(1000)
 Amount = Annotated[
-    Decimal, BeforeValidator(_decimal("金额（万元）", "1028.77", 2)), _number_schema("万元，最多两位小数")
+    Decimal,
+    BeforeValidator(_decimal("金额（万元）", "1028.77", 2, MAX_AMOUNT)),
+    _number_schema("万元，最多两位小数", maximum=MAX_AMOUNT),
 ]
-Points = Annotated[Decimal, BeforeValidator(_decimal("分值", "10 或 2.5", 2)), _number_schema("分，最多两位小数")]
+Points = Annotated[
+    Decimal,
+    BeforeValidator(_decimal("分值", "10 或 2.5", 2, MAX_POINTS)),
+    _number_schema("分，最多两位小数", maximum=MAX_POINTS),
+]
+#: Page margins in millimetres: GB/T 9704's are 26 to 37; a margin beyond 60 mm
+#: leaves no room for a table or a title line.
+Millimetres = Annotated[
+    Decimal,
+    BeforeValidator(_decimal("毫米数", "28", 1, Decimal(60))),
+    AfterValidator(lambda value: _at_least(value, Decimal(10), "毫米")),
+    _number_schema("毫米，10 到 60", maximum=60),
+]
 Percent = Annotated[
     Decimal,
-    BeforeValidator(_decimal("百分数（不带 %）", "95", 2)),
+    BeforeValidator(_decimal("百分数（不带 %）", "95", 2, Decimal(100))),
     AfterValidator(_threshold),
     _number_schema("百分数，不带 %", maximum=100),
 ]
@@ -196,7 +254,7 @@ class Execution(_Model):
 
 
 class Project(Execution):
-    name: Text = Field(alias="名称")
+    name: Name(ITEM_CHARS) = Field(alias="名称")
 
 
 class BasicSpending(Execution):
@@ -212,15 +270,15 @@ class Budget(_Model):
     basic: BasicSpending = Field(alias="基本支出")
     project: Execution = Field(alias="项目支出")
     projects: list[Project] = Field(default_factory=list, alias="项目")
-    sources: dict[Annotated[str, Field(min_length=1, max_length=30)], Execution] | None = Field(
+    sources: dict[Name(ITEM_CHARS), Execution] | None = Field(
         None,
         alias="资金来源",
         description="按资金来源分列，如 本年财政拨款、上年结转资金、其他资金，各有年初预算、调整预算、决算",
     )
-    income: dict[Annotated[str, Field(min_length=1, max_length=30)], Amount] | None = Field(
+    income: dict[Name(ITEM_CHARS), Amount] | None = Field(
         None, alias="收入", description="本年收入，按名称分列（万元），如 财政拨款收入: 1028.77"
     )
-    prior_income: dict[Annotated[str, Field(min_length=1, max_length=30)], Amount] | None = Field(
+    prior_income: dict[Name(ITEM_CHARS), Amount] | None = Field(
         None, alias="上年收入", description="上年收入，名称与“收入”相同（万元）"
     )
     low_rate_threshold: Percent = Field(
@@ -277,16 +335,16 @@ class Scored(_Model):
 
 
 class Indicator3(Scored):
-    name: Text = Field(alias="名称")
+    name: Name(ITEM_CHARS) = Field(alias="名称")
 
 
 class Indicator(Scored):
-    name: Text = Field(alias="名称")
+    name: Name(ITEM_CHARS) = Field(alias="名称")
     children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1)
 
 
 class Dimension(Scored):
-    name: Text = Field(alias="名称")
+    name: Name(ITEM_CHARS) = Field(alias="名称")
     conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
     children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
 
@@ -297,7 +355,7 @@ DEFAULT_GRADES = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "�
 
 class Evaluation(_Model):
     dimensions: list[Dimension] = Field(alias="一级指标", min_length=1)
-    grades: dict[Annotated[str, Field(min_length=1, max_length=10)], Points] = Field(
+    grades: dict[Name(10), Points] = Field(
         default_factory=lambda: dict(DEFAULT_GRADES),
         alias="等级",
         description="各等级的最低分，如 {优: 90, 良: 80, 中: 60, 差: 0}；低于最低一档为“差”",
@@ -311,19 +369,19 @@ class Signature(_Model):
 
 
 class Fonts(_Model):
-    body: Text | None = Field(None, alias="正文")
-    title: Text | None = Field(None, alias="标题")
-    heading1: Text | None = Field(None, alias="一级标题")
-    heading2: Text | None = Field(None, alias="二级标题")
+    body: Name(FONT_CHARS) | None = Field(None, alias="正文")
+    title: Name(FONT_CHARS) | None = Field(None, alias="标题")
+    heading1: Name(FONT_CHARS) | None = Field(None, alias="一级标题")
+    heading2: Name(FONT_CHARS) | None = Field(None, alias="二级标题")
 
 
 class Margins(_Model):
-    """Millimetres."""
+    """Millimetres, 10 to 60."""
 
-    top: Points | None = Field(None, alias="上")
-    bottom: Points | None = Field(None, alias="下")
-    left: Points | None = Field(None, alias="左")
-    right: Points | None = Field(None, alias="右")
+    top: Millimetres | None = Field(None, alias="上")
+    bottom: Millimetres | None = Field(None, alias="下")
+    left: Millimetres | None = Field(None, alias="左")
+    right: Millimetres | None = Field(None, alias="右")
 
 
 class LayoutOptions(_Model):
@@ -346,8 +404,8 @@ class Report(_Model):
 
     outline: Text = Field("广东", alias="提纲", description="报告提纲：广东（默认）或 财政部")
     year: Year = Field(alias="年度")
-    department: Text = Field(alias="部门")
-    self_name: Text = Field("本部门", alias="自称")
+    department: Name(DEPARTMENT_CHARS) = Field(alias="部门")
+    self_name: Name(20) = Field("本部门", alias="自称")
     attachment_number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, alias="附件编号")
     duties: list[Text] = Field(alias="部门职能", min_length=1)
     staffing: Staffing | None = Field(None, alias="机构人员")
@@ -390,7 +448,7 @@ class FieldSpec(_Model):
     required: YesNo = Field(False, alias="必填")
     description: Text | None = Field(None, alias="说明")
     item: Literal[tuple(SCALAR_TYPES)] = Field("文字", alias="元素", description="列表每项的类型")  # type: ignore[valid-type]
-    columns: dict[Annotated[str, Field(min_length=1, max_length=30)], Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
+    columns: dict[Name(ITEM_CHARS), Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
         None, alias="列", description="表的每一列：列名: 类型"
     )
 
@@ -476,7 +534,16 @@ def validate(data: dict, model: type[Report] = Report) -> Report:
 
 
 #: Error kinds raised by the value types above, whose text is already Chinese.
-_OWN_ERRORS = {"control_character", "empty_text", "decimal_form", "negative", "decimal_places", "percent_range"}
+_OWN_ERRORS = {
+    "control_character",
+    "empty_text",
+    "text_length",
+    "decimal_form",
+    "negative",
+    "decimal_places",
+    "decimal_range",
+    "percent_range",
+}
 
 _MESSAGES = {
     "decimal_type": "应为数字",

@@ -696,24 +696,38 @@ def chars_wide(text: str) -> float:
 def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
     """Join the template's title segments into the fewest lines that fit the
     版心 (allowing the slight condensing of :data:`layout.TITLE_MAX_CONDENSE`),
-    and among those the most even (7.2.3: 梯形或菱形)."""
+    and among those the most even (7.2.3: 梯形或菱形).
+
+    For each number of lines, the narrowest widest line is found by dynamic
+    programming over where the lines break (quadratic in the segments per line
+    count), never by trying every split, which would double with each segment."""
     max_chars = text_width_pt / (L.SIZE_2.pt - L.TITLE_MAX_CONDENSE.pt)
     pieces = [part for segment in segments for part in _split_long(segment, max_chars)]
-    best: tuple[int, float, list[str]] | None = None
-    for cuts in itertools.product((False, True), repeat=max(len(pieces) - 1, 0)):
-        lines = [pieces[0]]
-        for piece, cut in zip(pieces[1:], cuts, strict=True):
-            if cut:
-                lines.append(piece)
-            else:
-                lines[-1] += piece
-        widest = max(chars_wide(line) for line in lines)
-        if widest > max_chars and len(lines) < len(pieces):
-            continue
-        candidate = (len(lines), widest, lines)
-        if best is None or candidate[:2] < best[:2]:
-            best = candidate
-    return best[2] if best else []
+    n = len(pieces)
+    if n == 0:
+        return []
+    width = {(i, j): chars_wide("".join(pieces[i:j])) for i in range(n) for j in range(i + 1, n + 1)}
+    infinite = float("inf")
+    # widest[j]: the narrowest widest line setting pieces[:j] on the current number of lines.
+    widest = [0.0] + [infinite] * n
+    breaks: list[list[int]] = []
+    for _lines in range(1, n + 1):
+        previous, widest = widest, [infinite] * (n + 1)
+        cut = [0] * (n + 1)
+        for j in range(1, n + 1):
+            for i in range(j):
+                candidate = max(previous[i], width[i, j])
+                if candidate < widest[j]:
+                    widest[j], cut[j] = candidate, i
+        breaks.append(cut)
+        # Too wide is accepted only once every piece stands on a line of its own.
+        if widest[n] <= max_chars or len(breaks) == n:
+            break
+    lines, j = [], n
+    for cut in reversed(breaks):
+        lines.append("".join(pieces[cut[j] : j]))
+        j = cut[j]
+    return lines[::-1]
 
 
 @dataclass(frozen=True)

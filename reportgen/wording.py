@@ -26,7 +26,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import computation, formats, references
+from . import computation, formats, markup, references
 from .computation import Figures
 from .diagnostics import Diagnostic, InvalidInput, error
 from .outlines import TemplateSet
@@ -230,6 +230,9 @@ def word(report: Report, figures: Figures, template_set: TemplateSet) -> Wording
     title = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
+    if len(lines) > markup.MAX_TITLE_LINES or sum(map(len, lines)) > markup.MAX_TITLE_CHARS:
+        message = f"标题模板输出了 {len(lines)} 行、{sum(map(len, lines))} 个字（最多 {markup.MAX_TITLE_LINES} 行、{markup.MAX_TITLE_CHARS} 个字）"
+        raise InvalidInput([_template_error(message, TITLE_TEMPLATE, None)])
     values["标题行"] = lines
     return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
 
@@ -248,7 +251,7 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
         return "".join(pieces)
     except jinja2.TemplateSyntaxError as exc:
         raise InvalidInput(
-            [_template_error(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno)]
+            [_template_error(f"模板语法错误：{_syntax_problem(exc.message or '')}", exc.filename or exc.name, exc.lineno)]
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None
@@ -284,8 +287,41 @@ def _explain(exc: Exception) -> str:
     if missing:
         return f"引用了不存在的变量或键“{missing.group(1) or missing.group(2)}”"
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"语法错误（{exc.message}）"
-    return str(exc)
+        return _syntax_problem(exc.message or "")
+    for kind, chinese in _RUNTIME_PROBLEMS:
+        if isinstance(exc, kind):
+            return chinese
+    return "无法执行"
+
+
+_RUNTIME_PROBLEMS = [
+    (ZeroDivisionError, "除数为零"),
+    (ArithmeticError, "数值超出可以计算的范围"),
+    (RecursionError, "宏或 include 的嵌套过深（是否调用了自己？）"),
+    (jinja2.sandbox.SecurityError, "模板不能访问 Python 的内部属性"),
+    (LookupError, "列表或字典中没有这一项"),
+    (TypeError, "值的类型不对，不能这样使用（例如把文字当数字计算）"),
+    (ValueError, "值不对，不能这样使用"),
+]
+
+
+#: Jinja's syntax messages, as a template writer should read them.
+_SYNTAX_PROBLEMS = [
+    (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器，可用的有：" + "、".join(FILTERS)),
+    (re.compile(r"No test named '([^']+)'"), "没有名为“{0}”的测试"),
+    (re.compile(r"Encountered unknown tag '([^']+)'"), "不认识的标签“{0}”（是否少了 {{% end… %}} 或拼错了？）"),
+    (re.compile(r"Unexpected end of template"), "模板意外结束：有 {{% for %}} 或 {{% if %}} 没有对应的 end 标签"),
+    (re.compile(r"unexpected '([^']+)'"), "此处不应出现“{0}”"),
+    (re.compile(r"expected token '([^']+)', got '([^']+)'"), "此处应为“{0}”，实际为“{1}”"),
+]
+
+
+def _syntax_problem(message: str) -> str:
+    for pattern, chinese in _SYNTAX_PROBLEMS:
+        found = pattern.search(message)
+        if found:
+            return chinese.format(*found.groups())
+    return "语法错误"
 
 
 def _template_error(message: str, file: str | None, line: int | None) -> Diagnostic:

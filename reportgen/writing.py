@@ -47,10 +47,28 @@ def normalised_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+#: File systems allow 255 bytes a name, of which ".docx" takes 5 (the temporary
+#: file beside it uses only the first 40 characters).
+MAX_NAME_BYTES = 240
+#: What stays of a long name's end: “部门整体支出绩效自评报告”.
+KEPT_TAIL_CHARS = 12
+
+
 def safe_file_name(name: str) -> str:
-    """A name that Windows and Linux file systems both accept."""
+    """A name that Windows and Linux file systems both accept: forbidden
+    characters replaced, and a name too long in bytes shortened in its middle,
+    keeping its end (what the report is) whole."""
     cleaned = "".join("_" if ch in _WINDOWS_FORBIDDEN or ord(ch) < 32 else ch for ch in name)
-    return cleaned.strip().rstrip(". ")[:120] or "报告"
+    cleaned = cleaned.strip().rstrip(". ") or "报告"
+    if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
+        return cleaned
+    tail = "…" + cleaned[-KEPT_TAIL_CHARS:]
+    head = ""
+    for ch in cleaned[:-KEPT_TAIL_CHARS]:
+        if len((head + ch + tail).encode("utf-8")) > MAX_NAME_BYTES:
+            break
+        head += ch
+    return head + tail
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -91,3 +109,22 @@ def remove_stale(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+#: A temporary file older than this was left by a build that was killed.
+LEFTOVER_SECONDS = 600
+
+
+def remove_leftovers(directory: Path) -> None:
+    """Remove the temporary files (``.<name>.<random>.part``) that killed builds
+    left in an output folder; one still being written is younger than a few minutes."""
+    import time
+
+    try:
+        candidates = list(directory.glob(".*.part"))
+    except OSError:
+        return
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if time.time() - candidate.stat().st_mtime > LEFTOVER_SECONDS:
+                candidate.unlink()

@@ -157,7 +157,7 @@ def test_watch_rebuilds_on_save(tmp_path):
     data = write_variant(tmp_path)
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen.cli", "build", "--watch", str(data), "--out-dir", str(out)],
+        [sys.executable, "-m", "reportgen", "build", "--watch", str(data), "--out-dir", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
