@@ -13,9 +13,11 @@ Python internals nor silently print nothing for a misspelt name.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import re
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -93,6 +95,38 @@ class TemplateLimit(Exception):
     """A template exceeded what one rendering may cost; the message is Chinese."""
 
 
+#: A field width in a format string ("%9999999s", "{:>9999999}").
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{6,}|\{[^{}]*:[^{}]*\d{6,}")
+
+
+def _subject_position(function) -> int:
+    """Where a filter's value stands among its arguments: after the context or
+    environment that Jinja passes first to some filters."""
+    return 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+
+
+def _check_sizes(args: tuple, kwargs: dict) -> None:
+    """Arguments that would make a filter or method build a huge string
+    (center(10**9), indent(10**9), "%9999999s"): refused before they run."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
+            raise TemplateLimit(f"数值参数不能超过 {MAX_REPEAT}")
+        if isinstance(value, str) and _WIDE_FORMAT.search(value):
+            raise TemplateLimit("格式中的宽度过大")
+
+
+def _sized(function):
+    """A Jinja filter whose arguments (not the value it filters, which may be
+    any figure of the data) are checked by :func:`_check_sizes`."""
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        _check_sizes(args[_subject_position(function) + 1 :], kwargs)
+        return function(*args, **kwargs)
+
+    return checked
+
+
 class _Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, with arithmetic that stays exact and bounded."""
 
@@ -109,10 +143,19 @@ class _Sandbox(SandboxedEnvironment):
             count = right if isinstance(right, int) else left
             if isinstance(count, int) and count > MAX_REPEAT:
                 raise TemplateLimit(f"文字或列表重复的次数不能超过 {MAX_REPEAT}")
+        if operator == "%" and isinstance(left, str):
+            _check_sizes((left,), {})
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        __self.tick()
+        _check_sizes(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj, attribute):
         self.tick()
+        if isinstance(obj, str) and attribute in ("format", "format_map"):
+            _check_sizes((obj,), {})  # "{:>999999999}".format(…)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
@@ -167,6 +210,7 @@ def environment(folders: tuple[Path, ...]) -> _Sandbox:
     for name in _FLOAT_FILTERS:
         env.filters.pop(name, None)
     env.filters.update(FILTERS)
+    env.filters.update({name: _sized(function) for name, function in env.filters.items()})
     env.globals["range"] = env.bounded_range
     return env
 
@@ -237,18 +281,60 @@ def word(report: Report, figures: Figures, template_set: TemplateSet) -> Wording
     return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
 
 
+class _Stopwatch:
+    """Stops what runs in this thread after ``seconds``, wherever it is.
+
+    The sandbox checks the clock at every attribute, item, operator and range
+    step, but a template can loop over plain lists touching none of them; for
+    that, a timer raises :class:`TemplateLimit` in this thread (CPython's
+    PyThreadState_SetAsyncExc), and takes it back if the work ended first."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.thread = seconds, threading.get_ident()
+        self.lock, self.done, self.fired = threading.Lock(), False, False
+
+    def __enter__(self) -> _Stopwatch:
+        self.timer = threading.Timer(self.seconds, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self.lock:
+            if not self.done:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_Overtime))
+
+    def __exit__(self, *exc_info) -> None:
+        with self.lock:
+            self.done = True
+            fired = self.fired
+        self.timer.cancel()
+        if fired:  # not raised yet: take it back
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
+
+
+class _Overtime(Exception):
+    """Raised into a rendering that ran out of time (see :class:`_Stopwatch`)."""
+
+
 def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
     env = environment(folders)
     env.deadline = time.monotonic() + RENDER_SECONDS
     try:
-        pieces, size = [], 0
-        for piece in env.get_template(name).generate(values):
-            size += len(piece)
-            if size > MAX_OUTPUT_CHARS:
-                raise TemplateLimit(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符")
-            env.tick()
-            pieces.append(piece)
-        return "".join(pieces)
+        with _Stopwatch(RENDER_SECONDS + 1):
+            pieces, size = [], 0
+            for piece in env.get_template(name).generate(values):
+                size += len(piece)
+                if size > MAX_OUTPUT_CHARS:
+                    raise TemplateLimit(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符")
+                env.tick()
+                pieces.append(piece)
+            return "".join(pieces)
+    except _Overtime as exc:
+        file, line = _template_frame(exc)
+        message = f"模板运行超出限制：模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环"
+        raise InvalidInput([_template_error(message, file, line)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InvalidInput(
             [_template_error(f"模板语法错误：{_syntax_problem(exc.message or '')}", exc.filename or exc.name, exc.lineno)]
