@@ -1,15 +1,24 @@
 """reportgen: a department's yearly data (YAML) → its 部门整体支出绩效自评报告 (.docx, PDF).
 
-Stages, one module each, data flowing one way: loading → schema → computation →
-checks → wording → markup → typesetting (numbers from layout) → writing →
-rendering; ``pipeline`` runs them, ``batch`` runs many files, ``cli`` is the
-command line.
+Stages, one module each, data flowing one way: loading → outlines → schema →
+computation → checks → wording (references) → markup → typesetting (numbers
+from layout, element order from wordxml) → writing → rendering; ``pipeline``
+runs them, ``batch`` runs many files, ``comparison`` (diff), ``rollover``
+(init) build on them, ``cli`` is the command line and ``__main__`` its entry.
 """
-
-from importlib import resources as _resources
-from pathlib import Path as _Path
 
 __version__ = "0.1.0"
 
-#: The built-in templates (``templates/`` of the repository, installed as package data).
-DEFAULT_TEMPLATES = _Path(str(_resources.files("reportgen.templates")))
+
+def __getattr__(name: str):
+    # DEFAULT_TEMPLATES, found on first use: the package's own import stays free of
+    # anything slow, so that ``reportgen`` handles a Ctrl-C from its first moment.
+    if name == "DEFAULT_TEMPLATES":
+        from importlib import resources
+        from pathlib import Path
+
+        #: The built-in templates (``templates/`` of the repository, installed as package data).
+        global DEFAULT_TEMPLATES
+        DEFAULT_TEMPLATES = Path(str(resources.files("reportgen.templates")))
+        return DEFAULT_TEMPLATES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import checks, computation, loading, markup, outlines, schema, wording, writing
 from .computation import Figures
-from .diagnostics import Diagnostic, InvalidInput, Level, error, sort_key
+from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .schema import Report
 
 REPORT_SUFFIX = ".docx"
@@ -111,7 +111,10 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
         office = rendering.find_office()
         if office is not None:
             pdf_path = old_pdf
-            rendering.convert_to_pdf(output, pdf_path, office)
+            try:
+                rendering.convert_to_pdf(output, pdf_path, office)
+            except OutputError as exc:
+                raise OutputError(f"已生成 {output}，但未能生成 PDF：{exc}") from None
     return Built(output, pdf_path, removed)
 
 

@@ -109,12 +109,12 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
         try:
             subprocess.run(command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
         except subprocess.TimeoutExpired:
-            raise OutputError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒未完成，已放弃；.docx 已生成") from None
+            raise OutputError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒未完成，已放弃") from None
         except subprocess.CalledProcessError as exc:
             detail = exc.stderr.decode(errors="replace").strip()[-300:]
-            raise OutputError(f"LibreOffice 转换 PDF 失败（{detail}）；.docx 已生成") from None
+            raise OutputError(f"LibreOffice 转换 PDF 失败（{detail}）") from None
         produced = work_dir / (docx_path.stem + ".pdf")
         if not produced.exists():
-            raise OutputError("LibreOffice 未生成 PDF；.docx 已生成")
+            raise OutputError("LibreOffice 没有输出 PDF")
         # Through an unpredictable temporary file beside the PDF, never a fixed name.
         write_atomically(pdf_path, produced.read_bytes())
