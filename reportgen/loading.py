@@ -248,7 +248,24 @@ class _Walker:
             return None
         if plain:
             self._comment_after(node, path)
+            self._merged_item(node, path)
         return node.value
+
+    def _merged_item(self, node: yaml.ScalarNode, path: DataPath) -> None:
+        """A line starting with "-" inside a plain value: YAML folded what was
+        meant as the next list item into this one."""
+        for number in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self.lines))):
+            if self.lines[number].lstrip().startswith("-"):
+                self.warnings.append(
+                    warning(
+                        f"第 {number + 1} 行以“-”开头，却被并入了这一项的文字；如果它是列表的另一项，"
+                        "请让它的“-”与上一项的“-”对齐，并在“-”后加一个空格",
+                        path,
+                        line=number + 1,
+                        column=len(self.lines[number]) - len(self.lines[number].lstrip()) + 1,
+                    )
+                )
+                return
 
     def _comment_after(self, node: yaml.ScalarNode, path: DataPath) -> None:
         """Text after " #" on a value's line is a YAML comment, silently dropped:

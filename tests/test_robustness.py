@@ -221,3 +221,12 @@ def test_a_file_name_that_is_not_unicode(tmp_path):
 def test_usage_errors_and_interrupts_exit_with_their_codes(tmp_path):
     assert _cli("build").returncode == 2
     assert _cli("check", str(Path(tmp_path) / "none.yaml")).returncode == 1
+
+
+def test_an_item_folded_into_the_one_above_is_pointed_out(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n", "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n    -另一项职能。\n"),
+    )
+    result = run("check", data)
+    assert "2023.yaml:24:5 警告：部门职能[4]：第 24 行以“-”开头，却被并入了这一项的文字" in result.output
