@@ -2,7 +2,7 @@
 
 Every stage that judges input (loading, schema, checks, wording) reports through
 :class:`Diagnostic` so that the CLI can print them in one form,
-``文件:行:列 字段：说明``, sorted by line.  A stage that finds errors raises
+``文件:行:列 级别：字段：说明`` (级别 is 错误, 警告 or 提示), sorted by line.  A stage that finds errors raises
 :class:`InvalidInput` with all of them at once, never the first one alone.
 """
 
@@ -57,7 +57,7 @@ class Diagnostic:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        label = "" if self.level is Level.ERROR else f"{self.level.value}："
+        label = f"{self.level.value}："
         field_name = format_path(self.path)
         text = f"{where} {label}{field_name + '：' if field_name else ''}{self.message}"
         return "\n".join([text, *(f"    {line}" for line in self.excerpt)])

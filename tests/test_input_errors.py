@@ -15,12 +15,12 @@ CASES = [
     (
         "typo in a key",
         ("  调整预算: 1028.77", "  调正预算: 1028.77"),
-        "2023.yaml:58:9 收支.调正预算：未知的键“调正预算”，是否应为“调整预算”？",
+        "2023.yaml:58:9 错误：收支.调正预算：未知的键“调正预算”，是否应为“调整预算”？",
     ),
     (
         "Chinese numerals",
         ("  年初预算: 965.84", "  年初预算: 一千万"),
-        '2023.yaml:57:9 收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写，实际为 "一千万"',
+        '2023.yaml:57:9 错误：收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写，实际为 "一千万"',
     ),
     (
         "unit and separator",
@@ -40,27 +40,27 @@ CASES = [
         "收支.年初预算：最多保留 2 位小数，实际为 965.845",
     ),
     ("negative amount", ("  年初预算: 965.84", "  年初预算: -965.84"), "收支.年初预算：不能为负数，实际为 -965.84"),
-    ("date as year", ("年度: 2023", "年度: 2023-01-01"), '2023.yaml:11:5 年度：应为整数，实际为 "2023-01-01"'),
+    ("date as year", ("年度: 2023", "年度: 2023-01-01"), '2023.yaml:11:5 错误：年度：应为整数，实际为 "2023-01-01"'),
     ("octal-looking year", ("年度: 2023", "年度: 0203"), "年度：不能小于 1990"),
     (
         "duplicate key",
         ("年度: 2023", "年度: 2023\n年度: 2024"),
-        "2023.yaml:12:1 年度：键“年度”重复出现（第 11 行和第 12 行），请删去其中一个",
+        "2023.yaml:12:1 错误：年度：键“年度”重复出现（第 11 行和第 12 行），请删去其中一个",
     ),
-    ("tab indentation", ("  年初预算: 965.84", "\t年初预算: 965.84"), "2023.yaml:57:1 不能用 Tab 键缩进，请改用空格"),
+    ("tab indentation", ("  年初预算: 965.84", "\t年初预算: 965.84"), "2023.yaml:57:1 错误：不能用 Tab 键缩进，请改用空格"),
     (
         "unclosed quote",
         ("部门: 广州番禺经济技术开发区管理委员会", '部门: "广州番禺经济技术开发区管理委员会'),
-        "2023.yaml:12:5 引号没有闭合",
+        "2023.yaml:12:5 错误：引号没有闭合",
     ),
-    ("bad indentation", ("    调整预算: 471.38", "      调整预算: 471.38"), "2023.yaml:62:5 缩进不一致"),
+    ("bad indentation", ("    调整预算: 471.38", "      调整预算: 471.38"), "2023.yaml:62:5 错误：缩进不一致"),
     ("missing section", ("改进措施:\n", "改进:\n"), "改进措施：缺少此项（必填）"),
     ("empty list", ("  举措:\n    - 科学合理", "  举措: []\n  旧举措:\n    - 科学合理"), "绩效管理.举措：至少要有一项"),
     ("empty value", ("  年初预算: 965.84", "  年初预算:"), "收支.年初预算：不能为空"),
     (
         "total beyond tolerance",
         ("  调整预算: 1028.77", "  调整预算: 1038.77"),
-        "2023.yaml:58:9 收支.调整预算：所填 1038.77 万元与基本支出、项目支出之和 1028.76 万元相差 10.01 万元，超过容差 0.02 万元",
+        "2023.yaml:58:9 错误：收支.调整预算：所填 1038.77 万元与基本支出、项目支出之和 1028.76 万元相差 10.01 万元，超过容差 0.02 万元",
     ),
     (
         "deduction above full marks",
@@ -82,7 +82,7 @@ CASES = [
         ("          计分: 预算执行率", "          计分: 执行率"),
         "自评.一级指标[1].二级指标[1].计分：只能填：预算执行率、完成比例、扣分、得分，实际为 \"执行率\"",
     ),
-    ("control character", ("自称: 我委", '自称: "我\\x01委"'), "2023.yaml:14:5 自称：含有不可见的控制字符 U+0001"),
+    ("control character", ("自称: 我委", '自称: "我\\x01委"'), "2023.yaml:14:5 错误：自称：含有不可见的控制字符 U+0001"),
     ("python tag", ("年度: 2023", "年度: !!python/object:os.system ls"), "年度：不支持 YAML 标签"),
     (
         "project budgets above project spending",
@@ -177,7 +177,7 @@ def test_undecodable_bytes_are_an_error(tmp_path):
     data.write_bytes("年度: 2023\n部门: ".encode() + b"\xff\xfe\xfa\xfb\x81\x30\n")
     result = run("check", data)
     assert result.exit_code == 1
-    assert "2023.yaml:2 文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）" in result.output
+    assert "2023.yaml:2 错误：文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）" in result.output
     assert "另存为时选择“UTF-8”编码" in result.output
 
 
@@ -200,11 +200,11 @@ def _file(name, text):
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
-        (_missing, "文件不存在"),
-        (_directory, "这是一个目录，不是 YAML 文件"),
-        (_file("data.txt", "年度: 2023\n"), "不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾"),
-        (_file("empty.yaml", ""), "文件是空的"),
-        (_file("list.yaml", "- a\n"), ":1:1 文件顶层应是“键: 值”的形式"),
+        (_missing, "错误：文件不存在"),
+        (_directory, "错误：这是一个目录，不是 YAML 文件"),
+        (_file("data.txt", "年度: 2023\n"), "错误：不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾"),
+        (_file("empty.yaml", ""), "错误：文件是空的"),
+        (_file("list.yaml", "- a\n"), ":1:1 错误：文件顶层应是“键: 值”的形式"),
     ],
     ids=["missing", "directory", "suffix", "empty", "top-level list"],
 )
@@ -251,7 +251,7 @@ def test_undefined_name_in_a_template_names_file_and_line(tmp_path):
     result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
     assert (
-        f"{templates / 'sections' / 'problems.md.j2'}:3 模板运行出错：引用了不存在的变量或键“不存在的键”"
+        f"{templates / 'sections' / 'problems.md.j2'}:3 错误：模板运行出错：引用了不存在的变量或键“不存在的键”"
         in result.output
     )
     assert not (tmp_path / "out").exists()

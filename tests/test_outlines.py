@@ -223,7 +223,7 @@ def test_mismatched_units_are_an_error_naming_both(tmp_path):
     result = run("check", data)
     assert result.exit_code == 1
     assert (
-        "2023.yaml:119:22 自评.一级指标[1].二级指标[4].三级指标[1].实际完成值：单位不一致：年度指标值的单位是“元/亩”，"
+        "2023.yaml:119:22 错误：自评.一级指标[1].二级指标[4].三级指标[1].实际完成值：单位不一致：年度指标值的单位是“元/亩”，"
         "实际完成值的单位是“万元/亩”"
     ) in result.output
 
@@ -343,7 +343,7 @@ def test_an_unknown_outline_lists_the_built_in_ones(tmp_path):
     data = mof_variant(tmp_path, ("提纲: 财政部", "提纲: 湖南"))
     result = run("check", data)
     assert result.exit_code == 1
-    assert '2023.yaml:7:5 提纲：只能填：广东、财政部，实际为 "湖南"' in result.output
+    assert '2023.yaml:7:5 错误：提纲：只能填：广东、财政部，实际为 "湖南"' in result.output
 
 
 def test_an_attachment_the_outline_does_not_have_is_named(tmp_path):

@@ -34,12 +34,12 @@ def test_a_pipe_or_device_named_yaml_is_refused_at_once(tmp_path):
 @pytest.mark.parametrize(
     ("replacement", "expected"),
     [
-        (("  决算: 1004.09", "  决算：1004.09"), "2023.yaml:59:3 键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
-        (("  决算: 1004.09", "  决算:1004.09"), "2023.yaml:59:3 冒号后面少了一个空格：应写作“键: 值”"),
-        (("  - 承办番禺区委", "  -承办番禺区委"), "2023.yaml:25:3 列表项的“-”后面要有一个空格：应写作“- 内容”"),
+        (("  决算: 1004.09", "  决算：1004.09"), "2023.yaml:59:3 错误：键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
+        (("  决算: 1004.09", "  决算:1004.09"), "2023.yaml:59:3 错误：冒号后面少了一个空格：应写作“键: 值”"),
+        (("  - 承办番禺区委", "  -承办番禺区委"), "2023.yaml:25:3 错误：列表项的“-”后面要有一个空格：应写作“- 内容”"),
         (
             ("    调整预算: 471.38\n    决算: 454.25\n", "  调整预算: 471.38\n  决算: 454.25\n"),
-            "2023.yaml:61:3 收支.调整预算：键“调整预算”重复出现（第 58 行）：它是否属于上面的“基本支出”？"
+            "2023.yaml:61:3 错误：收支.调整预算：键“调整预算”重复出现（第 58 行）：它是否属于上面的“基本支出”？"
             "“基本支出:”下面的各行应再缩进两格",
         ),
     ],
@@ -131,7 +131,7 @@ def test_a_runaway_title_template_is_an_error(tmp_path):
     (folder / "title.j2").write_text("{% for i in range(30) %}第{{ i }}行\n{% endfor %}", encoding="utf-8")
     result = run("check", write_variant(tmp_path), "--templates", folder)
     assert result.exit_code == 1
-    assert "title.j2 标题模板输出了 30 行" in result.output
+    assert "title.j2 错误：标题模板输出了 30 行" in result.output
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="需要符号链接")

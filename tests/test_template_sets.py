@@ -99,16 +99,16 @@ def test_declared_keys_are_validated_like_built_in_ones(tmp_path):
     )
     result = run("check", data, "--templates", templates)
     assert result.exit_code == 1
-    assert "2023.yaml 通知文号：缺少此项（必填）" in result.output
-    assert '2023.yaml:15:8 重点项目数：应为整数，实际为 "三个"' in result.output
-    assert '2023.yaml:18:9 专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"' in result.output
+    assert "2023.yaml 错误：通知文号：缺少此项（必填）" in result.output
+    assert '2023.yaml:15:8 错误：重点项目数：应为整数，实际为 "三个"' in result.output
+    assert '2023.yaml:18:9 错误：专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"' in result.output
 
 
 def test_without_the_template_set_the_keys_are_unknown(tmp_path):
     data = _with_fields(tmp_path)
     result = run("check", data)
     assert result.exit_code == 1
-    assert "2023.yaml:15:7 通知文号：未知的键“通知文号”" in result.output
+    assert "2023.yaml:15:7 错误：通知文号：未知的键“通知文号”" in result.output
 
 
 def test_schema_with_a_template_set_offers_its_keys(tmp_path):
@@ -141,10 +141,10 @@ def test_init_and_diff_handle_declared_keys(tmp_path):
 @pytest.mark.parametrize(
     ("outline", "message"),
     [
-        ("字段:\n  文号:\n    类型: 字符串\n", "outline.yaml:3:9 字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表"),
-        ("字段:\n  部门:\n    类型: 文字\n", "outline.yaml:2:3 字段.部门：“部门”是内置的键，模板集不能重新声明"),
-        ("附件:\n  甲表: ../../etc/passwd\n", "outline.yaml:2:7 附件.甲表：应为模板目录内的相对路径"),
-        ("附件:\n  甲表: attachments/none.md.j2\n", "outline.yaml:2:7 附件.甲表：找不到模板文件 attachments/none.md.j2"),
+        ("字段:\n  文号:\n    类型: 字符串\n", "outline.yaml:3:9 错误：字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表"),
+        ("字段:\n  部门:\n    类型: 文字\n", "outline.yaml:2:3 错误：字段.部门：“部门”是内置的键，模板集不能重新声明"),
+        ("附件:\n  甲表: ../../etc/passwd\n", "outline.yaml:2:7 错误：附件.甲表：应为模板目录内的相对路径"),
+        ("附件:\n  甲表: attachments/none.md.j2\n", "outline.yaml:2:7 错误：附件.甲表：找不到模板文件 attachments/none.md.j2"),
     ],
 )
 def test_a_broken_outline_file_is_reported_in_it(tmp_path, outline, message):

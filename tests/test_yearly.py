@@ -36,7 +36,7 @@ def test_batch_of_departments_builds_all_but_the_broken_one(tmp_path):
     out = tmp_path / "out"
     result = run("build", tmp_path / "data", "--out-dir", out)
     assert result.exit_code == 1
-    assert f"{files[13]}:57:9 收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写" in result.output
+    assert f"{files[13]}:57:9 错误：收支.年初预算：应为金额（万元）（如 1028.77），请用阿拉伯数字填写" in result.output
     built = reports(out)
     assert len(built) == DEPARTMENTS - 1
     assert "2023年度番禺区示例局13部门整体支出绩效自评报告.docx" not in built
@@ -119,8 +119,8 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
 
     check = run("check", new)
     assert check.exit_code == 1
-    assert f"{new}:53:9 收支.年初预算：尚未填写（待填写）" in check.output
-    assert f"{new}:29:9 重点工作[1].标题：尚未填写（待填写）" in check.output
+    assert f"{new}:53:9 错误：收支.年初预算：尚未填写（待填写）" in check.output
+    assert f"{new}:29:9 错误：重点工作[1].标题：尚未填写（待填写）" in check.output
     count = text.count("待填写")
     assert f"发现 {count} 处错误" in check.output
 
