@@ -40,6 +40,8 @@ class Options:
     strict: bool = False
     pdf: bool = False
     force: bool = False
+    #: Show notes too (a tolerance used, a rate capped): by default only what needs the clerk.
+    verbose: bool = False
 
 
 @dataclass
@@ -153,10 +155,13 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
     lines: list[tuple[str, bool]] = []
     try:
         prepared = pipeline.prepare(path, options.templates, options.strict)
-        lines += [(d.format(path), True) for d in prepared.diagnostics]
+        shown = [d for d in prepared.diagnostics if options.verbose or d.level is not Level.NOTE]
+        lines += [(d.format(path), True) for d in shown]
         outcome = Outcome(path, "无误", lines, fingerprint=fingerprint, **_summary(prepared))
+        warnings = sum(d.level is Level.WARNING for d in prepared.diagnostics)
         if options.out_dir is None:
-            lines.append((f"{path}：数据无误", False))
+            verdict = f"数据可以生成报告，但有 {warnings} 处警告，请逐条核对" if warnings else "数据无误"
+            lines.append((f"{path}：{verdict}", False))
         else:
             built = pipeline.build(prepared, options.out_dir, pdf=options.pdf, fingerprint=fingerprint)
             outcome.status, outcome.output = "已生成", built.output
@@ -178,15 +183,20 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
             lines += [(line, False) for line in scoring_lines(prepared)]
         return outcome
     except Exception as exc:
-        return Outcome(path, "失败", lines + failure_lines(path, exc))
+        consequence = "未生成报告" if options.out_dir is not None else ""
+        return Outcome(path, "失败", lines + failure_lines(path, exc, consequence, options.verbose))
 
 
-def failure_lines(path: Path, exc: Exception) -> list[tuple[str, bool]]:
-    """Why a file produced no report, for the error stream."""
+def failure_lines(
+    path: Path, exc: Exception, consequence: str = "未生成报告", verbose: bool = False
+) -> list[tuple[str, bool]]:
+    """Why a file could not be used, for the error stream; ``consequence`` says
+    what was therefore not done (nothing for ``check``, which writes nothing)."""
     if isinstance(exc, InvalidInput):
         errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
-        return [(d.format(path), True) for d in exc.diagnostics] + [
-            (f"{path}：发现 {errors} 处错误，未生成报告。", True)
+        shown = [d for d in exc.diagnostics if verbose or d.level is not Level.NOTE]
+        return [(d.format(path), True) for d in shown] + [
+            (f"{path}：发现 {errors} 处错误{'，' + consequence if consequence else ''}。", True)
         ]
     if isinstance(exc, OutputError):
         return [(f"{path}：{exc}", True)]
@@ -195,7 +205,7 @@ def failure_lines(path: Path, exc: Exception) -> list[tuple[str, bool]]:
         raise exc
     return [
         (
-            f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}），未生成报告。"
+            f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}）{'，' + consequence if consequence else ''}。"
             "请把数据文件和这条信息反馈给维护者。",
             True,
         )

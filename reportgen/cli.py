@@ -29,6 +29,7 @@ _templates = click.option(
     help="自己的模板目录，优先于内置模板（只需放入要改的模板）。",
 )
 _strict = click.option("--strict", is_flag=True, help="把警告也当作错误。")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="也列出提示（如按容差使用了所填的合计）。")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +49,7 @@ def main() -> None:
 )
 @_templates
 @_strict
+@_verbose
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 @click.option("--force", is_flag=True, help="即使数据和模板都未改动也重新生成。")
 @click.option("--watch", is_flag=True, help="保存数据文件后自动重新生成（只能给一个文件，Ctrl-C 结束）。")
@@ -58,6 +60,7 @@ def build(
     out_dir: Path,
     templates: Path | None,
     strict: bool,
+    verbose: bool,
     pdf: bool,
     force: bool,
     watch: bool,
@@ -65,7 +68,7 @@ def build(
     """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。"""
     from .batch import Options
 
-    options = Options(out_dir, templates, strict, pdf, force)
+    options = Options(out_dir, templates, strict, pdf, force, verbose)
     if watch:
         if len(files) != 1 or files[0].is_dir():
             raise click.UsageError("--watch 只能给一个数据文件")
@@ -78,12 +81,13 @@ def build(
 @_files
 @_templates
 @_strict
+@_verbose
 @click.pass_context
-def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, strict: bool) -> None:
+def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, strict: bool, verbose: bool) -> None:
     """检查数据并列出计算结果，不写任何文件。"""
     from .batch import Options
 
-    ctx.exit(_run(files, Options(None, templates, strict)))
+    ctx.exit(_run(files, Options(None, templates, strict, verbose=verbose)))
 
 
 def _run(files: tuple[Path, ...], options) -> int:
@@ -161,14 +165,14 @@ def diff(
     if (new is None) == (against is None):
         raise click.UsageError("请给出两个文件，或一个文件加 --against 版本")
     try:
-        with _reporting(old):
+        with _reporting(old, "无法比较"):
             if against is not None:
                 before = pipeline.prepare_source(loading.from_text(_git_version(old, against), old), templates)
                 after = pipeline.prepare(old, templates)
             else:
                 before = pipeline.prepare(old, templates)
         if new is not None:
-            with _reporting(new):
+            with _reporting(new, "无法比较"):
                 after = pipeline.prepare(new, templates)
     except _Failed:
         ctx.exit(1)
@@ -266,7 +270,7 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     if output.exists():
         raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
     try:
-        with _reporting(source):
+        with _reporting(source, "未生成新一年的文件"):
             last = pipeline.prepare(source, templates)
             text, todo = rollover.next_year(last.source.text, last.report.year, year, _carried(last))
             from .writing import write_atomically
@@ -302,7 +306,7 @@ def schema(ctx: click.Context, outline: str | None, templates: Path | None) -> N
     model = Report
     if outline is not None or templates is not None:
         try:
-            with _reporting(templates or Path("outline.yaml")):
+            with _reporting(templates or Path("outline.yaml"), "未输出"):
                 model = outlines.choose({outlines.OUTLINE_KEY: outline} if outline else {}, templates).model
         except _Failed:
             ctx.exit(1)
@@ -321,14 +325,14 @@ class _Failed(Exception):
 
 
 @contextlib.contextmanager
-def _reporting(path: Path) -> Iterator[None]:
+def _reporting(path: Path, consequence: str) -> Iterator[None]:
     """Print why a file failed, in Chinese, and turn it into :class:`_Failed`."""
     from .batch import failure_lines
 
     try:
         yield
     except Exception as exc:
-        for text, to_stderr in failure_lines(path, exc):
+        for text, to_stderr in failure_lines(path, exc, consequence):
             click.echo(text, err=to_stderr)
         raise _Failed from None
 

@@ -18,9 +18,27 @@ def test_build_writes_the_report_named_after_year_and_department(tmp_path):
     assert "执行率 97.60%" in result.output
     assert "自评得分 97.76 分（满分 100 分），等级：优" in result.output
     assert "执行率偏低的项目：办公用房经费 92.05%、招商业务工作经费 80.55%" in result.output
-    # The published 1028.77 against 471.38 + 557.38 = 1028.76 is reported as a note.
-    assert "相差 0.01 万元，在分项各自四舍五入的容差" in result.output
+    # The published 1028.77 against 471.38 + 557.38 = 1028.76 is a note, shown only with -v:
+    # on every build of the unchanged sample it would read as a fault to a clerk.
+    assert "容差" not in result.output and "提示" not in result.output
+    verbose = run("build", SAMPLE, "--out-dir", tmp_path, "-v", "--force")
+    assert "提示：收支.调整预算：所填 1028.77 万元与基本支出、项目支出之和 1028.76 万元相差 0.01 万元，在分项各自四舍五入的容差" in (
+        verbose.output
+    )
     assert reports(tmp_path) == [output.name]
+
+
+def test_check_says_how_many_warnings_stand_and_never_that_no_report_was_made(tmp_path):
+    from conftest import write_variant
+
+    data = write_variant(tmp_path, ("      决算: 81.00", "      决算: 90.00"))  # over its 88.00 budget
+    result = run("check", data)
+    assert result.exit_code == 0, result.output
+    assert "警告：收支.项目[1].决算：办公用房经费的决算 90.00 万元超过调整预算 88.00 万元" in result.output
+    assert "数据可以生成报告，但有 1 处警告，请逐条核对" in result.output and "数据无误" not in result.output
+    strict = run("check", data, "--strict")
+    assert strict.exit_code == 1
+    assert "发现 1 处错误。" in strict.output and "未生成报告" not in strict.output
 
 
 def test_build_defaults_to_out_in_the_working_directory(tmp_path, monkeypatch):

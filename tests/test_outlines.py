@@ -293,7 +293,7 @@ def test_zero_prior_year_is_a_dash_not_a_crash(tmp_path):
 
 def test_staff_and_running_costs_are_checked_against_basic_spending(tmp_path):
     within = mof_variant(tmp_path, ("    公用经费: 166.17\n", "    公用经费: 166.16\n"))
-    result = run("check", within)
+    result = run("check", within, "-v")
     assert result.exit_code == 0, result.output
     assert "与人员经费、公用经费之和 868.51 万元相差 0.01 万元，在分项各自四舍五入的容差" in result.output
     beyond = mof_variant(tmp_path, ("    公用经费: 166.17\n", "    公用经费: 160.00\n"))
