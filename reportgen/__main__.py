@@ -21,13 +21,11 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="replace")
     try:
-        from .cli import run
-
-        code = run()
+        from .cli import main as command_line
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断。\n")
-        code = INTERRUPTED
-    sys.exit(code)
+        sys.exit(INTERRUPTED)
+    command_line()  # exits with the command's code; says a Ctrl-C from here on itself
 
 
 if __name__ == "__main__":

@@ -16,15 +16,17 @@ from pathlib import Path
 
 import click
 
+from .chinese_cli import ChineseGroup
 from .diagnostics import display_width
 
 DEFAULT_OUT_DIR = Path("out")
 #: Seconds between two looks at a watched file.
 WATCH_INTERVAL = 0.3
 
-_files = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+_files = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或目录...")
 _templates = click.option(
     "--templates",
+    metavar="目录",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="自己的模板目录，优先于内置模板（只需放入要改的模板）。",
 )
@@ -32,8 +34,8 @@ _strict = click.option("--strict", is_flag=True, help="把警告也当作错误�
 _verbose = click.option("-v", "--verbose", is_flag=True, help="也列出提示（如按容差使用了所填的合计）。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportgen")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportgen", message="%(prog)s %(version)s", help="显示版本并退出。")
 def main() -> None:
     """从 YAML 数据生成部门整体支出绩效自评报告（GB/T 9704-2012 版式）。"""
 
@@ -42,10 +44,10 @@ def main() -> None:
 @_files
 @click.option(
     "--out-dir",
+    metavar="目录",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUT_DIR,
-    show_default=True,
-    help="输出目录。",
+    help="输出目录，默认为当前目录下的 out。",
 )
 @_templates
 @_strict
@@ -150,9 +152,9 @@ def _watch(path: Path, options) -> None:
 
 
 @main.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", required=False, type=click.Path(path_type=Path))
-@click.option("--against", metavar="REV", help="与 git 中该版本的同一文件比较（如 HEAD），此时只给一个文件。")
+@click.argument("old", type=click.Path(path_type=Path), metavar="旧文件")
+@click.argument("new", required=False, type=click.Path(path_type=Path), metavar="[新文件]")
+@click.option("--against", metavar="版本", help="与 git 中该版本的同一文件比较（如 HEAD），此时只给一个文件。")
 @click.option("--exit-code", is_flag=True, help="有差异时退出码为 1（供脚本使用）。")
 @_templates
 @click.pass_context
@@ -246,10 +248,11 @@ def _piece(kind: str, text: str) -> str:
 
 
 @main.command()
-@click.argument("year", type=click.IntRange(1990, 2100))
+@click.argument("year", type=click.IntRange(1990, 2100), metavar="年度")
 @click.option(
     "--from",
     "source",
+    metavar="文件",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="上一年的数据文件。",
@@ -257,6 +260,7 @@ def _piece(kind: str, text: str) -> str:
 @click.option(
     "-o",
     "--output",
+    metavar="文件",
     type=click.Path(dir_okay=False, path_type=Path),
     help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。",
 )
@@ -337,15 +341,5 @@ def _reporting(path: Path, consequence: str) -> Iterator[None]:
         raise _Failed from None
 
 
-def run(args: list[str] | None = None) -> int:
-    """Run the command line; the exit code.  Click's own messages for what it
-    catches (usage errors, Ctrl-C) go through :mod:`reportgen.cli` so that they
-    are said in Chinese."""
-    try:
-        return main.main(args=args, standalone_mode=False) or 0
-    except click.exceptions.Abort:
-        click.echo("\n已中断。", err=True)
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+if __name__ == "__main__":
+    main()

@@ -19,7 +19,7 @@ SAMPLE_NAME = "2023年度广州番禺经济技术开发区管理委员会部门�
 
 def run(*args: str | Path, catch: bool = False) -> Result:
     """Run the CLI in-process; ``catch`` lets an exception end it as it would a process."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=catch)
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=catch, prog_name="reportgen")
 
 
 def sample_text() -> str:
