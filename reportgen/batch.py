@@ -116,22 +116,30 @@ def _end_with_parent(parent: int) -> None:
 
 def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
     """Two inputs of the same year and department write the same report: only
-    one of them survives, so both are failures the clerk must resolve."""
+    one of them survives, so both are failures the clerk must resolve, told
+    which input the report on disk now comes from (its recorded fingerprint)."""
     by_output: dict[Path, list[Outcome]] = {}
     for outcome in outcomes:
         if outcome.output is not None:
             by_output.setdefault(outcome.output, []).append(outcome)
     for output, sharing in by_output.items():
-        if len(sharing) > 1:
-            names = "、".join(str(o.path) for o in sharing)
-            for outcome in sharing:
-                outcome.status = "失败"
-                outcome.lines.append(
-                    (
-                        f"{outcome.path}：{names} 生成同一个文件 {output}（年度与部门相同），只保留了其中一份；请检查",
-                        True,
-                    )
-                )
+        if len(sharing) < 2:
+            continue
+        names = "、".join(str(o.path) for o in sharing)
+        on_disk = recorded_fingerprint(output)
+        kept = next((o for o in sharing if o.fingerprint and o.fingerprint == on_disk), None)
+        for outcome in sharing:
+            outcome.status = "失败"
+            outcome.lines = [line for line in outcome.lines if line[0] != f"已生成 {output}"]
+            if outcome is kept:
+                fate = f"{output} 现在是由本文件生成的"
+            elif kept is not None:
+                fate = f"本文件生成的报告已被 {kept.path} 的覆盖"
+            else:
+                fate = f"{output} 是其中哪一个生成的无法确定"
+            outcome.lines.append(
+                (f"{outcome.path}：{names} 的年度与部门相同，生成同一个文件；{fate}。请改正其中一个的年度或部门", True)
+            )
 
 
 def run_one(path: Path, options: Options, previous: dict | None = None) -> Outcome:

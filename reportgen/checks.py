@@ -28,6 +28,7 @@ EVALUATION: DataPath = ("自评",)
 def check(report: Report, figures: Figures) -> list[Diagnostic]:
     return [
         *_staffing(report),
+        *_units(report),
         *_budget(report, figures),
         *_evaluation(report, figures),
         *_signature(report),
@@ -249,6 +250,36 @@ def _explained_loss(indicator, computed, path: DataPath) -> list[Diagnostic]:
 
 
 _RULES = {"预算执行率": _by_rate, "完成比例": _by_completion, "扣分": _by_deduction, "得分": _by_score}
+
+
+#: An amount this many times its siblings' middle one was most likely typed in 元.
+YUAN_FACTOR = 1000
+
+
+def _units(report: Report) -> list[Diagnostic]:
+    """A clerk who copies one figure from a table in 元 types 9658400 beside
+    1028.77: the amounts of the whole and its parts differ by about 10^4."""
+    budget = report.budget
+    amounts = [
+        (("收支", key), value)
+        for key, value in (("年初预算", budget.initial), ("调整预算", budget.budget), ("决算", budget.actual))
+        if value
+    ]
+    for part in ("基本支出", "项目支出"):
+        line = budget.basic if part == "基本支出" else budget.project
+        amounts += [(("收支", part, key), value) for key, value in (("调整预算", line.budget), ("决算", line.actual)) if value]
+    if len(amounts) < 3:
+        return []
+    middle = sorted(value for _, value in amounts)[len(amounts) // 2]
+    return [
+        warning(
+            f"{value} 万元是其他金额的一千倍以上：是否按“元”填写了？金额应以“万元”为单位（{value} 元 = "
+            f"{formats.money(value / 10000)} 万元）",
+            path,
+        )
+        for path, value in amounts
+        if value >= middle * YUAN_FACTOR
+    ]
 
 
 def _staffing(report: Report) -> list[Diagnostic]:

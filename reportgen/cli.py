@@ -124,11 +124,32 @@ def _echo_summary(outcomes) -> None:
     click.echo(f"共 {len(outcomes)} 个文件：{len(outcomes) - failed} 个成功，{failed} 个失败。")
 
 
+def _content(path: Path) -> bytes | None:
+    # The content itself: some file systems keep times to the second only.
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _folder_state(folder: Path | None) -> tuple:
+    """What a template folder holds, as (name, size, time) of each file."""
+    if folder is None:
+        return ()
+    try:
+        return tuple(
+            (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()
+        )
+    except OSError:
+        return ()
+
+
 def _watch(path: Path, options) -> None:
     """Rebuild whenever the file is saved; a clerk keeps the report open beside it."""
     import dataclasses
     import time
 
+    from . import pipeline
     from .batch import run_one
 
     options = dataclasses.replace(options, force=True)
@@ -136,12 +157,10 @@ def _watch(path: Path, options) -> None:
     click.echo(f"正在监视 {path}，保存后自动重新生成；按 Ctrl-C 结束。")
     try:
         while True:
-            try:
-                # The content itself: some file systems keep times to the second only.
-                stamp = path.read_bytes()
-            except OSError:
-                stamp = None
+            stamp = (_content(path), _folder_state(options.templates))
             if stamp != last:
+                if last is not None and stamp[1] != last[1]:
+                    pipeline.forget_templates()  # a template was saved: read them afresh
                 last = stamp
                 click.echo(f"—— {time.strftime('%H:%M:%S')} ——")
                 for text, to_stderr in run_one(path, options).lines:
@@ -273,12 +292,19 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     output = output or source.with_name(f"{year}.yaml")
     if output.exists():
         raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
+    from .writing import write_atomically
+
     try:
         with _reporting(source, "未生成新一年的文件"):
             last = pipeline.prepare(source, templates)
-            text, todo = rollover.next_year(last.source.text, last.report.year, year, _carried(last))
-            from .writing import write_atomically
-
+    except _Failed:
+        ctx.exit(1)
+    if year <= last.report.year:
+        raise Refused(f"新的年度 {year} 应晚于 {source} 的年度 {last.report.year}，未生成新文件")
+    text, todo = rollover.next_year(last.source.text, last.report.year, year, _carried(last))
+    text = rollover.schema_line(text, source, output)
+    try:
+        with _reporting(output, "未生成新一年的文件"):
             write_atomically(output, text.encode("utf-8"))
     except _Failed:
         ctx.exit(1)

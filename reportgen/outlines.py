@@ -20,6 +20,7 @@ its templates replace the built-in ones of the same name, and its own
 
 from __future__ import annotations
 
+import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -28,7 +29,7 @@ from typing import Literal
 from pydantic import Field
 
 from . import DEFAULT_TEMPLATES, loading, schema
-from .diagnostics import InvalidInput, error
+from .diagnostics import Diagnostic, InvalidInput, error, warning
 
 SPEC_FILE = "outline.yaml"
 COMMON = DEFAULT_TEMPLATES / "common"
@@ -57,6 +58,8 @@ class TemplateSet:
     attachments: tuple[tuple[str, str], ...]
     #: The data model this outline validates against.
     model: type[schema.Report]
+    #: What is wrong but does not stop a build (a misplaced template of the user's).
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def builtin() -> dict[str, Path]:
@@ -70,6 +73,12 @@ def _builtin() -> tuple[tuple[str, Path], ...]:
     for folder in sorted(p for p in DEFAULT_TEMPLATES.iterdir() if (p / SPEC_FILE).is_file()):
         found.append((_read_spec(folder).name or folder.name, folder))
     return tuple(found)
+
+
+def forget() -> None:
+    """Drop what was read of the template sets (their folders may have changed)."""
+    _builtin.cache_clear()
+    _template_set.cache_clear()
 
 
 def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
@@ -97,7 +106,29 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
         attachments.update(spec.attachments)
         fields.update(spec.fields)
     extension = schema.Extension(tuple(required), tuple(attachments), tuple(fields.items()))
-    return TemplateSet(name, folders, tuple(attachments.items()), schema.model_for(extension))
+    unused = _unused_templates(user_templates, (outline, COMMON), set(attachments.values())) if user_templates else ()
+    return TemplateSet(name, folders, tuple(attachments.items()), schema.model_for(extension), unused)
+
+
+#: Close enough to a built-in template's path to be a misspelling of it.
+_MISSPELT = 0.8
+
+
+def _unused_templates(folder: Path, builtin: tuple[Path, ...], named: set[str]) -> tuple[Diagnostic, ...]:
+    """Templates of the user's folder that stand where no built-in template does
+    but close to one (``section/problems.md.j2``): they would silently not be used."""
+    known = {p.relative_to(base).as_posix() for base in builtin for p in base.rglob("*.j2")}
+    found = []
+    for path in sorted(folder.rglob("*.j2")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in known or relative in named:
+            continue
+        close = difflib.get_close_matches(relative, sorted(known), n=1, cutoff=_MISSPELT)
+        if close:
+            found.append(
+                warning(f"模板 {relative} 不会被使用：没有这个位置的模板，是否应为 {close[0]}？", file=str(path))
+            )
+    return tuple(found)
 
 
 def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:

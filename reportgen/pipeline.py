@@ -43,6 +43,12 @@ class Built:
     stale_pdf: bool | None = None
 
 
+def forget_templates() -> None:
+    """Read every template set afresh on next use (``--watch`` after a template is saved)."""
+    outlines.forget()
+    wording.environment.cache_clear()
+
+
 def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> Prepared:
     return prepare_source(loading.load(path), templates, strict)
 
@@ -52,7 +58,7 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         template_set = outlines.choose(source.data, templates)
         report = _validate(source, template_set.model)
         figures = computation.compute(report)
-        found = [*source.warnings, *checks.check(report, figures)]
+        found = [*source.warnings, *template_set.warnings, *checks.check(report, figures)]
         if strict:
             found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
         if any(d.level is Level.ERROR for d in found):

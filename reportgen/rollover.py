@@ -11,7 +11,9 @@ need no retyping.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import yaml
 
@@ -36,7 +38,10 @@ _KEPT = [
     ("落款", "单位"),
 ]
 #: Entries of last year that must not carry over even as placeholders.
-_DROPPED = [("自评", "一级指标", "*", "二级指标", "*", key) for key in ("扣分", "扣分原因")]
+_DROPPED: list[tuple] = []
+#: A comment block starting so holds for its year only (how last year's figures were
+#: published, say): it does not carry over.
+YEAR_ONLY_COMMENT = "# 说明："
 
 
 #: The key that receives last year's 决算 in each budget line.
@@ -60,6 +65,7 @@ def next_year(text: str, old_year: int, year: int, carried: dict[tuple, str] | N
     edits += _insertions(carried, mappings, text)
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
+    text = _drop_year_only_comments(text)
     # Comments that name last year (“2023 年度……的数据”) now speak of the new one.
     text = re.sub(r"(?m)^(\s*#.*)$", lambda m: m.group(1).replace(str(old_year), str(year)), text)
     return text, sum(replacement.startswith(TODO) for _, _, replacement in edits)
@@ -132,3 +138,31 @@ def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tu
 def _line_end(text: str, index: int) -> int:
     newline = text.find("\n", index)
     return len(text) if newline < 0 else newline + 1
+
+
+def _drop_year_only_comments(text: str) -> str:
+    """Remove each "# 说明：" comment and the comment lines that continue it."""
+    kept, dropping = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.lstrip()
+        if stripped.startswith(YEAR_ONLY_COMMENT):
+            dropping = True
+        elif not stripped.startswith("#"):
+            dropping = False
+        if not dropping:
+            kept.append(line)
+    return "".join(kept)
+
+
+def schema_line(text: str, source: Path, output: Path) -> str:
+    """The editor's ``$schema=`` reference, made relative to where the new file lies."""
+
+    def moved(match: re.Match) -> str:
+        target = (source.parent / match.group(2)).resolve()
+        try:
+            relative = os.path.relpath(target, output.parent.resolve())
+        except ValueError:  # another drive on Windows
+            relative = str(target)
+        return match.group(1) + Path(relative).as_posix()
+
+    return re.sub(r"(?m)^(#\s*yaml-language-server:\s*\$schema=)(\S+)", moved, text, count=1)

@@ -170,6 +170,9 @@ def _decimal(kind: str, example: str, places: int, maximum: Decimal):
         if number < 0:
             raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
         if -number.as_tuple().exponent > places:
+            if number == round(number, places):  # only zeros past the last place
+                shorter = format(number.quantize(Decimal(1).scaleb(-places)), "f")
+                raise PydanticCustomError("decimal_places", f"小数点后多写了 0：请写作 {shorter}，实际为 {text}")
             raise PydanticCustomError("decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）")
         if number > maximum:
             raise PydanticCustomError("decimal_range", f"超出范围：应在 0 到 {maximum} 之间，实际为 {text}")
@@ -227,7 +230,17 @@ Percent = Annotated[
     AfterValidator(_threshold),
     _number_schema("百分数，不带 %", maximum=100),
 ]
-Year = Annotated[int, Field(ge=1990, le=2100)]
+def _year(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[0-9０-９]{4}\s*年度?", text):
+            raise PydanticCustomError("year_form", f'年度只写数字，如 2023（不要写“年”），实际为 "{text}"')
+        if re.fullmatch(r"[０-９]+", text):
+            raise PydanticCustomError("year_form", f'请用半角数字（输入法切换到英文再输入），实际为 "{text}"')
+    return value
+
+
+Year = Annotated[int, BeforeValidator(_year), Field(ge=1990, le=2100)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 #: 是/否 as a clerk writes it, or true/false.
 YesNo = Annotated[
@@ -535,6 +548,7 @@ def validate(data: dict, model: type[Report] = Report) -> Report:
 
 #: Error kinds raised by the value types above, whose text is already Chinese.
 _OWN_ERRORS = {
+    "year_form",
     "control_character",
     "empty_text",
     "text_length",
@@ -553,9 +567,9 @@ _MESSAGES = {
     "model_type": "应为“键: 值”的形式",
     "model_attributes_type": "应为“键: 值”的形式",
     "string_type": "应为一段文字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
+    "int_parsing": "应为整数（只写阿拉伯数字，如 18）",
+    "int_type": "应为整数（只写阿拉伯数字，如 18）",
+    "int_from_float": "应为整数（不带小数）",
     "bool_parsing": "应为 是 或 否（也可写 true 或 false）",
     "bool_type": "应为 是 或 否（也可写 true 或 false）",
     "date_from_datetime_parsing": "应为日期，如 2024-03-01",
@@ -588,7 +602,7 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
         return error(message, path)
     if kind in _OWN_ERRORS:
         return error(item["msg"], path)
-    return error(f"格式不对（{item['msg']}）", path)
+    return error("格式不对", path)
 
 
 def _unknown_key_message(path: DataPath, model: type[BaseModel]) -> str:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
+from conftest import SAMPLE, SAMPLE_NAME, paragraphs, reports, run, sample_text, write_variant
 from test_regeneration import ADJUSTED_ACTUAL
 
 DEPARTMENTS = 52
@@ -108,8 +108,10 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
         "附件: [收支情况表, 绩效自评表]",
     ):
         assert kept in text
-    for gone in ("965.84", "1028.77", "扣分:", "扣分原因:", "靶向招商", "缺乏明确绩效要求"):
+    for gone in ("965.84", "1028.77", "靶向招商", "缺乏明确绩效要求", "已发布的报告只公布了", "其余二级指标的分值是示意值"):
         assert gone not in text
+    # Last year's deduction and its reason are this year's to fill in, as the README says.
+    assert "          扣分: 待填写\n          扣分原因: 待填写\n" in text
     # Last year's spending becomes this year's prior-year figure, under each line's 决算.
     assert "  决算: 待填写\n  上年决算: 1004.09\n  基本支出:\n" in text
     assert "    决算: 待填写\n    上年决算: 454.25\n  项目支出:\n" in text
@@ -144,6 +146,7 @@ def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
     ):
         text = text.replace(placeholder, value, 1)
     text = text.replace("      调整预算: 待填写\n      决算: 待填写", "      调整预算: 10.00\n      决算: 10.00")
+    text = text.replace("          扣分: 待填写\n          扣分原因: 待填写\n", "")  # no deduction this year
     (tmp_path / "next.yaml").write_text(text.replace("待填写", "某项内容"), encoding="utf-8")
     result = run("check", tmp_path / "next.yaml")
     assert result.exit_code == 0, result.output
@@ -180,6 +183,34 @@ def test_watch_rebuilds_on_save(tmp_path):
         process.wait(timeout=10)
 
 
+def test_watch_rebuilds_when_a_template_is_saved(tmp_path):
+    data = write_variant(tmp_path)
+    templates = tmp_path / "templates" / "sections"
+    templates.mkdir(parents=True)
+    template = templates / "problems.md.j2"
+    template.write_text("{{ 自称 }}暂无问题。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "build", "--watch", str(data), "--out-dir", str(out), "--templates",
+         str(templates.parent)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    try:
+        _read_until(process, "执行率 97.60%")
+        assert any("我委暂无问题。" in p for p in paragraphs(out / f"{SAMPLE_NAME}.docx"))
+        time.sleep(0.5)
+        template.write_text("{{ 自称 }}改过的模板。\n", encoding="utf-8")
+        _read_until(process, "执行率 97.60%")
+        assert any("我委改过的模板。" in p for p in paragraphs(out / f"{SAMPLE_NAME}.docx"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def _read_until(process, marker: str, timeout: float = 60) -> str:
     seen = ""
     deadline = time.monotonic() + timeout
@@ -196,5 +227,10 @@ def test_two_inputs_for_the_same_report_are_reported(tmp_path):
     second = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 965.85"), name="b.yaml")
     result = run("build", first, second, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"{first}、{second} 生成同一个文件" in result.output
+    assert f"{first}、{second} 的年度与部门相同，生成同一个文件" in result.output
     assert "共 2 个文件：0 个成功，2 个失败。" in result.output
+    assert f"已生成 {tmp_path / 'out'}" not in result.output  # neither claims a report of its own
+    # The report on disk is one of the two: the message says which.
+    kept = [line for line in result.output.splitlines() if "现在是由本文件生成的" in line]
+    overwritten = [line for line in result.output.splitlines() if "的覆盖" in line]
+    assert len(kept) == 1 and len(overwritten) == 1
