@@ -254,7 +254,7 @@ def _echo_comparison(result) -> None:
     if result.paragraphs:
         click.echo("文字有变化的段落：")
         for paragraph in result.paragraphs:
-            click.echo(f"  第 {paragraph.number} 段：" + "".join(_piece(kind, text) for kind, text in paragraph.pieces))
+            click.echo(f"  {paragraph.where}：" + "".join(_piece(kind, text) for kind, text in paragraph.pieces))
 
 
 def _piece(kind: str, text: str) -> str:

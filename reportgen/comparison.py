@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import formats
-from .diagnostics import format_path
 from .pipeline import Prepared
 
 #: How a figure is written, by the last key of its path.
 _FIGURE_FORMATS = {
     "执行率": formats.percent,
+    "增长率": formats.percent,
+    "完成率": formats.percent,
+    "增减额": formats.money,
+    "上年决算": formats.money,
+    "收入合计": formats.money,
+    "金额": formats.money,
     "调整预算": formats.money,
     "决算": formats.money,
     "年初预算": formats.money,
@@ -28,6 +33,17 @@ _FIGURE_FORMATS = {
     "满分": formats.score,
     "总分": formats.score,
 }
+def _format_of(name: str):
+    """How a figure of this name is written: by its name, or by how it ends (基本支出占比)."""
+    if name in _FIGURE_FORMATS:
+        return _FIGURE_FORMATS[name]
+    if name.endswith(("占比", "增长率")):
+        return formats.percent
+    if name.endswith(("增减额", "合计")):
+        return formats.money
+    return str
+
+
 _TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.S)
 _SHORT = 40
 
@@ -41,8 +57,10 @@ class Change:
 
 @dataclass(frozen=True)
 class ParagraphChange:
-    #: 1-based position in the new report (in the old one for a removed paragraph).
-    number: int
+    #: Where it stands, as a clerk finds it: the heading above it and its place
+    #: under that heading ("一、（四）部门整体收支情况…，第 1 段"); in the new
+    #: report, or the old one for a removed paragraph.
+    where: str
     #: (kind, text) pieces: kind is "same", "old" or "new".
     pieces: list[tuple[str, str]]
 
@@ -59,30 +77,75 @@ class Comparison:
 
 
 def compare(old: Prepared, new: Prepared) -> Comparison:
-    inputs = _changes(_leaves(old.source.data), _leaves(new.source.data))
+    inputs = _changes(_leaves(old), _leaves(new))
     # An amount the clerk typed is also a figure of the report; say it once.
     typed = {(c.field, c.old, c.new) for c in inputs}
     figures = [c for c in _changes(_figures(old), _figures(new)) if (c.field, c.old, c.new) not in typed]
     return Comparison(inputs, figures, _paragraph_changes(_texts(old), _texts(new)))
 
 
-def _texts(prepared: Prepared) -> list[str]:
-    """Each paragraph's text; each table row counts as a paragraph."""
-    texts = []
+def _texts(prepared: Prepared) -> list[tuple[str, str]]:
+    """(where, text) of each paragraph; each table row counts as a paragraph."""
+    texts: list[tuple[str, str]] = []
+    numbers: list[str] = []  # of the headings above, outermost first
+    section, count = "标题", 0
     for block in prepared.blocks:
-        if block.kind == "table":
-            texts += ["｜".join(cell.text for cell in row) for row in block.rows]
+        if block.kind == "heading":
+            numbers = numbers[: block.level - 1] + [block.number]
+            section, count = "".join(numbers) + "".join(run.text for run in block.runs), 0
+            texts.append((section, block.text))
+        elif block.kind == "table":
+            texts += [(f"{section}，表格第 {i} 行", "｜".join(c.text for c in row)) for i, row in enumerate(block.rows, 1)]
         else:
-            texts.append("".join(block.lines) if block.lines else block.text)
+            if block.kind == "attachment":
+                numbers, section, count = [], block.text, 0
+            count += 1
+            texts.append((f"{section}，第 {count} 段", "".join(block.lines) if block.lines else block.text))
     return texts
 
 
-def _leaves(data: dict) -> dict[str, str]:
+def _leaves(prepared: Prepared) -> dict[str, str]:
     leaves = {}
-    for path, value in _flatten(data, ()).items():
+    for path, value in _flatten(prepared.source.data, ()).items():
         text = "" if value is None else str(value)
-        leaves[format_path(path)] = text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
+        leaves[label(path, prepared)] = text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
     return leaves
+
+
+#: Figures of the whole department, named as the report names them.
+_WHOLE = {"年初预算", "调整预算", "决算", "执行率", "上年决算", "增减额", "增长率"}
+_PART_NAMES = {"分项合计": "基本支出与项目支出合计", "执行率偏低项目": "执行率偏低的项目"}
+
+
+def label(path: tuple, prepared: Prepared) -> str:
+    """A data or figure path as a clerk would name the thing: ``('收支', '决算')``
+    → 部门整体决算, ``('收支', '项目', 2, '决算')`` → 项目“招商业务工作经费”决算,
+    ``('自评', '一级指标', 1, '二级指标', 3, '扣分')`` → 指标“管理效率/绩效管理”扣分."""
+    if path[:1] == ("自评",) and len(path) > 2 and path[1] == "一级指标" and isinstance(path[2], int):
+        names, node, rest = [], prepared.report.evaluation, list(path[1:])
+        while len(rest) >= 2 and isinstance(rest[1], int):
+            children = node.dimensions if not names else node.children
+            if children is None or rest[1] >= len(children):
+                break
+            node = children[rest[1]]
+            names.append(node.name)
+            rest = rest[2:]
+        return f"指标“{'/'.join(names)}”" + _join(tuple(rest))
+    if path[:1] == ("收支",):
+        rest = path[1:]
+        if len(rest) == 1 and rest[0] in _WHOLE:
+            return "部门整体" + rest[0]
+        if len(rest) >= 2 and rest[0] == "项目" and isinstance(rest[1], int):
+            projects = prepared.source.data.get("收支", {}).get("项目") or []
+            item = projects[rest[1]] if rest[1] < len(projects) else None
+            name = item.get("名称") if isinstance(item, dict) and rest[2:] != ("名称",) else None
+            return (f"项目“{name}”" if name else f"项目第 {rest[1] + 1} 项") + _join(rest[2:])
+        return _join(rest)
+    return _join(path)
+
+
+def _join(path: tuple) -> str:
+    return "".join(f"第 {part + 1} 项" if isinstance(part, int) else _PART_NAMES.get(part, part) for part in path)
 
 
 def _figures(prepared: Prepared) -> dict[str, str]:
@@ -94,13 +157,12 @@ def _figures(prepared: Prepared) -> dict[str, str]:
         name = key[-1]
         if isinstance(value, bool):
             continue
-        write = _FIGURE_FORMATS.get(name, str) if isinstance(value, Decimal | None) else str
-        flat[format_path(key)] = write(value)
+        write = _format_of(str(name)) if isinstance(value, Decimal | None) else str
+        flat[label(key, prepared)] = write(value)
     for project in prepared.figures.budget.projects:
-        flat[f"收支.项目“{project.name}”.执行率"] = formats.percent(project.rate)
-    flat["收支.执行率偏低项目"] = "、".join(f"{p['名称']} {formats.percent(p['执行率'])}" for p in low) or "无"
-    # Name the scoring items rather than numbering them.
-    return {_name_indicators(key, prepared): value for key, value in flat.items()}
+        flat[f"项目“{project.name}”执行率"] = formats.percent(project.rate)
+    flat["执行率偏低的项目"] = "、".join(f"{p['名称']} {formats.percent(p['执行率'])}" for p in low) or "无"
+    return flat
 
 
 def _flatten(value, path: tuple) -> dict[tuple, object]:
@@ -109,22 +171,6 @@ def _flatten(value, path: tuple) -> dict[tuple, object]:
     if isinstance(value, list):
         return {k: v for i, item in enumerate(value) for k, v in _flatten(item, path + (i,)).items()}
     return {path: value}
-
-
-def _name_indicators(key: str, prepared: Prepared) -> str:
-    """``自评.一级指标[2].二级指标[4].得分`` → ``自评“管理效率/绩效管理”.得分``."""
-    match = re.match(r"自评\.一级指标\[(\d+)\](?:\.二级指标\[(\d+)\])?(?:\.三级指标\[(\d+)\])?\.(.+)", key)
-    if not match:
-        return key
-    node = prepared.report.evaluation
-    names = []
-    for position in match.groups()[:3]:
-        if position is None:
-            break
-        children = node.dimensions if not names else node.children
-        node = children[int(position) - 1]
-        names.append(node.name)
-    return f"自评“{'/'.join(names)}”.{match.group(4)}"
 
 
 def _changes(old: dict[str, str], new: dict[str, str]) -> list[Change]:
@@ -136,19 +182,20 @@ def _changes(old: dict[str, str], new: dict[str, str]) -> list[Change]:
     return changes
 
 
-def _paragraph_changes(old: list[str], new: list[str]) -> list[ParagraphChange]:
+def _paragraph_changes(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[ParagraphChange]:
     changes = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    a, b = [text for _, text in old], [text for _, text in new]
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for kind, a0, a1, b0, b1 in matcher.get_opcodes():
         if kind == "equal":
             continue
         pairs = min(a1 - a0, b1 - b0) if kind == "replace" else 0
         for offset in range(pairs):
-            changes.append(ParagraphChange(b0 + offset + 1, word_diff(old[a0 + offset], new[b0 + offset])))
+            changes.append(ParagraphChange(new[b0 + offset][0], word_diff(a[a0 + offset], b[b0 + offset])))
         for i in range(a0 + pairs, a1):
-            changes.append(ParagraphChange(i + 1, [("old", old[i])]))
+            changes.append(ParagraphChange(old[i][0] + "（已删去）", [("old", a[i])]))
         for j in range(b0 + pairs, b1):
-            changes.append(ParagraphChange(j + 1, [("new", new[j])]))
+            changes.append(ParagraphChange(new[j][0], [("new", b[j])]))
     return changes
 
 

@@ -237,6 +237,8 @@ def _year(value: object) -> object:
             raise PydanticCustomError("year_form", f'年度只写数字，如 2023（不要写“年”），实际为 "{text}"')
         if re.fullmatch(r"[０-９]+", text):
             raise PydanticCustomError("year_form", f'请用半角数字（输入法切换到英文再输入），实际为 "{text}"')
+        if not re.fullmatch(r"\d{4}", text):
+            raise PydanticCustomError("year_form", f'应为四位数的年份，如 2023，实际为 "{text}"')
     return value
 
 

@@ -15,17 +15,17 @@ def test_adjusted_actual(tmp_path):
     result = run("diff", SAMPLE, new)
     assert result.exit_code == 0
     out = result.output
-    assert "输入的改动：\n  收支.决算：1004.09 → 990.19\n  收支.基本支出.决算：454.25 → 440.35\n" in out
+    assert "输入的改动：\n  部门整体决算：1004.09 → 990.19\n  基本支出决算：454.25 → 440.35\n" in out
     for line in (
-        "  收支.执行率：97.60% → 96.25%",
-        "  收支.基本支出.执行率：96.37% → 93.42%",
-        "  自评.总分：97.76 → 97.63",
-        "  自评“履职效能”.得分：49.76 → 49.63",
-        "  自评“履职效能/部门预算资金支出率”.得分：9.76 → 9.63",
-        "  自评“履职效能/部门预算资金支出率”.扣分：0.24 → 0.37",
+        "  部门整体执行率：97.60% → 96.25%",
+        "  基本支出执行率：96.37% → 93.42%",
+        "  自评总分：97.76 → 97.63",
+        "  指标“履职效能”得分：49.76 → 49.63",
+        "  指标“履职效能/部门预算资金支出率”得分：9.76 → 9.63",
+        "  指标“履职效能/部门预算资金支出率”扣分：0.24 → 0.37",
     ):
         assert line + "\n" in out
-    assert "收支.决算：1004.09 → 990.19" in out.split("计算结果的改动")[0]  # said once, as an input
+    assert "部门整体决算：1004.09 → 990.19" in out.split("计算结果的改动")[0]  # said once, as an input
     assert "部门整体预算执行率为[-97.60%-]{+96.25%+}" in out
     assert "支出进度[-96.37%-]{+93.42%+}" in out
     assert "自评[-97.76-]{+97.63+}分（满分100分）" in out
@@ -35,11 +35,11 @@ def test_adjusted_actual(tmp_path):
 def test_added_project(tmp_path):
     new = write_variant(tmp_path, ADDED_PROJECT)
     out = run("diff", SAMPLE, new).output
-    assert "  收支.项目[3].名称：（无） → 园区环保巡查经费" in out
-    assert "  收支.项目[3].调整预算：（无） → 30.00" in out
-    assert "  收支.项目“园区环保巡查经费”.执行率：（无） → 90.00%" in out
+    assert "  项目第 3 项名称：（无） → 园区环保巡查经费" in out
+    assert "  项目“园区环保巡查经费”调整预算：（无） → 30.00" in out
+    assert "  项目“园区环保巡查经费”执行率：（无） → 90.00%" in out
     assert (
-        "  收支.执行率偏低项目：办公用房经费 92.05%、招商业务工作经费 80.55% → "
+        "  执行率偏低的项目：办公用房经费 92.05%、招商业务工作经费 80.55% → "
         "办公用房经费 92.05%、招商业务工作经费 80.55%、园区环保巡查经费 90.00%" in out
     )
     assert "执行率为80.55%{+、园区环保巡查经费预算执行率为90.00%+}。" in out
@@ -49,11 +49,14 @@ def test_added_project(tmp_path):
 def test_changed_deduction(tmp_path):
     new = write_variant(tmp_path, CHANGED_DEDUCTION)
     out = run("diff", SAMPLE, new).output
-    assert "  自评.一级指标[2].二级指标[4].扣分：2 → 3" in out
-    assert "  自评“管理效率”.得分：48 → 47" in out
-    assert "  自评“管理效率/绩效管理”.得分：8 → 7" in out
-    assert "  自评.总分：97.76 → 96.76" in out
+    assert "  指标“管理效率/绩效管理”扣分：2 → 3" in out
+    assert "  指标“管理效率”得分：48 → 47" in out
+    assert "  指标“管理效率/绩效管理”得分：8 → 7" in out
+    assert "  自评总分：97.76 → 96.76" in out
     assert "本项目扣[-2-]{+3+}分。" in out
+    # Paragraphs are found by their heading, as a clerk finds them.
+    assert "  二、（三）管理效率分析，第 4 段：4.绩效管理。" in out
+    assert "  附件2-2，表格第 8 行：｜绩效管理｜10｜[-8-]{+7+}｜" in out
 
 
 def test_no_difference_and_exit_code(tmp_path):
@@ -85,7 +88,7 @@ def test_against_the_committed_version(tmp_path):
     )
     result = run("diff", data, "--against", "HEAD")
     assert result.exit_code == 0
-    assert "收支.执行率：97.60% → 96.25%" in result.output
+    assert "部门整体执行率：97.60% → 96.25%" in result.output
 
 
 def test_diff_usage_and_bad_input(tmp_path):

@@ -100,7 +100,7 @@ def test_declared_keys_are_validated_like_built_in_ones(tmp_path):
     result = run("check", data, "--templates", templates)
     assert result.exit_code == 1
     assert "2023.yaml 错误：通知文号：缺少此项（必填）" in result.output
-    assert '2023.yaml:15:8 错误：重点项目数：应为整数，实际为 "三个"' in result.output
+    assert '2023.yaml:15:8 错误：重点项目数：应为整数（只写阿拉伯数字，如 18），实际为 "三个"' in result.output
     assert '2023.yaml:18:9 错误：专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"' in result.output
 
 
