@@ -372,6 +372,7 @@ class Evaluation(_Model):
     dimensions: list[Dimension] = Field(alias="一级指标", min_length=1)
     grades: dict[Name(10), Points] = Field(
         default_factory=lambda: dict(DEFAULT_GRADES),
+        json_schema_extra={"default": {name: int(value) for name, value in DEFAULT_GRADES.items()}},
         alias="等级",
         description="各等级的最低分，如 {优: 90, 良: 80, 中: 60, 差: 0}；低于最低一档为“差”",
     )
@@ -531,10 +532,24 @@ def _unwrap_optional(annotation: object) -> object:
 
 
 def json_schema(model: type[Report] = Report) -> dict:
-    schema = model.model_json_schema(by_alias=True)
+    schema = _numeric_defaults(model.model_json_schema(by_alias=True))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "部门整体支出绩效自评报告数据"
     return schema
+
+
+def _numeric_defaults(node: object) -> object:
+    """Decimal defaults come out of pydantic as strings ("95"): an editor
+    checking the schema would flag its own default.  Write them as numbers."""
+    if isinstance(node, dict):
+        node = {key: _numeric_defaults(value) for key, value in node.items()}
+        default = node.get("default")
+        if node.get("type") == "number" and isinstance(default, str):
+            node["default"] = int(Decimal(default)) if Decimal(default) == int(Decimal(default)) else float(default)
+        return node
+    if isinstance(node, list):
+        return [_numeric_defaults(item) for item in node]
+    return node
 
 
 # --- validation with Chinese messages ----------------------------------------

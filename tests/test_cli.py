@@ -204,3 +204,14 @@ def test_a_pdf_of_an_earlier_report_is_removed_when_the_report_changes(tmp_path)
     assert result.exit_code == 0, result.output
     assert not pdf.exists()
     assert f"已删除与新报告不一致的旧 PDF {pdf}（加 --pdf 可重新生成）" in result.output
+
+
+def test_schema_reads_well_in_older_editors():
+    """No multipleOf (older YAML extensions flag every amount), numbers as numbers, margins in mm."""
+    text = (ROOT / "schema" / "report.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    assert "multipleOf" not in text
+    assert schema["$defs"]["Evaluation"]["properties"]["等级"]["default"] == {"优": 90, "良": 80, "中": 60, "差": 0}
+    assert schema["$defs"]["Budget"]["properties"]["执行率偏低阈值"]["default"] == 95
+    margin = schema["$defs"]["Margins"]["properties"]["左"]["anyOf"][0]
+    assert margin["description"].startswith("毫米") and margin["maximum"] == 60
