@@ -177,10 +177,15 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
             if built.pdf:
                 lines.append((f"已生成 {built.pdf}", False))
             if built.stale_pdf is True:
-                lines.append((f"已删除与新报告不一致的旧 PDF {built.output.with_suffix('.pdf')}（加 --pdf 可重新生成）", False))
+                lines.append(
+                    (f"已删除与新报告不一致的旧 PDF {built.output.with_suffix('.pdf')}（加 --pdf 可重新生成）", False)
+                )
             elif built.stale_pdf is False:
                 lines.append(
-                    (f"警告：旧的 {built.output.with_suffix('.pdf')} 与新报告不一致，但无法删除（是否正在打开？），请勿使用", True)
+                    (
+                        f"警告：旧的 {built.output.with_suffix('.pdf')} 与新报告不一致，但无法删除（是否正在打开？），请勿使用",
+                        True,
+                    )
                 )
             elif options.pdf:
                 from .rendering import INSTALL_HINT

@@ -181,9 +181,14 @@ def _by_rate(indicator, computed, path: DataPath, known_rates: dict) -> list[Dia
     found = _exclusive(indicator, path, "预算执行率", {"口径"})
     basis = indicator.basis or computation.WHOLE
     if basis not in known_rates:
-        found.append(error(f"口径只能填：{'、'.join(known_rates)}，实际为 \"{basis}\"", path + ("口径",)))
+        found.append(error(f'口径只能填：{"、".join(known_rates)}，实际为 "{basis}"', path + ("口径",)))
     elif computed.rate is not None and computed.rate > HUNDRED:
-        found.append(note(f"{basis}执行率 {formats.percent(computed.rate)} 超过 100%，“{indicator.name}”按 100% 计分", path + ("计分",)))
+        found.append(
+            note(
+                f"{basis}执行率 {formats.percent(computed.rate)} 超过 100%，“{indicator.name}”按 100% 计分",
+                path + ("计分",),
+            )
+        )
     return found
 
 
@@ -198,7 +203,10 @@ def _by_completion(indicator, computed, path: DataPath, known_rates: dict) -> li
         measure = computation.parse_measure(text)
         if measure is None:
             found.append(
-                error(f"按完成比例计分，{key}应是一个数（可带 ≥、≤ 和单位，如 ≥3.2万亩、95%），实际为 \"{text}\"", path + (key,))
+                error(
+                    f'按完成比例计分，{key}应是一个数（可带 ≥、≤ 和单位，如 ≥3.2万亩、95%），实际为 "{text}"',
+                    path + (key,),
+                )
             )
         measures[key] = measure
     target, achieved = measures.get("年度指标值"), measures.get("实际完成值")
@@ -218,7 +226,9 @@ def _by_deduction(indicator, computed, path: DataPath, known_rates: dict) -> lis
     name = indicator.name
     if indicator.deduction is not None:
         if indicator.deduction > indicator.full_marks:
-            found.append(error(f"“{name}”扣分 {indicator.deduction} 超过其分值 {indicator.full_marks}", path + ("扣分",)))
+            found.append(
+                error(f"“{name}”扣分 {indicator.deduction} 超过其分值 {indicator.full_marks}", path + ("扣分",))
+            )
         if indicator.deduction > 0 and indicator.reason is None:
             found.append(error(f"“{name}”有扣分，必须写明扣分原因", path + ("扣分原因",)))
     if indicator.reason is not None and not indicator.deduction:
@@ -267,7 +277,9 @@ def _units(report: Report) -> list[Diagnostic]:
     ]
     for part in ("基本支出", "项目支出"):
         line = budget.basic if part == "基本支出" else budget.project
-        amounts += [(("收支", part, key), value) for key, value in (("调整预算", line.budget), ("决算", line.actual)) if value]
+        amounts += [
+            (("收支", part, key), value) for key, value in (("调整预算", line.budget), ("决算", line.actual)) if value
+        ]
     if len(amounts) < 3:
         return []
     middle = sorted(value for _, value in amounts)[len(amounts) // 2]
@@ -284,10 +296,17 @@ def _units(report: Report) -> list[Diagnostic]:
 
 def _staffing(report: Report) -> list[Diagnostic]:
     staffing = report.staffing
-    if staffing is not None and not staffing.units and all(
-        value is None for value in (staffing.authorised, staffing.serving, staffing.retired)
+    if (
+        staffing is not None
+        and not staffing.units
+        and all(value is None for value in (staffing.authorised, staffing.serving, staffing.retired))
     ):
-        return [error("机构人员是空的：请填写内设机构或编制数、在职人数、离退休人数，不需要这一节时删去“机构人员”", ("机构人员",))]
+        return [
+            error(
+                "机构人员是空的：请填写内设机构或编制数、在职人数、离退休人数，不需要这一节时删去“机构人员”",
+                ("机构人员",),
+            )
+        ]
     return []
 
 

@@ -137,9 +137,7 @@ def _folder_state(folder: Path | None) -> tuple:
     if folder is None:
         return ()
     try:
-        return tuple(
-            (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()
-        )
+        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file())
     except OSError:
         return ()
 
@@ -318,7 +316,11 @@ def _carried(last) -> dict[tuple, str]:
     from .rollover import prior_figures
 
     budget = last.figures.budget
-    lines = {("收支",): budget.actual, ("收支", "基本支出"): budget.basic.actual, ("收支", "项目支出"): budget.project.actual}
+    lines = {
+        ("收支",): budget.actual,
+        ("收支", "基本支出"): budget.basic.actual,
+        ("收支", "项目支出"): budget.project.actual,
+    }
     lines.update({("收支", "项目", i): p.actual for i, p in enumerate(budget.projects)})
     income = {line.name: money(line.amount) for line in budget.income}
     return prior_figures({path: money(value) for path, value in lines.items()}, income)

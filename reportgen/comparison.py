@@ -33,6 +33,8 @@ _FIGURE_FORMATS = {
     "满分": formats.score,
     "总分": formats.score,
 }
+
+
 def _format_of(name: str):
     """How a figure of this name is written: by its name, or by how it ends (基本支出占比)."""
     if name in _FIGURE_FORMATS:
@@ -95,7 +97,9 @@ def _texts(prepared: Prepared) -> list[tuple[str, str]]:
             section, count = "".join(numbers) + "".join(run.text for run in block.runs), 0
             texts.append((section, block.text))
         elif block.kind == "table":
-            texts += [(f"{section}，表格第 {i} 行", "｜".join(c.text for c in row)) for i, row in enumerate(block.rows, 1)]
+            texts += [
+                (f"{section}，表格第 {i} 行", "｜".join(c.text for c in row)) for i, row in enumerate(block.rows, 1)
+            ]
         else:
             if block.kind == "attachment":
                 numbers, section, count = [], block.text, 0

@@ -61,7 +61,21 @@ def share(part: Decimal | None, total: Decimal | None) -> Decimal | None:
 AT_LEAST, AT_MOST, EQUAL = "≥", "≤", "="
 _DIRECTION_WORDS = {
     AT_LEAST: (">=", ">", "≥", "≧", "不低于", "不少于", "不小于", "大于等于", "大于", "高于", "超过", "至少", "达到"),
-    AT_MOST: ("<=", "<", "≤", "≦", "不高于", "不超过", "不大于", "不多于", "小于等于", "小于", "低于", "至多", "控制在"),
+    AT_MOST: (
+        "<=",
+        "<",
+        "≤",
+        "≦",
+        "不高于",
+        "不超过",
+        "不大于",
+        "不多于",
+        "小于等于",
+        "小于",
+        "低于",
+        "至多",
+        "控制在",
+    ),
     EQUAL: ("=",),
 }
 _SUFFIX_WORDS = {AT_LEAST: ("及以上", "以上"), AT_MOST: ("及以下", "以下", "以内")}
@@ -135,9 +149,7 @@ class ExecutionFigures(_Figures):
         return cls.from_amounts(line.budget, line.actual, initial=line.initial, prior=line.prior, **extra)
 
     @classmethod
-    def from_amounts(
-        cls, budget: Decimal, actual: Decimal, prior: Decimal | None = None, **extra
-    ) -> ExecutionFigures:
+    def from_amounts(cls, budget: Decimal, actual: Decimal, prior: Decimal | None = None, **extra) -> ExecutionFigures:
         return cls(
             budget=budget,
             actual=actual,

@@ -180,7 +180,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     if slip is not None:
         number, message = slip
         column = len(lines[number]) - len(lines[number].lstrip())
-        return error(message, line=number + 1, column=column + 1, excerpt=(lines[number], " " * display_width(lines[number][:column]) + "^"))
+        return error(
+            message,
+            line=number + 1,
+            column=column + 1,
+            excerpt=(lines[number], " " * display_width(lines[number][:column]) + "^"),
+        )
     message = next(
         (chinese for english, chinese in _YAML_PROBLEMS if english in problem),
         f"YAML 格式错误（{(exc.problem or exc.context or '').strip()}）",

@@ -201,7 +201,11 @@ MAX_TITLE_CHARS = 200
 def _check_title(lines: list[str]) -> None:
     if len(lines) > MAX_TITLE_LINES or sum(map(len, lines)) > MAX_TITLE_CHARS:
         raise InvalidInput(
-            [error(f"模板输出的标题过长：{len(lines)} 行、{sum(map(len, lines))} 个字（最多 {MAX_TITLE_LINES} 行、{MAX_TITLE_CHARS} 个字）")]
+            [
+                error(
+                    f"模板输出的标题过长：{len(lines)} 行、{sum(map(len, lines))} 个字（最多 {MAX_TITLE_LINES} 行、{MAX_TITLE_CHARS} 个字）"
+                )
+            ]
         )
 
 

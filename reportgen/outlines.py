@@ -41,12 +41,8 @@ class OutlineSpec(schema._Model):
     name: schema.Text | None = Field(None, alias="名称")
     description: schema.Text | None = Field(None, alias="说明")
     required: list[Literal[schema.REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
-    attachments: dict[schema.Name(schema.ITEM_CHARS), schema.Text] = Field(
-        default_factory=dict, alias="附件"
-    )
-    fields: dict[schema.Name(schema.ITEM_CHARS), schema.FieldSpec] = Field(
-        default_factory=dict, alias="字段"
-    )
+    attachments: dict[schema.Name(schema.ITEM_CHARS), schema.Text] = Field(default_factory=dict, alias="附件")
+    fields: dict[schema.Name(schema.ITEM_CHARS), schema.FieldSpec] = Field(default_factory=dict, alias="字段")
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
     name = DEFAULT_OUTLINE if name is None else name
     outlines = builtin()
     if name not in outlines:
-        raise InvalidInput([error(f"只能填：{'、'.join(outlines)}，实际为 \"{name}\"", (OUTLINE_KEY,))])
+        raise InvalidInput([error(f'只能填：{"、".join(outlines)}，实际为 "{name}"', (OUTLINE_KEY,))])
     return _template_set(name, user_templates.resolve() if user_templates else None)
 
 

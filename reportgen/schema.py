@@ -124,7 +124,9 @@ Text = Annotated[str, BeforeValidator(_text), _limited(MAX_TEXT_CHARS), WithJson
 
 def Name(limit: int) -> object:  # noqa: N802 - reads as a type in the models below
     """A short name (department, item, font): one line of at most ``limit`` characters."""
-    return Annotated[str, BeforeValidator(_text), _limited(limit), WithJsonSchema({"type": "string", "maxLength": limit})]
+    return Annotated[
+        str, BeforeValidator(_text), _limited(limit), WithJsonSchema({"type": "string", "maxLength": limit})
+    ]
 
 
 #: 部门 appears in the title and the file name: 50 characters keep the name under
@@ -230,6 +232,8 @@ Percent = Annotated[
     AfterValidator(_threshold),
     _number_schema("百分数，不带 %", maximum=100),
 ]
+
+
 def _year(value: object) -> object:
     if isinstance(value, str):
         text = value.strip()
@@ -337,7 +341,9 @@ class Scored(_Model):
         "扣分：分值 − 扣分（写了扣分时的默认）；得分：直接填写得分（写了得分时的默认）",
     )
     basis: Text | None = Field(
-        None, alias="口径", description="按预算执行率计分时所用的执行率：部门整体（默认）、基本支出、项目支出或某个项目的名称"
+        None,
+        alias="口径",
+        description="按预算执行率计分时所用的执行率：部门整体（默认）、基本支出、项目支出或某个项目的名称",
     )
     target: Text | None = Field(None, alias="年度指标值", description="如 ≥3.2万亩、100%、≤5%")
     achieved: Text | None = Field(None, alias="实际完成值", description="如 3.35万亩")
@@ -475,8 +481,10 @@ class FieldSpec(_Model):
             row = create_model(
                 "Row",
                 __base__=_Model,
-                **{f"column_{i}": (SCALAR_TYPES[kind] | None, Field(None, alias=name))
-                   for i, (name, kind) in enumerate((self.columns or {}).items())},
+                **{
+                    f"column_{i}": (SCALAR_TYPES[kind] | None, Field(None, alias=name))
+                    for i, (name, kind) in enumerate((self.columns or {}).items())
+                },
             )
             return list[row]
         return SCALAR_TYPES[self.type]

@@ -337,7 +337,11 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
         raise InvalidInput([_template_error(message, file, line)]) from None
     except jinja2.TemplateSyntaxError as exc:
         raise InvalidInput(
-            [_template_error(f"模板语法错误：{_syntax_problem(exc.message or '')}", exc.filename or exc.name, exc.lineno)]
+            [
+                _template_error(
+                    f"模板语法错误：{_syntax_problem(exc.message or '')}", exc.filename or exc.name, exc.lineno
+                )
+            ]
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None

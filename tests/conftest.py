@@ -26,9 +26,11 @@ def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 
 
-def write_variant(directory: Path, *replacements: tuple[str, str], name: str = "2023.yaml") -> Path:
-    """The sample data with some text replaced; each replacement must apply once."""
-    text = sample_text()
+def write_variant(
+    directory: Path, *replacements: tuple[str, str], name: str = "2023.yaml", source: Path = SAMPLE
+) -> Path:
+    """A sample's data with some text replaced; each replacement must apply once."""
+    text = source.read_text(encoding="utf-8")
     for old, new in replacements:
         assert text.count(old) == 1, f"替换目标不唯一或不存在：{old!r}"
         text = text.replace(old, new)

@@ -62,12 +62,26 @@ _FILES = [
     *(
         f"ecma-376-part4-transitional/{name}.xsd"
         for name in (
-            "shared-commonSimpleTypes", "shared-relationshipReference", "wml", "dml-main",
-            "dml-wordprocessingDrawing", "dml-picture", "dml-chart", "dml-diagram", "dml-lockedCanvas",
-            "shared-math", "vml-main", "vml-officeDrawing", "vml-wordprocessingDrawing",
-            "shared-documentPropertiesExtended", "shared-documentPropertiesCustom",
-            "shared-documentPropertiesVariantTypes", "shared-customXmlDataProperties",
-            "shared-customXmlSchemaProperties", "shared-bibliography", "shared-additionalCharacteristics",
+            "shared-commonSimpleTypes",
+            "shared-relationshipReference",
+            "wml",
+            "dml-main",
+            "dml-wordprocessingDrawing",
+            "dml-picture",
+            "dml-chart",
+            "dml-diagram",
+            "dml-lockedCanvas",
+            "shared-math",
+            "vml-main",
+            "vml-officeDrawing",
+            "vml-wordprocessingDrawing",
+            "shared-documentPropertiesExtended",
+            "shared-documentPropertiesCustom",
+            "shared-documentPropertiesVariantTypes",
+            "shared-customXmlDataProperties",
+            "shared-customXmlSchemaProperties",
+            "shared-bibliography",
+            "shared-additionalCharacteristics",
         )
     ),
     "ecma-376-part2-opc/opc-contentTypes.xsd",
@@ -179,7 +193,9 @@ def _beyond_the_schema(part: str, root) -> list[str]:
         for child in element:
             value = child.get(f"{{{W}}}val")
             if etree.QName(child).localname in _SDK_ON_OFF and value not in (None, "on", "off"):
-                found.append(f"{part}:{child.sourceline}: {etree.QName(child).localname} w:val=\"{value}\" (SDK: bare or on/off)")
+                found.append(
+                    f'{part}:{child.sourceline}: {etree.QName(child).localname} w:val="{value}" (SDK: bare or on/off)'
+                )
     for cell in root.iter(f"{{{W}}}tc"):
         if len(cell) == 0 or etree.QName(cell[-1]).localname != "p":
             found.append(f"{part}:{cell.sourceline}: a table cell must end with a paragraph")

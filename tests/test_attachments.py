@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import docx
-from docx.oxml.ns import qn
 import pdfplumber
 import pytest
 from conftest import (
@@ -17,6 +16,7 @@ from conftest import (
     sample_text,
     write_variant,
 )
+from docx.oxml.ns import qn
 
 MM = 72 / 25.4
 TEXT_WIDTH_TWIPS = 8844  # 156 mm

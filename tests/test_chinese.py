@@ -11,11 +11,65 @@ from conftest import ROOT, SAMPLE, run, write_variant
 
 #: Words that may stand in Chinese text: products, formats, and what is typed at the prompt.
 ALLOWED = {
-    "reportgen", "build", "check", "diff", "init", "schema", "YAML", "JSON", "Schema", "PDF", "pdf", "docx",
-    "yaml", "yml", "LibreOffice", "Word", "WPS", "VS", "Code", "GB", "git", "HEAD", "Ctrl", "money", "percent",
-    "score", "cn_date", "cn_number", "enumerate_cn", "change", "growth", "share", "ratio", "true", "false", "Tab",
-    "GBK", "UTF", "ANSI", "soffice", "PATH", "apt", "get", "install", "sudo", "writer", "nogui", "fonts", "noto",
-    "cjk", "lxgw", "wenkai", "Debian", "Ubuntu", "Windows", "libreoffice", "org", "range", "out",
+    "reportgen",
+    "build",
+    "check",
+    "diff",
+    "init",
+    "schema",
+    "YAML",
+    "JSON",
+    "Schema",
+    "PDF",
+    "pdf",
+    "docx",
+    "yaml",
+    "yml",
+    "LibreOffice",
+    "Word",
+    "WPS",
+    "VS",
+    "Code",
+    "GB",
+    "git",
+    "HEAD",
+    "Ctrl",
+    "money",
+    "percent",
+    "score",
+    "cn_date",
+    "cn_number",
+    "enumerate_cn",
+    "change",
+    "growth",
+    "share",
+    "ratio",
+    "true",
+    "false",
+    "Tab",
+    "GBK",
+    "UTF",
+    "ANSI",
+    "soffice",
+    "PATH",
+    "apt",
+    "get",
+    "install",
+    "sudo",
+    "writer",
+    "nogui",
+    "fonts",
+    "noto",
+    "cjk",
+    "lxgw",
+    "wenkai",
+    "Debian",
+    "Ubuntu",
+    "Windows",
+    "libreoffice",
+    "org",
+    "range",
+    "out",
 }
 
 
@@ -31,10 +85,21 @@ def english_words(output: str, *paths) -> list[str]:
 @pytest.mark.parametrize(
     "args",
     [
-        ("--help",), ("build", "--help"), ("check", "--help"), ("diff", "--help"), ("init", "--help"),
-        ("schema", "--help"), ("build",), ("build", "--bogus", "x.yaml"), ("nosuch",), ("init", "abc", "--from", "x"),
-        ("init", "1800", "--from", str(SAMPLE)), ("check", "--templates", "/no/such/dir", "x.yaml"),
-        ("diff", str(SAMPLE)), ("diff", str(SAMPLE), "--against", "--output=x"), ("schema", "--outline", "湖南"),
+        ("--help",),
+        ("build", "--help"),
+        ("check", "--help"),
+        ("diff", "--help"),
+        ("init", "--help"),
+        ("schema", "--help"),
+        ("build",),
+        ("build", "--bogus", "x.yaml"),
+        ("nosuch",),
+        ("init", "abc", "--from", "x"),
+        ("init", "1800", "--from", str(SAMPLE)),
+        ("check", "--templates", "/no/such/dir", "x.yaml"),
+        ("diff", str(SAMPLE)),
+        ("diff", str(SAMPLE), "--against", "--output=x"),
+        ("schema", "--outline", "湖南"),
     ],
 )
 def test_help_and_usage_errors_are_chinese(args):
@@ -60,7 +125,9 @@ def test_reports_of_a_batch_are_chinese(tmp_path):
 
 def test_diff_is_chinese(tmp_path):
     old = write_variant(tmp_path, name="old.yaml")
-    new = write_variant(tmp_path, ("  决算: 1004.09", "  决算: 1000.09"), ("    决算: 549.84", "    决算: 545.84"), name="new.yaml")
+    new = write_variant(
+        tmp_path, ("  决算: 1004.09", "  决算: 1000.09"), ("    决算: 549.84", "    决算: 545.84"), name="new.yaml"
+    )
     result = run("diff", old, new)
     assert result.exit_code == 0
     assert english_words(result.output, tmp_path, ROOT) == [], result.output

@@ -22,8 +22,9 @@ def test_build_writes_the_report_named_after_year_and_department(tmp_path):
     # on every build of the unchanged sample it would read as a fault to a clerk.
     assert "容差" not in result.output and "提示" not in result.output
     verbose = run("build", SAMPLE, "--out-dir", tmp_path, "-v", "--force")
-    assert "提示：收支.调整预算：所填 1028.77 万元与基本支出、项目支出之和 1028.76 万元相差 0.01 万元，在分项各自四舍五入的容差" in (
-        verbose.output
+    assert (
+        "提示：收支.调整预算：所填 1028.77 万元与基本支出、项目支出之和 1028.76 万元相差 0.01 万元，在分项各自四舍五入的容差"
+        in (verbose.output)
     )
     assert reports(tmp_path) == [output.name]
 

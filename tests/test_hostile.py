@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 
 #: Where a value is put: (the line of the sample it replaces, how the new line starts).
 PLACES = [
-    ("  评价: 从预算支出情况来看，我委较好的完成了履行职能职责和各项重点工作任务，整体支出和项目绩效情况较为理想。", "  评价: "),
+    (
+        "  评价: 从预算支出情况来看，我委较好的完成了履行职能职责和各项重点工作任务，整体支出和项目绩效情况较为理想。",
+        "  评价: ",
+    ),
     ("  - 承办番禺区委、区政府交办的其他事项。", "  - "),
     ("自称: 我委", "自称: "),
     ("部门: 广州番禺经济技术开发区管理委员会", "部门: "),
@@ -25,19 +28,54 @@ PLACES = [
 
 TEMPLATE_SYNTAX = st.sampled_from(
     [
-        "{{ 1/0 }}", "{{ 收支 }}", "{% for i in range(9**9) %}x{% endfor %}", "{{ 9**(9**10) }}", "{#", "}}", "{{",
-        "{% raw %}", "{{ 收支.项目[9].执行率 | percent }}", "{{ 收支.执行率 | percent }}", "{{''.__class__}}",
-        "# 标题", "1. 条目", "| a | b |", "[x]{.runin}", "{.title}", "\\", "*强调*", "`code`", "<b>",
+        "{{ 1/0 }}",
+        "{{ 收支 }}",
+        "{% for i in range(9**9) %}x{% endfor %}",
+        "{{ 9**(9**10) }}",
+        "{#",
+        "}}",
+        "{{",
+        "{% raw %}",
+        "{{ 收支.项目[9].执行率 | percent }}",
+        "{{ 收支.执行率 | percent }}",
+        "{{''.__class__}}",
+        "# 标题",
+        "1. 条目",
+        "| a | b |",
+        "[x]{.runin}",
+        "{.title}",
+        "\\",
+        "*强调*",
+        "`code`",
+        "<b>",
     ]
 )
-CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sampled_from(["\u2028", "\u2029", "\x85", "\ufeff", "\x7f"])
+CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sampled_from(
+    ["\u2028", "\u2029", "\x85", "\ufeff", "\x7f"]
+)
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 LONG = st.integers(5_000, 12_000).map(lambda n: "长" * n)
 VALUE = st.lists(st.one_of(TEXT, TEMPLATE_SYNTAX, CONTROL.map(str), LONG), min_size=1, max_size=4).map("".join)
 #: Values written without quotes: YAML structure itself (deep nesting, anchors, flow collections).
 RAW = st.sampled_from(
-    ["[" * 60 + "]" * 60, "{a: " * 50 + "1" + "}" * 50, "&a [*a]", "!!python/object:os.system x", "*undefined",
-     "|", ">-", "? x", "[]", "{}", "~", "'", '"', "- - -", "0x1F", "1e400"]
+    [
+        "[" * 60 + "]" * 60,
+        "{a: " * 50 + "1" + "}" * 50,
+        "&a [*a]",
+        "!!python/object:os.system x",
+        "*undefined",
+        "|",
+        ">-",
+        "? x",
+        "[]",
+        "{}",
+        "~",
+        "'",
+        '"',
+        "- - -",
+        "0x1F",
+        "1e400",
+    ]
 )
 
 

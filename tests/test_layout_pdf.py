@@ -123,7 +123,10 @@ def test_full_body_lines_hold_28_characters(pages):
     # or when its next character may not end one (《“（).
     for text, following in full:
         if len(text) != 28:
-            assert len(text) == 27 and (following[1] in "，。、；：”）！？" or following[0] in "《“（"), (text, following)
+            assert len(text) == 27 and (following[1] in "，。、；：”）！？" or following[0] in "《“（"), (
+                text,
+                following,
+            )
     assert sum(len(text) == 28 for text, _ in full) >= 0.7 * len(full)
     assert not any(text[-1] in "，。、；：”）" and len(text) > 28 for text, _ in full)
 

@@ -82,9 +82,17 @@ def _mutated(docx_path: Path, part: str, change) -> Path:
             "tblBorders': This element is not expected",
         ),
         # on/off as w:val="1": valid ISO, rejected by the Open XML SDK.
-        ("word/document.xml", lambda xml: xml.replace("<w:cantSplit/>", '<w:cantSplit w:val="1"/>', 1), 'cantSplit w:val="1"'),
+        (
+            "word/document.xml",
+            lambda xml: xml.replace("<w:cantSplit/>", '<w:cantSplit w:val="1"/>', 1),
+            'cantSplit w:val="1"',
+        ),
         # a cell without its paragraph.
-        ("word/document.xml", lambda xml: re.sub(r"(<w:tc>.*?</w:tcPr>)<w:p>.*?</w:p>", r"\1", xml, count=1), "must end with a paragraph"),
+        (
+            "word/document.xml",
+            lambda xml: re.sub(r"(<w:tc>.*?</w:tcPr>)<w:p>.*?</w:p>", r"\1", xml, count=1),
+            "must end with a paragraph",
+        ),
     ],
 )
 def test_the_check_catches_what_word_rejects(sample_docx, tmp_path, part, change, reported):

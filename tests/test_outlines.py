@@ -13,7 +13,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, paragraphs, run
+from conftest import ROOT, build, paragraphs, run, write_variant
 
 from reportgen.computation import AT_LEAST, AT_MOST, EQUAL, Measure, completion_score, parse_measure
 
@@ -22,21 +22,12 @@ MOF_NAME = "2023年度青山县农业农村局部门整体支出绩效自评报�
 
 
 def mof_variant(directory: Path, *replacements: tuple[str, str], name: str = "2023.yaml") -> Path:
-    text = MOF_SAMPLE.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert text.count(old) == 1, f"替换目标不唯一或不存在：{old!r}"
-        text = text.replace(old, new)
-    path = directory / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_variant(directory, *replacements, name=name, source=MOF_SAMPLE)
 
 
 @pytest.fixture(scope="module")
 def mof_docx(tmp_path_factory) -> Path:
-    out_dir = tmp_path_factory.mktemp("mof")
-    result = run("build", MOF_SAMPLE, "--out-dir", out_dir)
-    assert result.exit_code == 0, result.output
-    return out_dir / f"{MOF_NAME}.docx"
+    return build(MOF_SAMPLE, tmp_path_factory.mktemp("mof"))
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +140,19 @@ def test_mof_evaluation_table(mof_docx):
     assert rows[3] == ["其中：本年财政拨款", "2350.00", "2488.40", "2378.66", "—", "95.59%", "—"]
     assert rows[4] == ["上年结转资金", "0.00", "130.00", "110.00", "—", "84.62%", "—"]
     assert rows[5] == ["年度总体目标", "预期目标", "实际完成情况"]
-    header = rows.index(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
-    assert rows[header + 4] == ["产出指标", "时效指标", "农田建设项目按期完工率", "≥95%", "93.5%", "10", "9.84",
-                                "两个标段因征地协调延期完工；提前做好用地协调，按月调度项目进度"]
+    header = rows.index(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    )
+    assert rows[header + 4] == [
+        "产出指标",
+        "时效指标",
+        "农田建设项目按期完工率",
+        "≥95%",
+        "93.5%",
+        "10",
+        "9.84",
+        "两个标段因征地协调延期完工；提前做好用地协调，按月调度项目进度",
+    ]
     assert rows[-2] == ["预算执行率", "100%", "95.05%", "10", "9.51", ""]
     assert rows[-1] == ["总分", "100", "96.85", "自评等级：优"]
 
@@ -205,71 +206,80 @@ def test_completion_score(target, achieved, score):
     assert completion_score(parse_measure(target), parse_measure(achieved), D(10)) == D(score)
 
 
-def _one_indicator(tmp_path: Path, lines: str) -> Path:
-    """The MoF sample with its 成本指标 leaf replaced by ``lines``."""
-    old = (
-        "            - 名称: 高标准农田亩均投资\n              分值: 10\n              计分: 完成比例\n"
-        "              年度指标值: ≤4000元/亩\n              实际完成值: 3850元/亩\n"
-    )
-    return mof_variant(tmp_path, (old, lines))
+#: The 成本指标 leaf of the sample, to be replaced by the cases below.
+COST_LEAF = (
+    "            - 名称: 高标准农田亩均投资\n              分值: 10\n              计分: 完成比例\n"
+    "              年度指标值: ≤4000元/亩\n              实际完成值: 3850元/亩\n"
+)
+LEAF = "            - 名称: 高标准农田亩均投资\n              分值: 10\n"
 
 
-def test_mismatched_units_are_an_error_naming_both(tmp_path):
-    data = _one_indicator(
-        tmp_path,
-        "            - 名称: 高标准农田亩均投资\n              分值: 10\n              计分: 完成比例\n"
-        "              年度指标值: ≤4000元/亩\n              实际完成值: 0.385万元/亩\n",
-    )
-    result = run("check", data)
+@pytest.mark.parametrize(
+    ("replacement", "expected"),
+    [
+        (
+            (
+                COST_LEAF,
+                LEAF
+                + "              计分: 完成比例\n              年度指标值: ≤4000元/亩\n              实际完成值: 0.385万元/亩\n",
+            ),
+            "2023.yaml:119:22 错误：自评.一级指标[1].二级指标[4].三级指标[1].实际完成值：单位不一致：年度指标值的单位是“元/亩”，"
+            "实际完成值的单位是“万元/亩”",
+        ),
+        (
+            (COST_LEAF, LEAF + "              计分: 完成比例\n              年度指标值: 合理控制\n"),
+            "三级指标[1].年度指标值：按完成比例计分，年度指标值应是一个数",
+        ),
+        ((COST_LEAF, LEAF + "              计分: 完成比例\n"), "“高标准农田亩均投资”按完成比例计分，须填实际完成值"),
+        (
+            (COST_LEAF, LEAF + "              得分: 9\n"),
+            "“高标准农田亩均投资”得分 9 低于分值 10，须写明扣分原因或偏差原因",
+        ),
+        (
+            ("    - 名称: 效益指标\n", "    - 名称: 效益指标\n      分值: 35\n"),
+            "自评.一级指标[2].分值：“效益指标”的分值 35 与下级指标分值之和 30 不符",
+        ),
+        (("提纲: 财政部", "提纲: 湖南"), '2023.yaml:7:5 错误：提纲：只能填：广东、财政部，实际为 "湖南"'),
+        (
+            ("附件: [绩效自评表]", "附件: [绩效自评表, 项目支出绩效自评表]"),
+            '附件[2]：只能填：收支情况表、绩效自评表，实际为 "项目支出绩效自评表"',
+        ),
+    ],
+    ids=[
+        "mismatched units",
+        "target not a number",
+        "achieved missing",
+        "score without reason",
+        "parent marks",
+        "unknown outline",
+        "attachment not in outline",
+    ],
+)
+def test_what_the_indicator_tree_and_outline_refuse(tmp_path, replacement, expected):
+    result = run("check", mof_variant(tmp_path, replacement))
     assert result.exit_code == 1
-    assert (
-        "2023.yaml:119:22 错误：自评.一级指标[1].二级指标[4].三级指标[1].实际完成值：单位不一致：年度指标值的单位是“元/亩”，"
-        "实际完成值的单位是“万元/亩”"
-    ) in result.output
-
-
-def test_completion_rule_needs_numbers(tmp_path):
-    data = _one_indicator(
-        tmp_path,
-        "            - 名称: 高标准农田亩均投资\n              分值: 10\n              计分: 完成比例\n"
-        "              年度指标值: 合理控制\n",
-    )
-    result = run("check", data)
-    assert result.exit_code == 1
-    assert "三级指标[1].年度指标值：按完成比例计分，年度指标值应是一个数" in result.output
-    assert "“高标准农田亩均投资”按完成比例计分，须填实际完成值" in result.output
-
-
-def test_a_score_below_full_marks_needs_a_reason(tmp_path):
-    data = _one_indicator(
-        tmp_path, "            - 名称: 高标准农田亩均投资\n              分值: 10\n              得分: 9\n"
-    )
-    result = run("check", data)
-    assert result.exit_code == 1
-    assert "“高标准农田亩均投资”得分 9 低于分值 10，须写明扣分原因或偏差原因" in result.output
-
-
-def test_a_parent_with_written_full_marks_is_checked(tmp_path):
-    data = mof_variant(tmp_path, ("    - 名称: 效益指标\n", "    - 名称: 效益指标\n      分值: 35\n"))
-    result = run("check", data)
-    assert result.exit_code == 1
-    assert "自评.一级指标[2].分值：“效益指标”的分值 35 与下级指标分值之和 30 不符" in result.output
+    assert expected in result.output
 
 
 def test_rate_of_a_part_or_a_project(tmp_path):
     data = mof_variant(
-        tmp_path, ("      分值: 10\n      计分: 预算执行率\n", "      分值: 10\n      计分: 预算执行率\n      口径: 项目支出\n")
+        tmp_path,
+        ("      分值: 10\n      计分: 预算执行率\n", "      分值: 10\n      计分: 预算执行率\n      口径: 项目支出\n"),
     )
     result = run("check", data)
     assert result.exit_code == 0, result.output
     # 92.78% × 10 = 9.278 → 9.28; total 48.84 + 28.5 + 10 + 9.28 = 96.62
     assert "自评得分 96.62 分（满分 100 分），等级：优" in result.output
     wrong = mof_variant(
-        tmp_path, ("      分值: 10\n      计分: 预算执行率\n", "      分值: 10\n      计分: 预算执行率\n      口径: 培训经费\n")
+        tmp_path,
+        ("      分值: 10\n      计分: 预算执行率\n", "      分值: 10\n      计分: 预算执行率\n      口径: 培训经费\n"),
     )
     result = run("check", wrong)
     assert result.exit_code == 1
-    assert '口径只能填：高标准农田建设项目、动物防疫补助经费、农业技术推广与培训经费、部门整体、基本支出、项目支出，实际为 "培训经费"' in result.output
+    assert (
+        '口径只能填：高标准农田建设项目、动物防疫补助经费、农业技术推广与培训经费、部门整体、基本支出、项目支出，实际为 "培训经费"'
+        in result.output
+    )
 
 
 def test_custom_grade_bands(tmp_path):
@@ -285,9 +295,7 @@ def test_custom_grade_bands(tmp_path):
 
 def test_zero_prior_year_is_a_dash_not_a_crash(tmp_path):
     data = mof_variant(tmp_path, ("    上年决算: 845.10\n", "    上年决算: 0\n"))
-    result = run("build", data, "--out-dir", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    text = paragraphs(tmp_path / "out" / f"{MOF_NAME}.docx")
+    text = paragraphs(build(data, tmp_path / "out"))
     assert any("较上年增加868.52万元，增长—；" in p for p in text)
 
 
@@ -299,14 +307,15 @@ def test_staff_and_running_costs_are_checked_against_basic_spending(tmp_path):
     beyond = mof_variant(tmp_path, ("    公用经费: 166.17\n", "    公用经费: 160.00\n"))
     result = run("check", beyond)
     assert result.exit_code == 1
-    assert "收支.基本支出.决算：所填 868.52 万元与人员经费、公用经费之和 862.35 万元相差 6.17 万元，超过容差" in result.output
+    assert (
+        "收支.基本支出.决算：所填 868.52 万元与人员经费、公用经费之和 862.35 万元相差 6.17 万元，超过容差"
+        in result.output
+    )
 
 
 def test_score_first_opening_renumbers_the_headings(tmp_path):
     data = mof_variant(tmp_path, ("  等级: {优: 90", "  得分在前: 是\n  等级: {优: 90"))
-    result = run("build", data, "--out-dir", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    text = paragraphs(tmp_path / "out" / f"{MOF_NAME}.docx")
+    text = paragraphs(build(data, tmp_path / "out"))
     headings = [p for p in text if re.match(r"^[一二三四五六七八九十]+、", p)]
     assert headings[:3] == ["一、自评得分情况", "二、部门概况", "三、绩效目标及完成情况"]
     assert headings[-1] == "七、其他需要说明的问题" and len(headings) == 7
@@ -316,12 +325,13 @@ def test_sections_without_data_are_left_out(tmp_path):
     data = mof_variant(
         tmp_path,
         ("其他需要说明的问题: 本报告所列数据以2023年度部门决算报表为准。\n", ""),
-        ("机构人员:\n  内设机构: [办公室, 计划财务股, 农田建设管理股, 种植业管理股, 畜牧兽医股]\n"
-         "  编制数: 36\n  在职人数: 33\n  离退休人数: 21\n", ""),
+        (
+            "机构人员:\n  内设机构: [办公室, 计划财务股, 农田建设管理股, 种植业管理股, 畜牧兽医股]\n"
+            "  编制数: 36\n  在职人数: 33\n  离退休人数: 21\n",
+            "",
+        ),
     )
-    result = run("build", data, "--out-dir", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    text = paragraphs(tmp_path / "out" / f"{MOF_NAME}.docx")
+    text = paragraphs(build(data, tmp_path / "out"))
     assert "（二）机构设置及人员情况" not in text
     assert not any("其他需要说明的问题" in p for p in text)
     assert "六、下一步改进措施" in text
@@ -330,27 +340,14 @@ def test_sections_without_data_are_left_out(tmp_path):
 def test_other_matters_take_several_paragraphs(tmp_path):
     data = mof_variant(
         tmp_path,
-        ("其他需要说明的问题: 本报告所列数据以2023年度部门决算报表为准。\n", "其他需要说明的问题:\n  - 第一段。\n  - 第二段。\n"),
+        (
+            "其他需要说明的问题: 本报告所列数据以2023年度部门决算报表为准。\n",
+            "其他需要说明的问题:\n  - 第一段。\n  - 第二段。\n",
+        ),
     )
-    result = run("build", data, "--out-dir", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    text = paragraphs(tmp_path / "out" / f"{MOF_NAME}.docx")
+    text = paragraphs(build(data, tmp_path / "out"))
     at = text.index("七、其他需要说明的问题")
     assert text[at + 1 : at + 3] == ["第一段。", "第二段。"]
-
-
-def test_an_unknown_outline_lists_the_built_in_ones(tmp_path):
-    data = mof_variant(tmp_path, ("提纲: 财政部", "提纲: 湖南"))
-    result = run("check", data)
-    assert result.exit_code == 1
-    assert '2023.yaml:7:5 错误：提纲：只能填：广东、财政部，实际为 "湖南"' in result.output
-
-
-def test_an_attachment_the_outline_does_not_have_is_named(tmp_path):
-    data = mof_variant(tmp_path, ("附件: [绩效自评表]", "附件: [绩效自评表, 项目支出绩效自评表]"))
-    result = run("check", data)
-    assert result.exit_code == 1
-    assert '附件[2]：只能填：收支情况表、绩效自评表，实际为 "项目支出绩效自评表"' in result.output
 
 
 def test_the_sample_file_moves_between_outlines(tmp_path):

@@ -34,7 +34,9 @@ def docx_characters(docx_path: Path) -> collections.Counter:
 
 def repeated_headers(docx_path: Path) -> list[collections.Counter]:
     """The characters of each table's header row, which a renderer repeats on every page the table runs onto."""
-    return [_characters(row) for row in _body(docx_path).iter(W + "tr") if row.find(f"{W}trPr/{W}tblHeader") is not None]
+    return [
+        _characters(row) for row in _body(docx_path).iter(W + "tr") if row.find(f"{W}trPr/{W}tblHeader") is not None
+    ]
 
 
 def pdf_characters(pdf_path: Path) -> collections.Counter:

@@ -105,4 +105,7 @@ def test_a_reference_to_an_unknown_figure_is_an_error(tmp_path):
     data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 执行率为{{ 收支.执行律 }}，"))
     result = run("check", data)
     assert result.exit_code == 1
-    assert "2023.yaml:79:7 错误：收支.评价：第 5 个字符处：引用了不存在的项“收支.执行律”，是否应为“执行率”？" in result.output
+    assert (
+        "2023.yaml:79:7 错误：收支.评价：第 5 个字符处：引用了不存在的项“收支.执行律”，是否应为“执行率”？"
+        in result.output
+    )

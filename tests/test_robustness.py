@@ -34,7 +34,10 @@ def test_a_pipe_or_device_named_yaml_is_refused_at_once(tmp_path):
 @pytest.mark.parametrize(
     ("replacement", "expected"),
     [
-        (("  决算: 1004.09", "  决算：1004.09"), "2023.yaml:59:3 错误：键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
+        (
+            ("  决算: 1004.09", "  决算：1004.09"),
+            "2023.yaml:59:3 错误：键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”",
+        ),
         (("  决算: 1004.09", "  决算:1004.09"), "2023.yaml:59:3 错误：冒号后面少了一个空格：应写作“键: 值”"),
         (("  - 承办番禺区委", "  -承办番禺区委"), "2023.yaml:25:3 错误：列表项的“-”后面要有一个空格：应写作“- 内容”"),
         (
@@ -54,8 +57,9 @@ def test_text_after_a_hash_is_not_lost_silently(tmp_path):
     data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 依据 #1号文件，从预算支出情况来看，"))
     result = run("check", data)
     assert result.exit_code == 0
-    assert "2023.yaml:79:9 警告：收支.评价：“ #”及其后的文字被当作注释忽略了；如果它是文字的一部分，请给整段文字加上引号" in (
-        result.output
+    assert (
+        "2023.yaml:79:9 警告：收支.评价：“ #”及其后的文字被当作注释忽略了；如果它是文字的一部分，请给整段文字加上引号"
+        in (result.output)
     )
 
 
@@ -67,11 +71,22 @@ def test_text_after_a_hash_is_not_lost_silently(tmp_path):
     [
         (("部门: 广州番禺经济技术开发区管理委员会", "部门: " + "广" * 51), "部门：过长（51 个字），最多 50 个字"),
         (("  年初预算: 965.84", "  年初预算: 100000000000000000000000000"), "超出范围：应在 0 到 99999999999.99 之间"),
-        (("存在问题: []", "存在问题: []\n版式:\n  页边距: {左: 175}"), "版式.页边距.左：超出范围：应在 0 到 60 之间，实际为 175"),
-        (("存在问题: []", "存在问题: []\n版式:\n  页边距: {左: 5}"), "版式.页边距.左：超出范围：应在 10 到 60 毫米之间，实际为 5"),
+        (
+            ("存在问题: []", "存在问题: []\n版式:\n  页边距: {左: 175}"),
+            "版式.页边距.左：超出范围：应在 0 到 60 之间，实际为 175",
+        ),
+        (
+            ("存在问题: []", "存在问题: []\n版式:\n  页边距: {左: 5}"),
+            "版式.页边距.左：超出范围：应在 10 到 60 毫米之间，实际为 5",
+        ),
         (("存在问题: []", "存在问题: []\n机构人员: {}"), "机构人员：机构人员是空的"),
-        (("    - 名称: 办公用房经费\n      调整预算: 88.00\n      决算: 81.00", "    - 名称: 办公用房经费\n      调整预算: 88.00\n      决算: 581.00"),
-         "收支.项目：所列项目的决算合计 677.66 万元，超过项目支出的决算 549.84 万元"),
+        (
+            (
+                "    - 名称: 办公用房经费\n      调整预算: 88.00\n      决算: 81.00",
+                "    - 名称: 办公用房经费\n      调整预算: 88.00\n      决算: 581.00",
+            ),
+            "收支.项目：所列项目的决算合计 677.66 万元，超过项目支出的决算 549.84 万元",
+        ),
     ],
 )
 def test_what_build_cannot_do_is_caught_by_check_with_the_range(tmp_path, replacement, expected):
@@ -201,7 +216,9 @@ def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 def test_a_console_that_cannot_show_a_character_gets_a_stand_in(tmp_path):
     """A Chinese Windows console is GBK (cp936): an emoji in the data must not crash the output."""
-    data = write_variant(tmp_path, ("自称: 我委", "自称: 我委😀"), ("部门: 广州番禺经济技术开发区管理委员会", "部门: 广州😀管理委员会"))
+    data = write_variant(
+        tmp_path, ("自称: 我委", "自称: 我委😀"), ("部门: 广州番禺经济技术开发区管理委员会", "部门: 广州😀管理委员会")
+    )
     done = _cli("build", str(data), "--out-dir", str(tmp_path / "out"), env={"PYTHONIOENCODING": "cp936"})
     assert done.returncode == 0, done.stderr.decode("cp936", "replace")
     assert b"Traceback" not in done.stderr
@@ -226,7 +243,10 @@ def test_usage_errors_and_interrupts_exit_with_their_codes(tmp_path):
 def test_an_item_folded_into_the_one_above_is_pointed_out(tmp_path):
     data = write_variant(
         tmp_path,
-        ("  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n", "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n    -另一项职能。\n"),
+        (
+            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n",
+            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n    -另一项职能。\n",
+        ),
     )
     result = run("check", data)
     assert "2023.yaml:24:5 警告：部门职能[4]：第 24 行以“-”开头，却被并入了这一项的文字" in result.output

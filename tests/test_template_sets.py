@@ -71,7 +71,9 @@ def _template_set(tmp_path: Path) -> Path:
     return folder
 
 
-def _with_fields(tmp_path: Path, fields: str = FIELDS, attachments: str = "[收支情况表, 绩效自评表, 项目支出绩效自评表]"):
+def _with_fields(
+    tmp_path: Path, fields: str = FIELDS, attachments: str = "[收支情况表, 绩效自评表, 项目支出绩效自评表]"
+):
     return write_variant(
         tmp_path, ("自称: 我委\n", "自称: 我委\n" + fields), ("附件: [收支情况表, 绩效自评表]", f"附件: {attachments}")
     )
@@ -101,7 +103,10 @@ def test_declared_keys_are_validated_like_built_in_ones(tmp_path):
     assert result.exit_code == 1
     assert "2023.yaml 错误：通知文号：缺少此项（必填）" in result.output
     assert '2023.yaml:15:8 错误：重点项目数：应为整数（只写阿拉伯数字，如 18），实际为 "三个"' in result.output
-    assert '2023.yaml:18:9 错误：专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"' in result.output
+    assert (
+        '2023.yaml:18:9 错误：专项资金[1].金额：应为金额（万元）（如 1028.77），不要写千分位逗号，实际为 "1,200"'
+        in result.output
+    )
 
 
 def test_without_the_template_set_the_keys_are_unknown(tmp_path):
@@ -141,10 +146,16 @@ def test_init_and_diff_handle_declared_keys(tmp_path):
 @pytest.mark.parametrize(
     ("outline", "message"),
     [
-        ("字段:\n  文号:\n    类型: 字符串\n", "outline.yaml:3:9 错误：字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表"),
+        (
+            "字段:\n  文号:\n    类型: 字符串\n",
+            "outline.yaml:3:9 错误：字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表",
+        ),
         ("字段:\n  部门:\n    类型: 文字\n", "outline.yaml:2:3 错误：字段.部门：“部门”是内置的键，模板集不能重新声明"),
         ("附件:\n  甲表: ../../etc/passwd\n", "outline.yaml:2:7 错误：附件.甲表：应为模板目录内的相对路径"),
-        ("附件:\n  甲表: attachments/none.md.j2\n", "outline.yaml:2:7 错误：附件.甲表：找不到模板文件 attachments/none.md.j2"),
+        (
+            "附件:\n  甲表: attachments/none.md.j2\n",
+            "outline.yaml:2:7 错误：附件.甲表：找不到模板文件 attachments/none.md.j2",
+        ),
     ],
 )
 def test_a_broken_outline_file_is_reported_in_it(tmp_path, outline, message):
@@ -234,11 +245,17 @@ def test_a_slow_template_is_stopped_by_the_clock(tmp_path, monkeypatch):
 
 def test_references_count_list_items_from_one(tmp_path):
     data = write_variant(
-        tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 第二个项目执行率{{ 收支.项目[2].执行率 | percent }}。从预算支出情况来看，")
+        tmp_path,
+        (
+            "  评价: 从预算支出情况来看，",
+            "  评价: 第二个项目执行率{{ 收支.项目[2].执行率 | percent }}。从预算支出情况来看，",
+        ),
     )
     result = run("build", data, "--out-dir", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert any("第二个项目执行率80.55%。从预算支出情况来看" in p for p in paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx"))
+    assert any(
+        "第二个项目执行率80.55%。从预算支出情况来看" in p for p in paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,7 +270,11 @@ def test_references_count_list_items_from_one(tmp_path):
     ],
 )
 def test_anything_but_a_reference_is_an_error_at_its_place(tmp_path, text, message):
-    data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", f"  评价: '{text}从预算支出情况来看，"), ("较为理想。\n", "较为理想。'\n"))
+    data = write_variant(
+        tmp_path,
+        ("  评价: 从预算支出情况来看，", f"  评价: '{text}从预算支出情况来看，"),
+        ("较为理想。\n", "较为理想。'\n"),
+    )
     result = run("check", data)
     assert result.exit_code == 1
     assert "2023.yaml:79:" in result.output and "收支.评价：第 1 个字符处：" in result.output

@@ -108,7 +108,14 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
         "附件: [收支情况表, 绩效自评表]",
     ):
         assert kept in text
-    for gone in ("965.84", "1028.77", "靶向招商", "缺乏明确绩效要求", "已发布的报告只公布了", "其余二级指标的分值是示意值"):
+    for gone in (
+        "965.84",
+        "1028.77",
+        "靶向招商",
+        "缺乏明确绩效要求",
+        "已发布的报告只公布了",
+        "其余二级指标的分值是示意值",
+    ):
         assert gone not in text
     # Last year's deduction and its reason are this year's to fill in, as the README says.
     assert "          扣分: 待填写\n          扣分原因: 待填写\n" in text
@@ -159,14 +166,7 @@ def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
 def test_watch_rebuilds_on_save(tmp_path):
     data = write_variant(tmp_path)
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "build", "--watch", str(data), "--out-dir", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )
+    process = _watch(data, out)
     try:
         seen = _read_until(process, "执行率 97.60%")
         assert "正在监视" in seen
@@ -190,15 +190,7 @@ def test_watch_rebuilds_when_a_template_is_saved(tmp_path):
     template = templates / "problems.md.j2"
     template.write_text("{{ 自称 }}暂无问题。\n", encoding="utf-8")
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "build", "--watch", str(data), "--out-dir", str(out), "--templates",
-         str(templates.parent)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )
+    process = _watch(data, out, "--templates", templates.parent)
     try:
         _read_until(process, "执行率 97.60%")
         assert any("我委暂无问题。" in p for p in paragraphs(out / f"{SAMPLE_NAME}.docx"))
@@ -209,6 +201,18 @@ def test_watch_rebuilds_when_a_template_is_saved(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _watch(data, out, *options) -> subprocess.Popen:
+    """``reportgen build --watch`` in a process of its own, its output line by line."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "build", "--watch", str(data), "--out-dir", str(out), *map(str, options)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
 
 
 def _read_until(process, marker: str, timeout: float = 60) -> str:
