@@ -733,8 +733,8 @@ def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
 @dataclass(frozen=True)
 class _ColumnNeeds:
     """Per column (pt), from least to most: what it cannot do without (its
-    header, its longest number, a short label whole), what keeps its long
-    texts in lines of even length, and what sets every text on one line."""
+    longest number, a label on two even lines), what keeps labels whole and
+    long texts in lines of even length, and what sets every text on one line."""
 
     hard: list[float]
     even: list[float]
@@ -745,17 +745,21 @@ def _column_needs(rows: list[list[Cell]]) -> _ColumnNeeds:
     size = L.SIZE_SMALL_4.pt
     padding = 2 * L.CELL_PADDING.pt
     columns = grid_columns(rows)
-    hard, even, single = [L.MIN_COLUMN_CHARS * size + padding] * columns, [0.0] * columns, [0.0] * columns
+    least = L.MIN_COLUMN_CHARS * size + padding
+    hard, even, single = [least] * columns, [least] * columns, [least] * columns
     for row in rows:
         for c, cell in grid_positions(row):
             if cell.span > 1:
                 continue  # a spanning cell has the room of several columns
-            chars = chars_wide(cell.text) + L.COLUMN_SLACK_CHARS
+            text = chars_wide(cell.text)
             latin = max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0)
-            short = cell.header or chars <= L.UNBROKEN_CELL_CHARS + L.COLUMN_SLACK_CHARS
-            hard[c] = max(hard[c], (chars if short else latin) * size + padding)
-            even[c] = max(even[c], chars / math.ceil(chars / L.UNBROKEN_CELL_CHARS) * size + padding)
-            single[c] = max(single[c], chars * size + padding)
+            lines = max(math.ceil(text / L.UNBROKEN_CELL_CHARS), 1)
+            # A label may take two lines, never leaving one character on the second.
+            two_lines = math.ceil(text / 2) if lines == 1 else L.UNBROKEN_CELL_CHARS / 2
+            slack = L.COLUMN_SLACK_CHARS
+            hard[c] = max(hard[c], (max(latin, two_lines) + slack) * size + padding)
+            even[c] = max(even[c], (text / lines + slack) * size + padding)
+            single[c] = max(single[c], (text + slack) * size + padding)
     even = [max(e, h) for e, h in zip(even, hard, strict=True)]
     return _ColumnNeeds(hard, even, [max(s, e) for s, e in zip(single, even, strict=True)])
 
