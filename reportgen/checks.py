@@ -324,16 +324,14 @@ def _signature(report: Report) -> list[Diagnostic]:
 # --- figures typed into the narrative ----------------------------------------------
 
 #: Keys whose text is a name, not narrative that could quote a figure.
-_NAMES = {"名称", "部门", "自称", "单位"}
+NAMES = {"名称", "部门", "自称", "单位"}
 
 
 def _typed_figures(report: Report, figures: Figures) -> list[Diagnostic]:
     """Narrative that types a figure the report derives goes stale at the next
     budget adjustment: point at the reference that would stay right."""
-    known = dict(_figures_as_written(figures))
-    # One pattern for every figure, longest first, never inside a longer number.
-    alternatives = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
-    pattern = re.compile(rf"(?<![\d.])({alternatives})(?!\d)")
+    known = dict(figures_as_written(figures))
+    pattern = figure_pattern(known)
     found = []
     for path, text in _narrative(report.model_dump(by_alias=True), ()):
         literal = re.sub(r"{{.*?}}", "", text)
@@ -349,7 +347,13 @@ def _typed_figures(report: Report, figures: Figures) -> list[Diagnostic]:
     return found
 
 
-def _figures_as_written(figures: Figures) -> Iterator[tuple[str, str]]:
+def figure_pattern(known: dict[str, str]) -> re.Pattern:
+    """One pattern for every figure as written, longest first, never inside a longer number."""
+    alternatives = "|".join(map(re.escape, sorted(known, key=len, reverse=True)))
+    return re.compile(rf"(?<![\d.])({alternatives})(?!\d)")
+
+
+def figures_as_written(figures: Figures) -> Iterator[tuple[str, str]]:
     """(how the report writes a figure, the template reference to it)."""
     budget = figures.budget
     lines = [("收支", budget), ("收支.基本支出", budget.basic), ("收支.项目支出", budget.project)]
@@ -378,7 +382,7 @@ def _figures_as_written(figures: Figures) -> Iterator[tuple[str, str]]:
 def _narrative(value, path: DataPath) -> Iterator[tuple[DataPath, str]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            if key not in _NAMES:
+            if key not in NAMES:
                 yield from _narrative(item, path + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):

@@ -310,6 +310,56 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     click.echo(f"填写后运行 reportgen check {output} 检查还有哪些未填。")
 
 
+@main.command(name="import")
+@click.argument("source", type=click.Path(path_type=Path), metavar="报告或表格")
+@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path),
+              help="生成的数据文件，默认为 data/<年度>.yaml。")
+@click.option("--into", metavar="文件", type=click.Path(dir_okay=False, path_type=Path),
+              help="把 Excel 表中的金额填入这个数据文件（其余内容和注释不变）。")
+@click.option("--force", is_flag=True, help="允许覆盖已有的文件。")
+@click.pass_context
+def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | None, force: bool) -> None:
+    """从去年的 Word 报告（.docx/.doc）生成数据文件，或把 Excel 导出的金额（.xlsx）填入数据文件。"""
+    from . import importing
+    from .writing import write_atomically
+
+    if source.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if into is None:
+            raise click.UsageError("从 Excel 表导入金额时，请用 --into 指定要填入的数据文件")
+        if not into.is_file():
+            raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
+        try:
+            with _reporting(source, "未改动数据文件"):
+                text, changes, amounts = importing.into_data(source, into)
+        except _Failed:
+            ctx.exit(1)
+        target = output or into
+        if target.exists() and target != into and not force:
+            raise Refused(f"{target} 已存在，未覆盖；加 --force 覆盖")
+        if target == into and not force and changes:
+            raise Refused(f"将改动 {into} 中 {len(changes)} 处金额；确认后加 --force 再运行（或用 -o 写到新文件）")
+        write_atomically(target, text.encode("utf-8"))
+        click.echo(f"从工作表“{amounts.sheet}”（单位：{amounts.unit}）读取第 {'、'.join(map(str, amounts.rows))} 行。")
+        for label, old, new in changes:
+            click.echo(f"  {label}：{old or '（无）'} → {new}")
+        click.echo(f"已写入 {target}；运行 reportgen check {target} 核对。")
+        return
+    if into is not None:
+        raise click.UsageError("--into 只用于从 Excel 表导入金额")
+    try:
+        with _reporting(source, "未生成数据文件"):
+            text, todo = importing.from_report(source, output or Path("data") / "导入.yaml")
+    except _Failed:
+        ctx.exit(1)
+    if output is None:
+        year = re.search(r"(?m)^年度: (\d{4})$", text)
+        output = Path("data") / f"{year.group(1) if year else '导入'}.yaml"
+    if output.exists() and not force:
+        raise Refused(f"{output} 已存在，未覆盖；请改用 -o 指定其他文件名，或加 --force 覆盖")
+    write_atomically(output, text.encode("utf-8"))
+    click.echo(f"已生成 {output}：{todo} 处报告中没有的值标为“待填写”。运行 reportgen check {output} 逐条查看。")
+
+
 def _carried(last) -> dict[tuple, str]:
     """Last year's 决算 figures, for next year's 上年决算 and 上年收入 keys."""
     from .formats import money

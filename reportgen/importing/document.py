@@ -148,11 +148,16 @@ def _heading_level(word, style_id: str | None) -> int:
 
 
 def _table(element) -> list[list[str]]:
-    rows = []
+    """Rows of cell texts by grid column: a cell spanning columns repeats its
+    text in each, a cell merged with the one above takes that one's text."""
+    rows: list[list[str]] = []
     for row in element.iter(f"{W}tr"):
-        cells = []
+        cells: list[str] = []
         for cell in row.iter(f"{W}tc"):
             text = "".join(_text(p).strip() for p in cell.iter(f"{W}p"))
+            merge = cell.find(f"{W}tcPr/{W}vMerge")
+            if merge is not None and merge.get(f"{W}val") in (None, "continue") and rows and len(rows[-1]) > len(cells):
+                text = rows[-1][len(cells)]
             span = cell.find(f"{W}tcPr/{W}gridSpan")
             cells += [text] * (int(span.get(f"{W}val")) if span is not None else 1)
         rows.append(cells)
