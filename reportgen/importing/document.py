@@ -39,6 +39,8 @@ class Paragraph:
 class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+    #: The text just before each table (where a unit such as 单位：元 is given).
+    captions: list[str] = field(default_factory=list)
 
 
 def read(path: Path) -> Document:
@@ -114,6 +116,7 @@ def _read_docx(path: Path) -> Document:
                 document.paragraphs.append(paragraph)
         elif element.tag == f"{W}tbl":
             document.tables.append(_table(element))
+            document.captions.append(document.paragraphs[-1].text if document.paragraphs else "")
             document.paragraphs.append(Paragraph("", f"\x00表格{len(document.tables)}"))
         if len(document.paragraphs) > MAX_PARAGRAPHS:
             raise InvalidInput([error("段落过多，不像是一份报告，未读取")])

@@ -129,7 +129,8 @@ def patch(text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]
         block = "\n".join(lines) + "\n"
         if key is not None:
             start = text.rfind("\n", 0, key.start_mark.index) + 1
-            end = _line_end(text, node.end_mark.index - 1 if node.end_mark.column == 0 else node.end_mark.index)
+            # Up to the line of the list's last value: comments after it belong to what follows.
+            end = _line_end(text, _last_scalar(node).end_mark.index) if node is not None else _line_end(text, start)
             edits.append((start, end, block))
         elif isinstance(parent, yaml.MappingNode) and parent.value:
             at = _line_end(text, parent.value[-1][1].end_mark.index - 1)
@@ -139,6 +140,18 @@ def patch(text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text, changes
+
+
+def _last_scalar(node):
+    """The last scalar under a node (where its text really ends)."""
+    import yaml
+
+    while not isinstance(node, yaml.ScalarNode):
+        children = node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in node.value]
+        if not children:
+            return node
+        node = children[-1]
+    return node
 
 
 def _find(root, path: tuple):

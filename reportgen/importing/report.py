@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..computation import half_up
 from .document import Document, Paragraph
 
 CN = "一二三四五六七八九十"
@@ -93,7 +94,7 @@ def read_report(document: Document) -> Imported:
     _duties(by_key, result)
     _staffing(by_key, result)
     _key_tasks(by_key, result)
-    _goals(by_key, result)
+    _goals(by_key, document, result)
     _budget(by_key, document, result)
     _management(by_key, result)
     _evaluation(by_key, document, result)
@@ -223,9 +224,23 @@ def _key_tasks(by_key: dict, result: Imported) -> None:
     result.data["重点工作"] = tasks
 
 
-def _goals(by_key: dict, result: Imported) -> None:
+def _goals_from_table(document: Document) -> list[dict]:
+    """The 年度总体目标 rows of a 财政部-style 自评表: each goal as written, with its result."""
+    for table in document.tables:
+        rows = [row for row in table if row and row[0] == "年度总体目标" and len(row) >= 5]
+        if rows and rows[0][1] == "预期目标":
+            middle = rows[0].index("实际完成情况")
+            return [{"目标": row[1], "完成情况": row[middle]} for row in rows[1:]]
+    return []
+
+
+def _goals(by_key: dict, document: Document, result: Imported) -> None:
     """Goals from their section; each one's result from the 履职效能 analysis
     (广东) or from the run-in goal itself (财政部: "目标。完成情况")."""
+    tabled = _goals_from_table(document)
+    if tabled:
+        result.data["绩效目标"] = tabled
+        return
     if "年度总体目标" in by_key:
         goals = []
         for item in _items(by_key["年度总体目标"].paragraphs):
@@ -353,11 +368,12 @@ def _budget(by_key: dict, document: Document, result: Imported) -> None:
 def _budget_from_tables(document: Document, budget: dict) -> None:
     """Amounts from a 收支 table (项目 | 年初预算 | 调整预算 | 决算 | …) and the
     fund block of a 财政部-style 自评表, where the text left them out."""
-    for table in document.tables:
+    for table, caption in zip(document.tables, document.captions, strict=True):
         header = table[0] if table else []
-        columns = {name: i for i, name in enumerate(header)}
-        if {"调整预算", "决算"} <= set(columns) or {"全年预算数", "全年执行数"} <= set(header):
-            _rows_of_amounts(table, columns, budget)
+        columns = {_column_name(name): i for i, name in enumerate(header)}
+        in_yuan = bool(re.search(r"单位[：:]\s*元|（元）", caption + "".join(header)))
+        if {"调整预算", "决算"} <= set(columns):
+            _rows_of_amounts(table, columns, budget, in_yuan)
         for row in table:
             if row and row[0] in ("年度资金情况",):
                 columns = {name: i for i, name in enumerate(row)}
@@ -384,11 +400,22 @@ def _amounts(row: list[str], columns: dict, names: dict) -> dict:
     return found
 
 
-def _rows_of_amounts(table: list[list[str]], columns: dict, budget: dict) -> None:
+def _column_name(header: str) -> str:
+    """年初预算数 / 调整预算数 / 全年预算数 / 决算数 / 全年执行数 → the data's key."""
+    plain = re.sub(r"\s|（.*?）|\(.*?\)", "", header)
+    for key, words in (("年初预算", ("年初预算",)), ("调整预算", ("调整预算", "全年预算")), ("决算", ("决算", "全年执行", "实际支出"))):
+        if plain.startswith(words):
+            return key
+    return plain
+
+
+def _rows_of_amounts(table: list[list[str]], columns: dict, budget: dict, in_yuan: bool) -> None:
     names = {"年初预算": "年初预算", "调整预算": "调整预算", "决算": "决算"}
     for row in table[1:]:
         name = row[0].replace("其中：", "").strip("\u3000 ")
-        amounts = _amounts(row, columns, names)
+        amounts = _amounts([cell.replace(",", "") for cell in row], columns, names)
+        if in_yuan:
+            amounts = {key: half_up(value / 10000) for key, value in amounts.items()}
         if name in ("基本支出", "项目支出"):
             for key, value in amounts.items():
                 budget[name].setdefault(key, value)
