@@ -249,3 +249,37 @@ def test_an_existing_file_is_not_overwritten(tmp_path, sample_docx):
     assert result.exit_code == 1
     assert "已存在，未覆盖" in result.output
     assert target.read_text(encoding="utf-8") == "年度: 2023\n"
+
+
+def test_typed_figures_become_references_and_strays_are_kept(tmp_path, sample_docx):
+    document = docx.Document()
+    for text in _typed_paragraphs(sample_docx):
+        if text.startswith("2023年本部门预算完成情况"):
+            text = text.replace("从预算支出情况来看", "全年执行率为97.60%，从预算支出情况来看")
+        document.add_paragraph(text)
+    document.add_paragraph("五、附注")
+    document.add_paragraph("本报告经党组会审议通过。")
+    data, _, target = _imported(tmp_path, document.save(str(tmp_path / "r.docx")) or tmp_path / "r.docx")
+    # 97.60% is the computed execution rate: it becomes a reference that follows the figures.
+    assert data["收支"]["评价"].startswith("全年执行率为{{ 收支.执行率 | percent }}，从预算支出情况来看")
+    text = target.read_text(encoding="utf-8")
+    assert "# 报告中下列文字没有找到对应的位置" in text and "#   本报告经党组会审议通过。" in text
+
+
+def test_a_doc_is_read_through_libreoffice(tmp_path, sample_docx):
+    from reportgen.rendering import find_office
+
+    office = find_office()
+    if office is None:
+        pytest.skip("未安装 LibreOffice（soffice）：读取 .doc 需要它，CI 由 .ci/run 安装")
+    import subprocess
+
+    work = tmp_path / "doc"
+    subprocess.run(
+        [office, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "doc",
+         "--outdir", str(work), str(_literal_report(sample_docx, tmp_path / "报告.docx"))],
+        capture_output=True, timeout=180, check=True,
+    )
+    data, _, _ = _imported(tmp_path, work / "报告.doc")
+    assert data["部门职能"] == SAMPLE_DATA["部门职能"]
+    assert data["收支"]["决算"] == SAMPLE_DATA["收支"]["决算"]

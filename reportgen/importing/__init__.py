@@ -10,6 +10,7 @@ imported file, like from any other (pandoc's reader → model → writer).
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,13 +49,21 @@ def _references(imported: report.Imported) -> None:
     text = emit.emit(imported.data, {}, [], [])
     try:
         source = loading.from_text(text, Path("导入.yaml"))
-        if source.todo:
-            return
+        unfilled = bool(source.todo)
+        if unfilled:
+            # Stand-ins for what the report did not give, to compute the rest; only
+            # figures that cannot depend on a stand-in are used below.
+            source = loading.from_text(re.sub(rf"(?m)(:|-) {TODO}$", r"\1 0", text), Path("导入.yaml"))
         model = outlines.choose(source.data).model
         figures = computation.compute(schema.validate(source.data, model))
     except InvalidInput:
         return
     written = dict(checks.figures_as_written(figures))
+    if unfilled:
+        whole = re.compile(r"^收支(\.基本支出|\.项目支出)?\.(执行率|调整预算|决算|增长率) \|")
+        if any(path[0] == "收支" and (len(path) < 3 or path[1] in ("基本支出", "项目支出")) for path in imported.gaps):
+            return
+        written = {text: reference for text, reference in written.items() if whole.match(reference)}
     if not written:
         return
     pattern = checks.figure_pattern(written)

@@ -427,16 +427,13 @@ def _rows_of_amounts(table: list[list[str]], columns: dict, budget: dict, in_yua
 
 
 def _assessment(paragraphs: list[Paragraph]) -> str | None:
-    """The closing judgement of the 收支 paragraph: the sentences after the figures."""
+    """The closing judgement of the 收支 paragraph: the sentences after the last
+    one that states amounts (万元) or a part's progress (支出进度)."""
     for paragraph in paragraphs:
         sentences = [s + "。" for s in paragraph.text.split("。") if s]
-        tail = []
-        for sentence in reversed(sentences):
-            if re.search(r"\d", sentence):
-                break
-            tail.insert(0, sentence)
-        if tail and len(tail) < len(sentences):
-            return "".join(tail)
+        last = max((i for i, s in enumerate(sentences) if "万元" in s or "支出进度" in s), default=None)
+        if last is not None and last + 1 < len(sentences):
+            return "".join(sentences[last + 1 :])
     return None
 
 
