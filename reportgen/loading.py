@@ -96,8 +96,12 @@ def _parse(text: str) -> _Walker:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise InvalidInput([_syntax_error(exc, text)]) from None
-    except yaml.YAMLError as exc:
-        raise InvalidInput([error(f"YAML 格式错误：{exc}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "控制字符"
+        raise InvalidInput([error(f"文件中含有不可见的字符 {character}，请删除", line=line)]) from None
+    except yaml.YAMLError:
+        raise InvalidInput([error("YAML 格式错误，无法读取")]) from None
     if root is None:
         raise InvalidInput([error("文件是空的")])
     if not isinstance(root, yaml.MappingNode):

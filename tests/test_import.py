@@ -283,3 +283,21 @@ def test_a_doc_is_read_through_libreoffice(tmp_path, sample_docx):
     data, _, _ = _imported(tmp_path, work / "报告.doc")
     assert data["部门职能"] == SAMPLE_DATA["部门职能"]
     assert data["收支"]["决算"] == SAMPLE_DATA["收支"]["决算"]
+
+
+@pytest.mark.parametrize(
+    "paragraphs_typed",
+    [[], ["关于某某的通知", "一、总体情况", "今年完成了很多工作。"], ["2024年度某局部门整体支出绩效自评报告", "二、存在问题", "问题一。"]],
+    ids=["empty", "not a report", "a fragment"],
+)
+def test_whatever_a_report_lacks_becomes_a_line_for_check(tmp_path, paragraphs_typed):
+    document = docx.Document()
+    for text in paragraphs_typed:
+        document.add_paragraph(text)
+    document.add_table(rows=1, cols=2).cell(0, 0).text = "表中文字"
+    document.save(str(tmp_path / "r.docx"))
+    _, checked, target = _imported(tmp_path, tmp_path / "r.docx")
+    # Nothing the file lacks is left for check to find as a shape error: each is a 待填写 with its line.
+    errors = [line for line in checked.splitlines() if "错误：" in line]
+    assert errors and all("尚未填写" in line for line in errors), checked
+    assert "\x00" not in target.read_text(encoding="utf-8")

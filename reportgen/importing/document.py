@@ -117,7 +117,6 @@ def _read_docx(path: Path) -> Document:
         elif element.tag == f"{W}tbl":
             document.tables.append(_table(element))
             document.captions.append(document.paragraphs[-1].text if document.paragraphs else "")
-            document.paragraphs.append(Paragraph("", f"\x00表格{len(document.tables)}"))
         if len(document.paragraphs) > MAX_PARAGRAPHS:
             raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
     return document

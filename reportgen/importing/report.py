@@ -188,7 +188,7 @@ def run_in(text: str) -> tuple[str, str]:
 def _duties(by_key: dict, result: Imported) -> None:
     section = by_key.get("部门职能")
     if section is None:
-        result.data["部门职能"] = ["待填写"]
+        result.data["部门职能"] = [None]
         result.gaps[("部门职能",)] = "报告中没有找到“部门职能”一节"
         return
     result.data["部门职能"] = _items(section.paragraphs)
@@ -216,11 +216,14 @@ def _staffing(by_key: dict, result: Imported) -> None:
 def _key_tasks(by_key: dict, result: Imported) -> None:
     section = by_key.get("重点工作")
     if section is None:
+        if result.data["提纲"] == "广东":  # a section that outline cannot do without
+            result.data["重点工作"] = [{"标题": None, "内容": None}]
+            result.gaps[("重点工作",)] = "报告中没有找到“年度总体工作和重点工作任务”一节"
         return
     tasks = []
     for item in _items(section.paragraphs):
         title, body = run_in(item)
-        tasks.append({"标题": title or "待填写", "内容": body})
+        tasks.append({"标题": title or None, "内容": body})
     result.data["重点工作"] = tasks
 
 
@@ -245,7 +248,7 @@ def _goals(by_key: dict, document: Document, result: Imported) -> None:
         goals = []
         for item in _items(by_key["年度总体目标"].paragraphs):
             target, achieved = run_in(item)
-            goals.append({"目标": target + "；" if target else item, "完成情况": achieved or "待填写"})
+            goals.append({"目标": target + "；" if target else item, "完成情况": achieved or None})
         result.data["绩效目标"] = goals
         return
     targets = _items(by_key["绩效目标"].paragraphs) if "绩效目标" in by_key else []
@@ -262,11 +265,11 @@ def _goals(by_key: dict, document: Document, result: Imported) -> None:
                 achieved.append(found.group(2))
     goals = []
     for i, target in enumerate(targets):
-        goals.append({"目标": target, "完成情况": achieved[i] if i < len(achieved) else "待填写"})
+        goals.append({"目标": target, "完成情况": achieved[i] if i < len(achieved) else None})
         if i >= len(achieved):
             result.gaps[("绩效目标", i, "完成情况")] = "报告中没有找到这一目标的完成情况"
     if not goals:
-        goals = [{"目标": "待填写", "完成情况": "待填写"}]
+        goals = [{"目标": None, "完成情况": None}]
         result.gaps[("绩效目标",)] = "报告中没有找到绩效目标"
     result.data["绩效目标"] = goals
 
@@ -443,6 +446,9 @@ def _assessment(paragraphs: list[Paragraph]) -> str | None:
 def _management(by_key: dict, result: Imported) -> None:
     section = by_key.get("绩效管理")
     if section is None:
+        if result.data["提纲"] == "广东":
+            result.data["绩效管理"] = {"概述": None, "举措": [None]}
+            result.gaps[("绩效管理",)] = "报告中没有找到“部门整体绩效管理情况”一节"
         return
     summary, measures = [], []
     for paragraph in section.paragraphs:
@@ -451,7 +457,7 @@ def _management(by_key: dict, result: Imported) -> None:
             measures += listed
         else:
             summary.append(paragraph.text)
-    result.data["绩效管理"] = {"概述": "".join(summary) or "待填写", "举措": measures or ["待填写"]}
+    result.data["绩效管理"] = {"概述": "".join(summary) or None, "举措": measures or [None]}
 
 
 def _evaluation(by_key: dict, document: Document, result: Imported) -> None:
@@ -481,7 +487,7 @@ def _evaluation_from_text(by_key: dict, document: Document, result: Imported) ->
                     indicator["计分"] = "预算执行率"
                 else:
                     indicator["扣分"] = Decimal(item.group(5))
-                    indicator["扣分原因"] = item.group(6) or "待填写"
+                    indicator["扣分原因"] = item.group(6) or None
                 indicators.append(indicator)
             dimension["二级指标"] = indicators
             dimension["_满分"] = Decimal(found.group(2))
@@ -499,7 +505,7 @@ def _evaluation_from_text(by_key: dict, document: Document, result: Imported) ->
                 dimensions[1]["二级指标"].append(indicator)
             deduction = re.search(rf"^(.*?。)?([^。]*?)，本项目扣{_AMOUNT}分。$", body)
             if deduction:
-                indicator["分析"] = deduction.group(1) or "待填写"
+                indicator["分析"] = deduction.group(1) or None
                 indicator["扣分"] = Decimal(deduction.group(3))
                 indicator["扣分原因"] = deduction.group(2)
             else:
@@ -620,7 +626,7 @@ def _closing_sections(by_key: dict, result: Imported) -> None:
         stated = [p.text for p in problems.paragraphs if "执行率较低" not in p.text and "未发现需要说明的主要问题" not in p.text]
         result.data["存在问题"] = stated
     measures = by_key.get("改进措施")
-    result.data["改进措施"] = _items(measures.paragraphs) if measures else ["待填写"]
+    result.data["改进措施"] = _items(measures.paragraphs) if measures else [None]
     if measures is None:
         result.gaps[("改进措施",)] = "报告中没有找到“改进措施”一节"
     other = by_key.get("其他需要说明的问题")
