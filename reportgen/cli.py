@@ -312,10 +312,19 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
 
 @main.command(name="import")
 @click.argument("source", type=click.Path(path_type=Path), metavar="报告或表格")
-@click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path),
-              help="生成的数据文件，默认为 data/<年度>.yaml。")
-@click.option("--into", metavar="文件", type=click.Path(dir_okay=False, path_type=Path),
-              help="把 Excel 表中的金额填入这个数据文件（其余内容和注释不变）。")
+@click.option(
+    "-o",
+    "--output",
+    metavar="文件",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="生成的数据文件，默认为 data/<年度>.yaml。",
+)
+@click.option(
+    "--into",
+    metavar="文件",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="把 Excel 表中的金额填入这个数据文件（其余内容和注释不变）。",
+)
 @click.option("--force", is_flag=True, help="允许覆盖已有的文件。")
 @click.pass_context
 def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | None, force: bool) -> None:

@@ -202,6 +202,13 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt)
 
 
+def line_end(text: str, index: int) -> int:
+    """Where the line holding ``index`` ends (after its newline): for edits that
+    keep a YAML file's other lines, comments included, as they are."""
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
 def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 

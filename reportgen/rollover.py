@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .loading import TODO
+from .loading import TODO, line_end
 
 #: Paths (keys and "*" for any list position) whose values carry over.
 _KEPT = [
@@ -123,21 +123,16 @@ def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tu
         if node is not None and node.flow_style is False:
             keys = [k for k, _ in node.value]
             anchor = next((k for k in keys if k.value == "决算"), keys[0])
-            at = _line_end(text, anchor.start_mark.index)
+            at = line_end(text, anchor.start_mark.index)
             lines = "".join(f"{' ' * anchor.start_mark.column}{key}: {value}\n" for key, value in entries)
             edits.append((at, at, lines))
         elif node is None and parent == ("收支", "上年收入") and ("收支", "收入") in mappings:
             income = mappings[("收支", "收入")]
             indent = income.value[0][0].start_mark.column if income.flow_style is False else 4
-            at = _line_end(text, income.end_mark.index - 1)
+            at = line_end(text, income.end_mark.index - 1)
             block = f"{' ' * (indent - 2)}上年收入:\n" + "".join(f"{' ' * indent}{k}: {v}\n" for k, v in entries)
             edits.append((at, at, block))
     return edits
-
-
-def _line_end(text: str, index: int) -> int:
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1
 
 
 def _drop_year_only_comments(text: str) -> str:

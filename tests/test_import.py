@@ -82,7 +82,9 @@ def _automatic_report(sample_docx: Path, path: Path) -> Path:
         level2 = re.match(r"^（[一二三四五六七八九十]+）(.*)$", text)
         item = re.match(r"^\d+\.(.*)$", text)
         if level1 or level2:
-            paragraph = document.add_paragraph((level1 or level2).group(1), style="Heading 1" if level1 else "Heading 2")
+            paragraph = document.add_paragraph(
+                (level1 or level2).group(1), style="Heading 1" if level1 else "Heading 2"
+            )
             level = 0 if level1 else 1
         elif item:
             paragraph = document.add_paragraph(item.group(1))
@@ -120,7 +122,9 @@ def _table_report(sample_docx: Path, path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make", [_literal_report, _automatic_report, _table_report], ids=["typed", "automatic", "table"])
+@pytest.mark.parametrize(
+    "make", [_literal_report, _automatic_report, _table_report], ids=["typed", "automatic", "table"]
+)
 def test_a_report_typed_by_hand_imports_with_everything_in_place(tmp_path, sample_docx, make):
     data, checked, _ = _imported(tmp_path, make(sample_docx, tmp_path / "去年的报告.docx"))
     for key in ("年度", "部门", "自称", "附件编号", "部门职能", "重点工作", "绩效目标", "绩效管理", "改进措施"):
@@ -276,9 +280,19 @@ def test_a_doc_is_read_through_libreoffice(tmp_path, sample_docx):
 
     work = tmp_path / "doc"
     subprocess.run(
-        [office, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "doc",
-         "--outdir", str(work), str(_literal_report(sample_docx, tmp_path / "报告.docx"))],
-        capture_output=True, timeout=180, check=True,
+        [
+            office,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(work),
+            str(_literal_report(sample_docx, tmp_path / "报告.docx")),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
     )
     data, _, _ = _imported(tmp_path, work / "报告.doc")
     assert data["部门职能"] == SAMPLE_DATA["部门职能"]
@@ -287,7 +301,11 @@ def test_a_doc_is_read_through_libreoffice(tmp_path, sample_docx):
 
 @pytest.mark.parametrize(
     "paragraphs_typed",
-    [[], ["关于某某的通知", "一、总体情况", "今年完成了很多工作。"], ["2024年度某局部门整体支出绩效自评报告", "二、存在问题", "问题一。"]],
+    [
+        [],
+        ["关于某某的通知", "一、总体情况", "今年完成了很多工作。"],
+        ["2024年度某局部门整体支出绩效自评报告", "二、存在问题", "问题一。"],
+    ],
     ids=["empty", "not a report", "a fragment"],
 )
 def test_whatever_a_report_lacks_becomes_a_line_for_check(tmp_path, paragraphs_typed):

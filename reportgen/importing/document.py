@@ -47,7 +47,11 @@ def read(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix in (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"):
         raise InvalidInput(
-            [error("PDF 和图片中没有可读取的文字结构：请提供 Word 文件（.docx 或 .doc）；只有 PDF 时，可在 WPS/Word 中把它另存为 .docx")]
+            [
+                error(
+                    "PDF 和图片中没有可读取的文字结构：请提供 Word 文件（.docx 或 .doc）；只有 PDF 时，可在 WPS/Word 中把它另存为 .docx"
+                )
+            ]
         )
     if suffix == ".doc":
         return _read_converted(path)

@@ -8,16 +8,33 @@ import json
 import re
 from decimal import Decimal
 
-from ..loading import TODO
+from ..loading import TODO, line_end
 
 #: Top-level keys in the order of the sample file.
 ORDER = [
-    "提纲", "年度", "部门", "自称", "附件编号", "部门职能", "机构人员", "重点工作", "绩效目标", "收支", "绩效管理",
-    "自评", "存在问题", "改进措施", "其他需要说明的问题", "落款", "附件",
+    "提纲",
+    "年度",
+    "部门",
+    "自称",
+    "附件编号",
+    "部门职能",
+    "机构人员",
+    "重点工作",
+    "绩效目标",
+    "收支",
+    "绩效管理",
+    "自评",
+    "存在问题",
+    "改进措施",
+    "其他需要说明的问题",
+    "落款",
+    "附件",
 ]
 #: Characters a plain YAML scalar may not start with.
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@` ")
-_LOOKS_TYPED = re.compile(r"^(?:[-+]?[\d.]+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|true|false|yes|no|on|off|null|~|\d{4}-\d\d-\d\d.*)$", re.I)
+_LOOKS_TYPED = re.compile(
+    r"^(?:[-+]?[\d.]+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F]+|true|false|yes|no|on|off|null|~|\d{4}-\d\d-\d\d.*)$", re.I
+)
 
 
 def scalar(value: object) -> str:
@@ -97,7 +114,9 @@ def _item(lines: list[str], item: object, path: tuple, indent: int, gaps: dict) 
         lines.append(f"{pad}- {scalar(item)}")
 
 
-def patch(text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]]) -> tuple[str, list[tuple[str, str, str]]]:
+def patch(
+    text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]]
+) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` with the scalar at each path of ``values`` set (added under its
     mapping when missing) and each list of ``blocks`` written anew, every
     comment and other section kept as it was; and what changed (path, old, new)."""
@@ -117,12 +136,16 @@ def patch(text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]
                 changes.append((format_path(path), node.value or "（空）", new))
         elif parent is not None and isinstance(parent, yaml.MappingNode) and parent.value and not parent.flow_style:
             last_key, last_value = parent.value[-1]
-            at = _line_end(text, last_value.end_mark.index - 1 if last_value.end_mark.column == 0 else last_value.end_mark.index)
+            at = line_end(
+                text, last_value.end_mark.index - 1 if last_value.end_mark.column == 0 else last_value.end_mark.index
+            )
             edits.append((at, at, f"{' ' * last_key.start_mark.column}{path[-1]}: {new}\n"))
             changes.append((format_path(path), "（无）", new))
     for path, items in blocks.items():
         node, parent = _find(root, path)
-        key = next((k for k, v in (parent.value if isinstance(parent, yaml.MappingNode) else []) if k.value == path[-1]), None)
+        key = next(
+            (k for k, v in (parent.value if isinstance(parent, yaml.MappingNode) else []) if k.value == path[-1]), None
+        )
         indent = key.start_mark.column if key is not None else 2
         lines: list[str] = []
         _write(lines, str(path[-1]), items, path, indent, {})
@@ -130,13 +153,15 @@ def patch(text: str, values: dict[tuple, object], blocks: dict[tuple, list[dict]
         if key is not None:
             start = text.rfind("\n", 0, key.start_mark.index) + 1
             # Up to the line of the list's last value: comments after it belong to what follows.
-            end = _line_end(text, _last_scalar(node).end_mark.index) if node is not None else _line_end(text, start)
+            end = line_end(text, _last_scalar(node).end_mark.index) if node is not None else line_end(text, start)
             edits.append((start, end, block))
         elif isinstance(parent, yaml.MappingNode) and parent.value:
-            at = _line_end(text, parent.value[-1][1].end_mark.index - 1)
+            at = line_end(text, parent.value[-1][1].end_mark.index - 1)
             edits.append((at, at, block))
         for i, item in enumerate(items):
-            changes.append((f"{format_path(path)}[{i + 1}]", "", "，".join(f"{k} {scalar(v)}" for k, v in item.items())))
+            changes.append(
+                (f"{format_path(path)}[{i + 1}]", "", "，".join(f"{k} {scalar(v)}" for k, v in item.items()))
+            )
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text, changes
@@ -170,8 +195,3 @@ def _find(root, path: tuple):
         if node is None:
             return None, parent
     return node, parent
-
-
-def _line_end(text: str, index: int) -> int:
-    newline = text.find("\n", index)
-    return len(text) if newline < 0 else newline + 1

@@ -330,7 +330,9 @@ def _budget(by_key: dict, document: Document, result: Imported) -> None:
     ]
     income = re.search(rf"收入合计{_AMOUNT}万元(?:，较上年(增加|减少){_AMOUNT}万元)?[^。]*。其中：(.*?)。", text)
     if income:
-        lines = {m.group(1): Decimal(m.group(2)) for m in re.finditer(rf"([^：；，。]+?){_AMOUNT}万元，占", income.group(4))}
+        lines = {
+            m.group(1): Decimal(m.group(2)) for m in re.finditer(rf"([^：；，。]+?){_AMOUNT}万元，占", income.group(4))
+        }
         budget["收入"] = lines
         if income.group(2) and lines:
             sign = 1 if income.group(2) == "增加" else -1
@@ -353,7 +355,11 @@ def _budget(by_key: dict, document: Document, result: Imported) -> None:
             if budget[part].get(key) is None:
                 budget[part][key] = None
                 result.gaps[("收支", part, key)] = f"报告中没有找到{part}的{key}数"
-    low = re.search(r"执行率较低，(.*?)。", "".join(p.text for p in by_key["存在问题"].paragraphs)) if "存在问题" in by_key else None
+    low = (
+        re.search(r"执行率较低，(.*?)。", "".join(p.text for p in by_key["存在问题"].paragraphs))
+        if "存在问题" in by_key
+        else None
+    )
     if low and not projects:
         for found in re.finditer(rf"([^、，。]+?)预算执行率为{_AMOUNT}%", low.group(1)):
             index = len(projects)
@@ -380,18 +386,25 @@ def _budget_from_tables(document: Document, budget: dict) -> None:
         for row in table:
             if row and row[0] in ("年度资金情况",):
                 columns = {name: i for i, name in enumerate(row)}
-            elif row and "年初预算数" in columns and row[0].startswith(("其中：", "其中:")) or (
-                row and "年初预算数" in columns and _is_source_row(row, columns)
+            elif (
+                row
+                and "年初预算数" in columns
+                and row[0].startswith(("其中：", "其中:"))
+                or (row and "年初预算数" in columns and _is_source_row(row, columns))
             ):
                 name = re.sub(r"^其中[：:]", "", row[0])
-                source = _amounts(row, columns, {"年初预算": "年初预算数", "调整预算": "全年预算数", "决算": "全年执行数"})
+                source = _amounts(
+                    row, columns, {"年初预算": "年初预算数", "调整预算": "全年预算数", "决算": "全年执行数"}
+                )
                 if source:
                     budget.setdefault("资金来源", {})[name] = source
 
 
 def _is_source_row(row: list[str], columns: dict) -> bool:
     return row[0] not in ("年度资金总额", "年度资金情况", "年度总体目标", "一级指标", "总分") and all(
-        re.fullmatch(r"\d+(?:\.\d+)?", row[columns[key]] or "") for key in ("全年预算数", "全年执行数") if key in columns
+        re.fullmatch(r"\d+(?:\.\d+)?", row[columns[key]] or "")
+        for key in ("全年预算数", "全年执行数")
+        if key in columns
     )
 
 
@@ -406,7 +419,11 @@ def _amounts(row: list[str], columns: dict, names: dict) -> dict:
 def _column_name(header: str) -> str:
     """年初预算数 / 调整预算数 / 全年预算数 / 决算数 / 全年执行数 → the data's key."""
     plain = re.sub(r"\s|（.*?）|\(.*?\)", "", header)
-    for key, words in (("年初预算", ("年初预算",)), ("调整预算", ("调整预算", "全年预算")), ("决算", ("决算", "全年执行", "实际支出"))):
+    for key, words in (
+        ("年初预算", ("年初预算",)),
+        ("调整预算", ("调整预算", "全年预算")),
+        ("决算", ("决算", "全年执行", "实际支出")),
+    ):
         if plain.startswith(words):
             return key
     return plain
@@ -474,14 +491,20 @@ def _evaluation_from_text(by_key: dict, document: Document, result: Imported) ->
     dimensions: list[dict] = []
     if conclusion is not None:
         for paragraph in conclusion.paragraphs:
-            found = re.match(rf"^“([^”]+)”满分{_AMOUNT}分，自评得分{_AMOUNT}分(?:，(.*?))?。(.*)$", _ITEM.sub(r"\2", _full(paragraph)))
+            found = re.match(
+                rf"^“([^”]+)”满分{_AMOUNT}分，自评得分{_AMOUNT}分(?:，(.*?))?。(.*)$",
+                _ITEM.sub(r"\2", _full(paragraph)),
+            )
             if not found:
                 continue
             dimension: dict = {"名称": found.group(1)}
             if found.group(4):
                 dimension["结论"] = found.group(4)
             indicators = []
-            for item in re.finditer(rf"“([^”]+)”满分{_AMOUNT}分，(按评分标准)?自评得分{_AMOUNT}分，扣减{_AMOUNT}分(?:（([^）]*)）)?", found.group(5) or ""):
+            for item in re.finditer(
+                rf"“([^”]+)”满分{_AMOUNT}分，(按评分标准)?自评得分{_AMOUNT}分，扣减{_AMOUNT}分(?:（([^）]*)）)?",
+                found.group(5) or "",
+            ):
                 indicator = {"名称": item.group(1), "分值": Decimal(item.group(2))}
                 if item.group(3):
                     indicator["计分"] = "预算执行率"
@@ -517,7 +540,9 @@ def _evaluation_from_text(by_key: dict, document: Document, result: Imported) ->
         missing = [i for i, item in enumerate(dimension["二级指标"]) if item.get("分值") is None]
         if not dimension["二级指标"]:
             dimension["二级指标"] = [{"名称": None, "分值": full}]
-            result.gaps[("自评", "一级指标", d, "二级指标")] = f"原文只给出“{dimension['名称']}”满分 {full} 分，没有列出二级指标"
+            result.gaps[("自评", "一级指标", d, "二级指标")] = (
+                f"原文只给出“{dimension['名称']}”满分 {full} 分，没有列出二级指标"
+            )
         elif missing:
             for i in missing:
                 dimension["二级指标"][i]["分值"] = None
@@ -595,7 +620,12 @@ def _evaluation_from_table(document: Document) -> dict | None:
                 leaf["年度指标值"] = target
             if achieved not in ("", "—"):
                 leaf["实际完成值"] = achieved
-            if measure_t and measure_a and measure_t.unit == measure_a.unit and completion_score(measure_t, measure_a, full) == score:
+            if (
+                measure_t
+                and measure_a
+                and measure_t.unit == measure_a.unit
+                and completion_score(measure_t, measure_a, full) == score
+            ):
                 leaf["计分"] = "完成比例"
             else:
                 leaf["计分"] = "得分"
@@ -623,7 +653,11 @@ def _evaluation_from_table(document: Document) -> dict | None:
 def _closing_sections(by_key: dict, result: Imported) -> None:
     problems = by_key.get("存在问题")
     if problems is not None:
-        stated = [p.text for p in problems.paragraphs if "执行率较低" not in p.text and "未发现需要说明的主要问题" not in p.text]
+        stated = [
+            p.text
+            for p in problems.paragraphs
+            if "执行率较低" not in p.text and "未发现需要说明的主要问题" not in p.text
+        ]
         result.data["存在问题"] = stated
     measures = by_key.get("改进措施")
     result.data["改进措施"] = _items(measures.paragraphs) if measures else [None]

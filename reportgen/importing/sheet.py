@@ -68,9 +68,7 @@ def read(path: Path) -> SheetAmounts:
         found = _read_sheet(sheet)
         if found is not None:
             return found
-    raise InvalidInput(
-        [error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")]
-    )
+    raise InvalidInput([error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")])
 
 
 def _cells(sheet) -> list[list[str]]:
@@ -102,7 +100,10 @@ def _read_sheet(sheet) -> SheetAmounts | None:
         for depth in (1, 2):
             if top + depth > len(rows):
                 continue
-            headers = [" ".join(dict.fromkeys(rows[top + d][c] for d in range(depth) if rows[top + d][c])) for c in range(len(rows[top]))]
+            headers = [
+                " ".join(dict.fromkeys(rows[top + d][c] for d in range(depth) if rows[top + d][c]))
+                for c in range(len(rows[top]))
+            ]
             headers = [h.split(" ")[-1] if h else "" for h in headers]
             columns = {key: _column_of(words, headers) for key, words in COLUMNS.items()}
             if columns["名称"] is not None and columns["决算"] is not None and columns["调整预算"] is not None:
@@ -112,7 +113,9 @@ def _read_sheet(sheet) -> SheetAmounts | None:
 
 
 def _amounts(title: str, rows: list[list[str]], first: int, columns: dict, context: str) -> SheetAmounts:
-    in_yuan = bool(re.search(r"单位[：:]\s*元|（元）|\(元\)", context)) and not re.search(r"单位[：:]\s*万元|（万元）", context)
+    in_yuan = bool(re.search(r"单位[：:]\s*元|（元）|\(元\)", context)) and not re.search(
+        r"单位[：:]\s*万元|（万元）", context
+    )
     found = SheetAmounts(title, "元" if in_yuan else "万元")
     for number, row in enumerate(rows[first:], first + 1):
         name = re.sub(r"^(其中[：:])|\s", "", row[columns["名称"]])
