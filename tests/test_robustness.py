@@ -250,3 +250,43 @@ def test_an_item_folded_into_the_one_above_is_pointed_out(tmp_path):
     )
     result = run("check", data)
     assert "2023.yaml:24:5 警告：部门职能[4]：第 24 行以“-”开头，却被并入了这一项的文字" in result.output
+
+
+def test_a_pdf_that_fails_after_the_docx_says_the_docx_was_written(tmp_path, monkeypatch):
+    from reportgen import rendering
+    from reportgen.diagnostics import OutputError
+
+    def full_disk(*args):
+        raise OutputError("写入失败：磁盘已满（原文件未改动）")
+
+    monkeypatch.setattr(rendering, "find_office", lambda: "soffice")
+    monkeypatch.setattr(rendering, "convert_to_pdf", full_disk)
+    out = tmp_path / "out"
+    result = run("build", write_variant(tmp_path), "--out-dir", out, "--pdf")
+    assert result.exit_code == 1
+    assert f"已生成 {out / (SAMPLE_NAME + '.docx')}，但未能生成 PDF：写入失败：磁盘已满" in result.output
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [SAMPLE_NAME + ".docx"]
+
+
+def test_staffing_without_some_counts_reads_well(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("存在问题: []", "存在问题: []\n机构人员:\n  内设机构: [综合科, 招商科]\n  在职人数: 18"),
+    )
+    text = paragraphs(build(data, tmp_path / "out"))
+    # No 编制数: the counts that are there, without a dangling "。，".
+    assert text[text.index("（二）设置机构及人员情况") + 1] == "我委内设机构2个：综合科、招商科。在职人数18名。"
+
+
+def test_analysis_of_a_rate_scored_indicator_stays_under_its_dimension(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("          计分: 预算执行率\n", "          计分: 预算执行率\n          分析: 全年支出进度总体正常。\n"),
+    )
+    text = paragraphs(build(data, tmp_path / "out"))
+    results = text.index("（二）履职效能分析")
+    efficiency = text.index("（三）管理效率分析")
+    analysed = next(i for i, p in enumerate(text) if "部门预算资金支出率。全年支出进度总体正常。" in p)
+    assert results < analysed < efficiency  # under 履职效能, not 管理效率
+    assert text[analysed].endswith("预算执行率97.60%，本项目扣0.24分。")
+    assert not any("None" in p for p in text)
