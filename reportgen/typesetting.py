@@ -28,7 +28,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Length, Pt, Twips
 from docx.table import _Cell
@@ -157,7 +157,7 @@ def _set_fonts(rpr, name: str) -> None:
     """Name the face for every script and drop theme fonts, which would win."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = put(rpr, OxmlElement("w:rFonts"))
+        fonts = put(rpr, element("w:rFonts"))
     for attribute in _THEME_ATTRIBUTES:
         fonts.attrib.pop(attribute, None)
     for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
@@ -318,7 +318,7 @@ def _landscape_page_number(paragraph: Paragraph, odd: bool, page: L.Layout) -> N
     )
     # Read bottom to top, a line starts at the box's foot: the odd page's
     # number sits at the foot (the sheet's right), the even page's at the head.
-    inner = Paragraph(OxmlElement("w:p"), paragraph._parent)
+    inner = Paragraph(element("w:p"), paragraph._parent)
     _set_style(inner, "page_number")
     inner.alignment = WD_ALIGN_PARAGRAPH.LEFT if odd else WD_ALIGN_PARAGRAPH.RIGHT
     setattr(inner.paragraph_format, "left_indent" if odd else "right_indent", L.PAGE_NUMBER_INDENT)
@@ -332,7 +332,7 @@ def _landscape_page_number(paragraph: Paragraph, odd: bool, page: L.Layout) -> N
         'mso-layout-flow-alt:bottom-to-top" inset="0,0,0,0"><w:txbxContent/></v:textbox></v:shape></w:pict>'
     )
     shape.find(".//" + qn("w:txbxContent")).append(inner._p)
-    run = OxmlElement("w:r")
+    run = element("w:r")
     run.append(shape)
     paragraph._p.append(run)
 
@@ -366,12 +366,10 @@ def _add_field(paragraph: Paragraph, instruction: str, cached: str) -> None:
     """A real field (begin / instruction / separate / cached result / end)."""
 
     def char(kind: str):
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        paragraph.add_run()._r.append(element)
+        paragraph.add_run()._r.append(element("w:fldChar", fldCharType=kind))
 
     char("begin")
-    code = OxmlElement("w:instrText")
+    code = element("w:instrText")
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "
     paragraph.add_run()._r.append(code)
@@ -411,7 +409,7 @@ def _set_style(paragraph: Paragraph, key: str) -> None:
 
 def _properties(key: str, alignment: str | None = None):
     """A ``w:pPr`` naming one of our styles (and an alignment, for table cells)."""
-    properties = OxmlElement("w:pPr")
+    properties = element("w:pPr")
     put(properties, element("w:pStyle", val=style_id(key)))
     if alignment is not None:
         put(properties, element("w:jc", val=_JC[alignment]))
@@ -419,12 +417,12 @@ def _properties(key: str, alignment: str | None = None):
 
 
 def _add_run(paragraph: Paragraph, text: str, run_in: bool = False) -> Run:
-    run = OxmlElement("w:r")
+    run = element("w:r")
     if run_in:
-        properties = OxmlElement("w:rPr")
+        properties = element("w:rPr")
         put(properties, element("w:rStyle", val=RUN_IN_STYLE_ID))
         run.append(properties)
-    content = OxmlElement("w:t")
+    content = element("w:t")
     content.text = text
     if text != text.strip():
         content.set(qn("xml:space"), "preserve")
@@ -434,11 +432,10 @@ def _add_run(paragraph: Paragraph, text: str, run_in: bool = False) -> Run:
 
 
 def _paragraph(document: Document, key: str, block: Block | None = None) -> Paragraph:
-    element = OxmlElement("w:p")
-    element.append(_properties(key))
-    body = document.element.body
-    body.sectPr.addprevious(element)
-    paragraph = Paragraph(element, document._body)
+    p = element("w:p")
+    p.append(_properties(key))
+    document.element.body.sectPr.addprevious(p)
+    paragraph = Paragraph(p, document._body)
     if block is None:
         return paragraph
     runs = list(block.runs)
@@ -464,8 +461,8 @@ def _write_title(document: Document, block: Block, frame: _Frame) -> None:
 
 
 def _line_break():
-    run = OxmlElement("w:r")
-    run.append(OxmlElement("w:br"))
+    run = element("w:r")
+    run.append(element("w:br"))
     return run
 
 
@@ -587,11 +584,11 @@ def _write_table(document: Document, block: Block, frame: _Frame) -> None:
 def _table_frame(table) -> None:
     """0.5 pt single lines around and between every cell; fixed column widths."""
     properties = table._tbl.tblPr
-    borders = put(properties, OxmlElement("w:tblBorders"))
+    borders = put(properties, element("w:tblBorders"))
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         put(borders, element(f"w:{edge}", val="single", sz=str(L.TABLE_BORDER_EIGHTHS), space="0", color="000000"))
     put(properties, element("w:tblLayout", type="fixed"))
-    margins = put(properties, OxmlElement("w:tblCellMar"))
+    margins = put(properties, element("w:tblCellMar"))
     for side in ("left", "right"):
         put(margins, element(f"w:{side}", w=str(int(L.CELL_PADDING.twips)), type="dxa"))
 

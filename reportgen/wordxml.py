@@ -13,6 +13,8 @@ ISO/IEC 29500 relaxed it to a choice.
 
 from __future__ import annotations
 
+import copy
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -198,9 +200,16 @@ def put(parent, child):
     return child
 
 
+#: One empty element of each tag, copied for every new one: python-docx's
+#: OxmlElement parses a string each time, ten times slower than a copy.
+_PROTOTYPES: dict[str, object] = {}
+
+
 def element(tag: str, **attributes: str):
     """``element("w:jc", val="center")`` → ``<w:jc w:val="center"/>``."""
-    made = OxmlElement(tag)
+    if tag not in _PROTOTYPES:
+        _PROTOTYPES[tag] = OxmlElement(tag)
+    made = copy.deepcopy(_PROTOTYPES[tag])
     for name, value in attributes.items():
         made.set(qn(f"w:{name}"), value)
     return made
