@@ -31,6 +31,10 @@ _templates = click.option(
     help="自己的模板目录，优先于内置模板（只需放入要改的模板）。",
 )
 _strict = click.option("--strict", is_flag=True, help="把警告也当作错误。")
+def _output(help_text: str):
+    return click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+
+
 _verbose = click.option("-v", "--verbose", is_flag=True, help="也列出提示（如按容差使用了所填的合计）。")
 
 
@@ -274,13 +278,7 @@ def _piece(kind: str, text: str) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="上一年的数据文件。",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。",
-)
+@_output("新文件路径，默认与上一年的文件同目录、名为 <年度>.yaml。")
 @_templates
 @click.pass_context
 def init(ctx: click.Context, year: int, source: Path, output: Path | None, templates: Path | None) -> None:
@@ -312,13 +310,7 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
 
 @main.command(name="import")
 @click.argument("source", type=click.Path(path_type=Path), metavar="报告或表格")
-@click.option(
-    "-o",
-    "--output",
-    metavar="文件",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="生成的数据文件，默认为 data/<年度>.yaml。",
-)
+@_output("生成的数据文件，默认为 data/<年度>.yaml。")
 @click.option(
     "--into",
     metavar="文件",
