@@ -31,8 +31,12 @@ _templates = click.option(
     help="自己的模板目录，优先于内置模板（只需放入要改的模板）。",
 )
 _strict = click.option("--strict", is_flag=True, help="把警告也当作错误。")
+
+
 def _output(help_text: str):
-    return click.option("-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+    return click.option(
+        "-o", "--output", metavar="文件", type=click.Path(dir_okay=False, path_type=Path), help=help_text
+    )
 
 
 _verbose = click.option("-v", "--verbose", is_flag=True, help="也列出提示（如按容差使用了所填的合计）。")

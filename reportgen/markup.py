@@ -152,8 +152,8 @@ class _Reader:
         if css in ("title", "signature", "attachments"):
             kind = "attachment_list" if css == "attachments" else str(css)
             lines = _lines(inline)
-            if css == "title":
-                _check_title(lines)
+            if css == "title" and title_too_long(lines):
+                raise InvalidInput([error(f"模板输出的标题过长：{title_too_long(lines)}")])
             self.blocks.append(Block(kind, lines=lines, landscape="landscape" in classes))
             if css == "title":
                 self.headings = [0] * len(self.headings)
@@ -198,15 +198,12 @@ MAX_TITLE_LINES = 10
 MAX_TITLE_CHARS = 200
 
 
-def _check_title(lines: list[str]) -> None:
-    if len(lines) > MAX_TITLE_LINES or sum(map(len, lines)) > MAX_TITLE_CHARS:
-        raise InvalidInput(
-            [
-                error(
-                    f"模板输出的标题过长：{len(lines)} 行、{sum(map(len, lines))} 个字（最多 {MAX_TITLE_LINES} 行、{MAX_TITLE_CHARS} 个字）"
-                )
-            ]
-        )
+def title_too_long(lines: list[str]) -> str | None:
+    """How long a title is, when it is longer than a title can be; else None."""
+    chars = sum(map(len, lines))
+    if len(lines) > MAX_TITLE_LINES or chars > MAX_TITLE_CHARS:
+        return f"{len(lines)} 行、{chars} 个字（最多 {MAX_TITLE_LINES} 行、{MAX_TITLE_CHARS} 个字）"
+    return None
 
 
 def _item_paragraph_level(depth: int) -> int:

@@ -1,7 +1,7 @@
 """``reportgen init 2024 --from data/2023.yaml``: start next year's data.
 
-The new file is last year's text with its year-specific values replaced by the
-marker :data:`loading.TODO` and the year's deductions removed, so that the
+The new file is last year's text with its year-specific values (deductions
+included) replaced by the marker :data:`loading.TODO`, so that the
 clerk keeps the comments, the layout and everything stable (the department,
 its duties, the score sheet, the projects' names) and ``check`` lists what is
 still to fill in, line by line.  Last year's 决算 figures become the new
@@ -37,8 +37,6 @@ _KEPT = [
     ("版式",),
     ("落款", "单位"),
 ]
-#: Entries of last year that must not carry over even as placeholders.
-_DROPPED: list[tuple] = []
 #: A comment block starting so holds for its year only (how last year's figures were
 #: published, say): it does not carry over.
 YEAR_ONLY_COMMENT = "# 说明："
@@ -84,11 +82,7 @@ def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int, carri
     if isinstance(node, yaml.MappingNode):
         mappings[path] = node
         for key_node, value_node in node.value:
-            child = path + (key_node.value,)
-            if _matches(child, _DROPPED):
-                edits.append(_whole_lines(key_node, value_node, text))
-            else:
-                _walk(value_node, child, text, edits, year, carried, mappings)
+            _walk(value_node, path + (key_node.value,), text, edits, year, carried, mappings)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), text, edits, year, carried, mappings)
@@ -100,15 +94,6 @@ def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int, carri
         span = text[node.start_mark.index : node.end_mark.index]
         # A block scalar's span runs through its line breaks and the blank lines after it.
         edits.append((node.start_mark.index, node.end_mark.index, TODO + span[len(span.rstrip("\n")) :]))
-
-
-def _whole_lines(key: yaml.Node, value: yaml.Node, text: str) -> tuple[int, int, str]:
-    start = text.rfind("\n", 0, key.start_mark.index) + 1
-    end = value.end_mark.index
-    if not text[start:end].endswith("\n"):
-        newline = text.find("\n", end)
-        end = len(text) if newline < 0 else newline + 1
-    return start, end, ""
 
 
 def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tuple[int, int, str]]:

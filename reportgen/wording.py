@@ -274,9 +274,9 @@ def word(report: Report, figures: Figures, template_set: TemplateSet) -> Wording
     title = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
-    if len(lines) > markup.MAX_TITLE_LINES or sum(map(len, lines)) > markup.MAX_TITLE_CHARS:
-        message = f"标题模板输出了 {len(lines)} 行、{sum(map(len, lines))} 个字（最多 {markup.MAX_TITLE_LINES} 行、{markup.MAX_TITLE_CHARS} 个字）"
-        raise InvalidInput([_template_error(message, TITLE_TEMPLATE, None)])
+    too_long = markup.title_too_long(lines)
+    if too_long:
+        raise InvalidInput([_template_error(f"标题模板输出了 {too_long}", TITLE_TEMPLATE, None)])
     values["标题行"] = lines
     return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
 

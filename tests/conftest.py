@@ -39,6 +39,15 @@ def write_variant(
     return path
 
 
+def refused(data: Path, *expected: str, options: tuple = ()) -> Result:
+    """``check`` of ``data`` fails, saying each of ``expected``."""
+    result = run("check", data, *options)
+    assert result.exit_code == 1, result.output
+    for message in expected:
+        assert message in result.output, result.output
+    return result
+
+
 def reports(directory: Path) -> list[str]:
     """What a user sees in an output folder (the build manifest is hidden)."""
     return sorted(p.name for p in directory.iterdir() if p.name != ".reportgen-builds.json")

@@ -263,7 +263,8 @@ def test_typed_figures_become_references_and_strays_are_kept(tmp_path, sample_do
         document.add_paragraph(text)
     document.add_paragraph("五、附注")
     document.add_paragraph("本报告经党组会审议通过。")
-    data, _, target = _imported(tmp_path, document.save(str(tmp_path / "r.docx")) or tmp_path / "r.docx")
+    document.save(str(tmp_path / "r.docx"))
+    data, _, target = _imported(tmp_path, tmp_path / "r.docx")
     # 97.60% is the computed execution rate: it becomes a reference that follows the figures.
     assert data["收支"]["评价"].startswith("全年执行率为{{ 收支.执行率 | percent }}，从预算支出情况来看")
     text = target.read_text(encoding="utf-8")

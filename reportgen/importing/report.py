@@ -113,20 +113,14 @@ def _split(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[Section],
     front: list[Paragraph] = []
     sections: list[Section] = []
     closing: list[Paragraph] = []
-    parent = ""
     for paragraph in paragraphs:
         full = _full(paragraph)
         if closing or (sections and (full.startswith("附件：") or full.startswith("附件:"))):
             closing.append(paragraph)
             continue
-        level1 = _LEVEL1.match(full) or (paragraph.heading == 1 and re.match(r"^()(.*)$", full))
-        level2 = _LEVEL2.match(full) or (paragraph.heading == 2 and re.match(r"^()(.*)$", full))
-        if level1 and len(full) <= 40:
-            parent = level1.group(2)
-            sections.append(Section(section_key(parent), parent))
-        elif level2 and len(full) <= 40:
-            key = section_key(level2.group(2))
-            sections.append(Section(key, level2.group(2)))
+        heading = _heading_text(paragraph, full)
+        if heading is not None:
+            sections.append(Section(section_key(heading), heading))
         elif not sections:
             front.append(paragraph)
         else:
@@ -138,6 +132,19 @@ def _split(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[Section],
             closing = tail[-2:]
             del tail[-2:]
     return front, sections, closing
+
+
+def _heading_text(paragraph: Paragraph, full: str) -> str | None:
+    """A level-1 or level-2 heading's words (numbered 一、/（一） or in a heading
+    style); None for anything else, and for a long line that only starts so."""
+    numbered = _LEVEL1.match(full) or _LEVEL2.match(full)
+    if numbered:
+        text = numbered.group(2)
+    elif paragraph.heading in (1, 2):
+        text = full
+    else:
+        return None
+    return text if len(full) <= 40 else None
 
 
 def _front(front: list[Paragraph], result: Imported) -> None:
@@ -389,8 +396,7 @@ def _budget_from_tables(document: Document, budget: dict) -> None:
             elif (
                 row
                 and "年初预算数" in columns
-                and row[0].startswith(("其中：", "其中:"))
-                or (row and "年初预算数" in columns and _is_source_row(row, columns))
+                and (row[0].startswith(("其中：", "其中:")) or _is_source_row(row, columns))
             ):
                 name = re.sub(r"^其中[：:]", "", row[0])
                 source = _amounts(
