@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from .computation import half_up
+from .numbers import Count, Money, Percent, Points, half_up
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -46,6 +46,20 @@ def score(value: Decimal | None) -> str:
         return "—"
     text = _fixed(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def written(value: object) -> str:
+    """A figure as the report writes it, by its kind (:mod:`reportgen.numbers`);
+    anything else as its text."""
+    if isinstance(value, Money):
+        return money(value)
+    if isinstance(value, Percent):
+        return percent(value)
+    if isinstance(value, Points):
+        return score(value)
+    if isinstance(value, Count):
+        return str(int(value))
+    return "" if value is None else str(value)
 
 
 def cn_number(n: int) -> str:
