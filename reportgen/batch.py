@@ -13,7 +13,6 @@ parallel workers never interleave their output.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import hashlib
 import json
@@ -23,13 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import DEFAULT_TEMPLATES, __version__
+from . import DEFAULT_TEMPLATES, __version__, files
 from .diagnostics import InvalidInput, Level, OutputError
-from .loading import YAML_SUFFIXES
+from .files import YAML_SUFFIXES
 
 MANIFEST = ".reportgen-builds.json"
-#: What a template set is made of: templates and its outline.yaml.
-TEMPLATE_SUFFIXES = (".j2", ".yaml")
+#: What a report depends on besides its data: the tool's code, templates and outline.yaml.
+SOURCE_SUFFIXES = (".py", ".j2", ".yaml")
+#: The build record holds a line or two per input; far more is not ours.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def run_all(
             outcomes.append(run_one(*job))
             done(outcomes[-1])
     else:
+        import concurrent.futures  # not on the path of a single (often skipped) report
+
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
         ) as pool:
@@ -97,6 +100,8 @@ def run_all(
             outcomes = [future.result() for future in futures]
     _flag_shared_outputs(outcomes)
     manifest.record(outcomes)
+    if options.verbose and manifest.problems and outcomes:
+        outcomes[-1].lines += [(f"提示：{problem}", True) for problem in manifest.problems]
     return outcomes
 
 
@@ -285,9 +290,9 @@ def _fingerprint(path: Path, options: Options) -> str | None:
     """A digest of everything the .docx depends on: the input's bytes, every
     template, the tool itself and the options that change the output."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+        data = files.read_bytes(path)
+    except InvalidInput:
+        return None  # the pipeline says why
     # Options that do not change the report's content (--pdf, --strict) stay out:
     # the .docx carries this digest and must not differ with them.
     digest = hashlib.sha256(_tool_digest(options.templates))
@@ -297,29 +302,36 @@ def _fingerprint(path: Path, options: Options) -> str | None:
 
 @functools.cache
 def _tool_digest(user_templates: Path | None) -> bytes:
-    """The tool's version, its code and the templates, once per process."""
+    """The tool's version, its code (every module's bytes: an editable install
+    changes them under the same version) and the templates, once per process."""
     digest = hashlib.sha256(f"reportgen {__version__}\n".encode())
     # Names relative to their folder, so the fingerprint (kept in the .docx)
     # is the same wherever the tool and the templates are installed.
-    for label, directory, pattern in (
-        ("code", Path(__file__).parent, "*.py"),
-        ("templates", DEFAULT_TEMPLATES, "**/*"),
-        ("user templates", user_templates, "**/*"),
+    for label, directory in (
+        ("code", Path(__file__).parent),
+        ("templates", DEFAULT_TEMPLATES),
+        ("user templates", user_templates),
     ):
-        for file in sorted(directory.glob(pattern)) if directory is not None else []:
-            if not (file.is_file() and file.suffix in TEMPLATE_SUFFIXES):
+        for file in sorted(directory.rglob("*")) if directory is not None else []:
+            if file.suffix not in SOURCE_SUFFIXES or not files.is_file(file):
                 continue
+            try:
+                content = files.read_bytes(file, inside=directory)
+            except InvalidInput:
+                content = b"\0unreadable"  # the build itself says why
             name = f"{label}/{file.relative_to(directory).as_posix()}"
-            digest.update(os.fsencode(name) + b"\0" + file.read_bytes())
+            digest.update(os.fsencode(name) + b"\0" + hashlib.sha256(content).digest())
     return digest.digest()
 
 
 def recorded_fingerprint(docx_path: Path) -> str | None:
     """The fingerprint a built .docx carries in its core properties."""
+    if not files.is_file(docx_path):
+        return None  # a FIFO in its place would never end the read
     try:
         with zipfile.ZipFile(docx_path) as archive:
             core = archive.read("docProps/core.xml").decode("utf-8")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError):
         return None
     start = core.find("<dc:identifier>")
     end = core.find("</dc:identifier>")
@@ -338,18 +350,24 @@ def _unchanged(previous: dict | None, fingerprint: str, options: Options) -> boo
 class _Manifest:
     """``out/.reportgen-builds.json``: input path → what was last built from it."""
 
-    def __init__(self, path: Path | None, entries: dict):
+    def __init__(self, path: Path | None, entries: dict, problems: list[str] | None = None):
         self.path, self.entries = path, entries
+        #: Why the record could not be read or written: it is only a cache, so a build goes on without it.
+        self.problems = problems or []
 
     @classmethod
     def load(cls, out_dir: Path | None) -> _Manifest:
         if out_dir is None:
             return cls(None, {})
         path = out_dir / MANIFEST
+        if not os.path.lexists(path):
+            return cls(path, {})
         try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = {}
+            entries = json.loads(files.read_text(path, MAX_MANIFEST_BYTES))
+        except InvalidInput as exc:
+            return cls(path, {}, [f"构建记录 {path} 无法读取（{exc}），本次不跳过未改动的报告"])
+        except (ValueError, RecursionError):
+            return cls(path, {}, [f"构建记录 {path} 已损坏，本次不跳过未改动的报告"])
         return cls(path, entries if isinstance(entries, dict) else {})
 
     def entry(self, path: Path) -> dict | None:
@@ -383,5 +401,6 @@ class _Manifest:
             text = json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True)
             try:
                 write_atomically(self.path, text.encode("utf-8"))
-            except (OutputError, UnicodeEncodeError):
-                pass  # only a cache (a file name that is not Unicode cannot enter it): the next build will not skip
+            except (OutputError, UnicodeEncodeError) as exc:
+                # Only a cache (a file name that is not Unicode cannot enter it): the next build will not skip.
+                self.problems.append(f"构建记录 {self.path} 无法写入（{exc}），下次生成时不会跳过未改动的报告")

@@ -18,22 +18,22 @@ saves as "ANSI") is read as GB18030 with a warning suggesting UTF-8.
 
 from __future__ import annotations
 
-import codecs
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
+from . import files
 from .diagnostics import DataPath, Diagnostic, InvalidInput, display_width, error, warning
+from .files import YAML_SUFFIXES
 
 #: What ``reportgen init`` writes where a value of the new year is still to come.
 TODO = "待填写"
-MAX_FILE_BYTES = 2 * 1024 * 1024
 #: A year's report has a few hundred values; far more means an alias bomb.
 MAX_NODES = 50_000
 MAX_DEPTH = 40
-YAML_SUFFIXES = (".yaml", ".yml")
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CORE_TAGS = {
@@ -69,18 +69,49 @@ class Source:
     warnings: list[Diagnostic] = field(default_factory=list)
     #: Values still marked :data:`TODO`; they load as empty.
     todo: list[DataPath] = field(default_factory=list)
+    #: How the file was encoded, so that an edit of it is saved the same way.
+    encoding: str = files.UTF8
+    #: The composed YAML, for edits that keep the file's text (init, import --into).
+    root: yaml.MappingNode | None = field(default=None, compare=False, repr=False)
 
 
 def load(path: Path) -> Source:
-    """Read and parse one input file; raise :class:`InvalidInput` if it cannot be."""
-    text, warnings = _read_text(path)
-    return from_text(text, path, warnings)
+    """Read and parse one data file; raise :class:`InvalidInput` if it cannot be.
+    The only way reportgen reads a data file (check, build, init, diff, import --into)."""
+    text, encoding, warnings = _read(path)
+    return from_text(text, path, warnings, encoding)
 
 
-def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None) -> Source:
+def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None, encoding: str = files.UTF8) -> Source:
     """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
     walker = _parse(text)
-    return Source(path, text, walker.data, walker.locations, [*(warnings or []), *walker.warnings], walker.todo)
+    return Source(
+        path, text, walker.data, walker.locations, [*(warnings or []), *walker.warnings], walker.todo, encoding, walker.root
+    )
+
+
+def from_bytes(raw: bytes, path: Path) -> Source:
+    """Parse a data file's bytes got elsewhere (a version from git), decoded as :func:`load` does."""
+    text, encoding, warnings = files.decode(raw)
+    return from_text(text, path, warnings, encoding)
+
+
+def save(source: Source, text: str, path: Path | None = None) -> None:
+    """Write ``text``, an edit of ``source``'s text, to ``path`` (default: the
+    source's own file) the way the source is saved: its encoding and line ends,
+    through a link rather than replacing it.  The text must load as data: what
+    would not is refused, and nothing is written."""
+    from .writing import write_atomically
+
+    target = Path(os.path.realpath(path or source.path))
+    if target.suffix.lower() not in YAML_SUFFIXES:
+        raise InvalidInput([error("不是 YAML 文件：数据文件名应以 .yaml 或 .yml 结尾", file=str(path or source.path))])
+    if os.path.lexists(target) and not files.is_file(target):
+        raise InvalidInput([error("不是普通文件（可能是设备或管道），未写入", file=str(path or source.path))])
+    from_text(text, target)  # raises for a text that does not load
+    if "\r\n" in source.text:
+        text = re.sub(r"\r?\n", "\r\n", text)
+    write_atomically(target, text.encode(source.encoding))
 
 
 #: libyaml composes ten times faster; its error texts differ, so a file it
@@ -89,6 +120,7 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _parse(text: str) -> _Walker:
+    _check_depth(text)
     try:
         try:
             root = yaml.compose(text, Loader=_FAST_LOADER)
@@ -108,52 +140,56 @@ def _parse(text: str) -> _Walker:
         line, column = _position(root)
         raise InvalidInput([error("文件顶层应是“键: 值”的形式", line=line, column=column)])
     walker = _Walker(text)
+    walker.root = root
     walker.data = walker.walk(root, ())
     if walker.errors:
         raise InvalidInput(walker.errors)
     return walker
 
 
-def _read_text(path: Path) -> tuple[str, list[Diagnostic]]:
-    if not path.exists():
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` before YAML's composer, which
+    recurses once per level, meets it.  A bound read off the text (indentation,
+    brackets, "- " on one line) clears almost every file at once; only a file it
+    does not clear is scanned event by event, which does not recurse."""
+    indent = max(map(len, re.findall(r"(?m)^[ \t]*", text)), default=0)
+    compact = max(map(len, re.findall(r"(?:[-?:] +)+", text)), default=0)
+    if 2 * (indent + 1) + compact + text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    # libyaml gives up at its own depth (1000); the pure-Python parser does not recurse either.
+    for loader in dict.fromkeys((_FAST_LOADER, yaml.SafeLoader)):
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                        raise InvalidInput([error(_TOO_DEEP, line=line, column=column)])
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+            return
+        except yaml.YAMLError:
+            continue  # a syntax error before any deep nesting: the parse that follows says where
+
+
+_TOO_DEEP = f"数据的层次过深：不能超过 {MAX_DEPTH} 层（是否有括号没有闭合，或缩进一层层加深了？）"
+
+
+def _read(path: Path) -> tuple[str, str, list[Diagnostic]]:
+    """(text, encoding, warnings) of a data file, read through the guarded reader."""
+    if not os.path.exists(path):
         raise InvalidInput([error("文件不存在")])
-    if path.is_dir():
+    if os.path.isdir(path):
         raise InvalidInput([error("这是一个目录，不是 YAML 文件")])
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise InvalidInput([error("不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾")])
-    if not path.is_file():
-        # A device, a pipe or a socket named .yaml: reading it might never end.
-        raise InvalidInput([error("不是普通文件（可能是设备或管道），请给出数据文件本身")])
-    too_large = error(f"文件过大，一份报告的数据不应超过 {MAX_FILE_BYTES // 1024} KB")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InvalidInput([too_large])
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
-    except OSError as exc:
-        raise InvalidInput([error(f"无法读取文件：{exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InvalidInput([too_large])
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), []
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as utf8_error:
-        bad_at = utf8_error.start
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        line = raw.count(b"\n", 0, bad_at) + 1
-        raise InvalidInput(
-            [
-                error(
-                    "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）。"
-                    "请用记事本或 VS Code 打开，另存为时选择“UTF-8”编码",
-                    line=line,
-                )
-            ]
-        ) from None
-    return text, [warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")]
+        raw = files.read_bytes(path)
+    except InvalidInput as exc:
+        # The data file is the input itself: its messages need no file of their own.
+        raise InvalidInput([replace(d, file=None) for d in exc.diagnostics]) from None
+    return files.decode(raw)
 
 
 #: Slips that YAML reports only as a broken structure, often a line late:
@@ -231,18 +267,18 @@ class _Walker:
         self.todo: list[DataPath] = []
         self.nodes = 0
         self.data: dict = {}
+        self.root: yaml.MappingNode | None = None
 
     def walk(self, node: yaml.Node, path: DataPath):
         self.nodes += 1
         if self.nodes > MAX_NODES or len(path) > MAX_DEPTH:
             line, column = _position(node)
-            raise InvalidInput(
-                [
-                    error(
-                        "数据层次过深或条目过多（可能是循环或大量展开的 YAML 锚点引用）", path, line=line, column=column
-                    )
-                ]
+            message = (
+                _TOO_DEEP
+                if len(path) > MAX_DEPTH
+                else f"数据的条目过多：不能超过 {MAX_NODES} 个（可能是大量展开的 YAML 锚点引用）"
             )
+            raise InvalidInput([error(message, path, line=line, column=column)])
         if node.tag not in _CORE_TAGS:
             line, column = _position(node)
             self.errors.append(error(f"不支持 YAML 标签 {node.tag}，请直接写值", path, line=line, column=column))
@@ -300,12 +336,8 @@ class _Walker:
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict:
         result: dict = {}
         first_seen: dict[str, int] = {}
-        #: Keys left without a value (line → key), e.g. "基本支出:" whose lines lost their indent.
-        empty: dict[int, str] = {}
-
-        def empty_before(line: int) -> str | None:
-            earlier = [number for number in empty if number < line]
-            return empty[max(earlier)] if earlier else None
+        #: The last key so far left without a value, e.g. "基本支出:" whose lines lost their indent.
+        last_empty: str | None = None
 
         for key_node, value_node in node.value:
             key_line, key_column = _position(key_node)
@@ -319,12 +351,12 @@ class _Walker:
                 )
                 continue
             if key in first_seen:
-                message = self._duplicate_message(key, key_line, first_seen, empty_before(key_line))
+                message = self._duplicate_message(key, key_line, first_seen, last_empty)
                 self.errors.append(error(message, path + (key,), line=key_line, column=key_column))
                 continue
             first_seen[key] = key_line
             if isinstance(value_node, yaml.ScalarNode) and not value_node.style and value_node.value in _NULLS:
-                empty[key_line] = key
+                last_empty = key
             child_path = path + (key,)
             where = value_node if isinstance(value_node, yaml.ScalarNode) and value_node.value else key_node
             self.locations[child_path] = _position(where)

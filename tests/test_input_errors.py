@@ -237,7 +237,7 @@ def test_alias_bomb_stops_quickly(tmp_path):
     data.write_text("\n".join(lines) + "\n")
     result = run("check", data)
     assert result.exit_code == 1
-    assert "数据层次过深或条目过多" in result.output
+    assert "数据的条目过多：不能超过 50000 个" in result.output
 
 
 def test_huge_file_is_refused_before_parsing(tmp_path):
