@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import DEFAULT_TEMPLATES, __version__, files
-from .diagnostics import InvalidInput, Level, OutputError
+from .diagnostics import InvalidInput, Level, OutputError, unexpected
 from .files import YAML_SUFFIXES
 
 MANIFEST = ".reportgen-builds.json"
@@ -221,13 +221,7 @@ def failure_lines(
     # A bug of ours must still not cost the other files, nor show a traceback.
     if os.environ.get("REPORTGEN_DEBUG"):
         raise exc
-    return [
-        (
-            f"{path}：处理时发生意外错误（{type(exc).__name__}: {exc}）{'，' + consequence if consequence else ''}。"
-            "请把数据文件和这条信息反馈给维护者。",
-            True,
-        )
-    ]
+    return [(unexpected(exc, str(path), consequence), True)]
 
 
 def _summary(prepared) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -42,7 +43,31 @@ def _output(help_text: str):
 _verbose = click.option("-v", "--verbose", is_flag=True, help="也列出提示（如按容差使用了所填的合计）。")
 
 
-@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(ChineseGroup):
+    """Every command (build, check, diff, init, import, schema) runs under one
+    handler: what a command did not turn into a message itself (a bug of ours, a
+    disk that fails mid-way) ends with a Chinese line and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .diagnostics import InvalidInput, OutputError, unexpected
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except InvalidInput as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(diagnostic.format(diagnostic.file or ""), err=True)
+        except OutputError as exc:
+            click.echo(f"错误：{exc}", err=True)
+        except Exception as exc:
+            if os.environ.get("REPORTGEN_DEBUG"):
+                raise
+            click.echo(unexpected(exc), err=True)
+        ctx.exit(1)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportgen", message="%(prog)s %(version)s", help="显示版本并退出。")
 def main() -> None:
     """从 YAML 数据生成部门整体支出绩效自评报告（GB/T 9704-2012 版式）。"""
@@ -134,10 +159,13 @@ def _echo_summary(outcomes) -> None:
 
 def _content(path: Path) -> bytes | None:
     # The content itself: some file systems keep times to the second only.
+    from .diagnostics import InvalidInput
+    from .files import read_bytes
+
     try:
-        return path.read_bytes()
-    except OSError:
-        return None
+        return read_bytes(path)
+    except InvalidInput:
+        return None  # the build that follows says why
 
 
 def _folder_state(folder: Path | None) -> tuple:
@@ -194,7 +222,7 @@ def diff(
     try:
         with _reporting(old, "无法比较"):
             if against is not None:
-                before = pipeline.prepare_source(loading.from_text(_git_version(old, against), old), templates)
+                before = pipeline.prepare_source(loading.from_bytes(_git_version(old, against), old), templates)
                 after = pipeline.prepare(old, templates)
             else:
                 before = pipeline.prepare(old, templates)
@@ -212,22 +240,22 @@ def diff(
 _REVISION = re.compile(r"[\w./~^@{}:+-]{1,100}")
 
 
-def _git_version(path: Path, revision: str) -> str:
+def _git_version(path: Path, revision: str) -> bytes:
+    """The file's bytes in git at ``revision``; its size is asked first, so a
+    version larger than a data file may be is refused without being read."""
     import subprocess
 
     from .diagnostics import OutputError
+    from .files import MAX_FILE_BYTES, too_large_message
 
     if revision.startswith("-") or not _REVISION.fullmatch(revision):
         raise OutputError(f"“{revision}”不是 git 的版本名（如 HEAD、HEAD~1、一个提交号或标签）")
 
-    def git(*args: str, failure: str) -> str:
+    def git(*args: str, failure: str) -> bytes:
         try:
             done = subprocess.run(
                 ["git", "-C", str(path.resolve().parent), *args],
                 capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
                 timeout=60,
                 check=False,
             )
@@ -238,14 +266,14 @@ def _git_version(path: Path, revision: str) -> str:
         return done.stdout
 
     top = git("rev-parse", "--show-toplevel", failure=f"{path} 不在 git 仓库中，无法与 {revision} 版本比较")
-    relative = path.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
-    # --end-of-options: whatever the revision says, git reads it as a revision.
-    return git(
-        "show",
-        "--end-of-options",
-        f"{revision}:{relative}",
-        failure=f"git 中没有 {revision} 版本的 {relative}（版本名写错了，或那时还没有这个文件）",
-    )
+    relative = path.resolve().relative_to(Path(os.fsdecode(top.strip())).resolve()).as_posix()
+    # The revision cannot start with "-" (checked above): git reads it as a revision, never an option.
+    version = f"{revision}:{relative}"
+    missing = f"git 中没有 {revision} 版本的 {relative}（版本名写错了，或那时还没有这个文件）"
+    size = git("cat-file", "-s", version, failure=missing)
+    if int(size.strip() or 0) > MAX_FILE_BYTES:
+        raise OutputError(f"{revision} 版本的 {relative}：{too_large_message(MAX_FILE_BYTES)}")
+    return git("cat-file", "blob", version, failure=missing)
 
 
 def _echo_comparison(result) -> None:
@@ -292,8 +320,6 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     output = output or source.with_name(f"{year}.yaml")
     if output.exists():
         raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
-    from .writing import write_atomically
-
     try:
         with _reporting(source, "未生成新一年的文件"):
             last = pipeline.prepare(source, templates)
@@ -305,7 +331,8 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     text = rollover.schema_line(text, source, output)
     try:
         with _reporting(output, "未生成新一年的文件"):
-            write_atomically(output, text.encode("utf-8"))
+            # Saved as last year's file is (encoding, line ends); refused if it would not load.
+            loading.save(last.source, text, output)
     except _Failed:
         ctx.exit(1)
     click.echo(f"已生成 {output}：沿用了部门、职能、评分表等，{todo} 处标为“{loading.TODO}”。")

@@ -107,3 +107,12 @@ def note(message: str, path: DataPath = (), **where) -> Diagnostic:
 
 class OutputError(Exception):
     """The report could not be written; the message is for the user, in Chinese."""
+
+
+def unexpected(exc: BaseException, where: str = "", consequence: str = "") -> str:
+    """What the clerk is told of a bug of ours: in Chinese, without a traceback,
+    with what to send to the maintainers (``where`` names the file being worked on)."""
+    return (
+        f"{where + '：' if where else '错误：'}处理时发生意外错误（{type(exc).__name__}: {exc}）"
+        f"{'，' + consequence if consequence else ''}。请把所用的文件和这条信息反馈给维护者。"
+    )

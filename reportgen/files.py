@@ -11,6 +11,7 @@ of heavy imports: the skip-if-unchanged path of ``build`` uses it.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from pathlib import Path
@@ -27,6 +28,24 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 UTF8, UTF8_BOM, UTF16, GB18030 = "utf-8", "utf-8-sig", "utf-16", "gb18030"
 
 
+_OS_PROBLEMS = {
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件不存在（或是指向不存在的文件的链接）",
+    errno.ELOOP: "链接形成了循环",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘是只读的",
+    errno.EISDIR: "这是一个目录",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """What the system said, in Chinese (its own strerror is English)."""
+    return _OS_PROBLEMS.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
+
+
 def _refused(message: str, path: Path) -> InvalidInput:
     return InvalidInput([error(message, file=str(path))])
 
@@ -40,13 +59,14 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = No
     is given, the file (after following links) must lie in that folder.
     Anything else raises :class:`InvalidInput` naming the file."""
     if inside is not None and not _within(path, inside):
-        raise _refused(f"链接到目录 {inside} 之外，不予读取", path)
+        raise _refused(f"是指向目录 {inside} 之外的链接，不予读取", path)
     try:
         before = os.stat(path)
     except FileNotFoundError:
         raise _refused("文件不存在", path) from None
-    except OSError as exc:
-        raise _refused(f"无法读取文件：{exc.strerror or exc}", path) from None
+    except (OSError, ValueError) as exc:
+        reason = os_problem(exc) if isinstance(exc, OSError) else "文件名含有空字符"
+        raise _refused(f"无法读取文件：{reason}", path) from None
     if stat.S_ISDIR(before.st_mode):
         raise _refused("这是一个目录，不是文件", path)
     if not stat.S_ISREG(before.st_mode):
@@ -57,7 +77,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = No
     try:
         handle = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise _refused(f"无法读取文件：{exc.strerror or exc}", path) from None
+        raise _refused(f"无法读取文件：{os_problem(exc)}", path) from None
     try:
         # The path may have been swapped for something else since the stat.
         if not stat.S_ISREG(os.fstat(handle).st_mode):
@@ -70,7 +90,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = No
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise _refused(f"无法读取文件：{exc.strerror or exc}", path) from None
+        raise _refused(f"无法读取文件：{os_problem(exc)}", path) from None
     finally:
         os.close(handle)
     if size > limit:

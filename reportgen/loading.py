@@ -75,10 +75,11 @@ class Source:
     root: yaml.MappingNode | None = field(default=None, compare=False, repr=False)
 
 
-def load(path: Path) -> Source:
+def load(path: Path, inside: Path | None = None) -> Source:
     """Read and parse one data file; raise :class:`InvalidInput` if it cannot be.
-    The only way reportgen reads a data file (check, build, init, diff, import --into)."""
-    text, encoding, warnings = _read(path)
+    The only way reportgen reads a data file (check, build, init, diff, import --into)
+    or a template set's ``outline.yaml`` (which must lie ``inside`` its folder)."""
+    text, encoding, warnings = _read(path, inside)
     return from_text(text, path, warnings, encoding)
 
 
@@ -88,6 +89,12 @@ def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None, e
     return Source(
         path, text, walker.data, walker.locations, [*(warnings or []), *walker.warnings], walker.todo, encoding, walker.root
     )
+
+
+def compose(text: str) -> yaml.MappingNode:
+    """The YAML node tree of a data file's text, read and checked exactly as
+    :func:`load` reads it: for edits that keep the text (init, import --into)."""
+    return _parse(text).root
 
 
 def from_bytes(raw: bytes, path: Path) -> Source:
@@ -176,7 +183,7 @@ def _check_depth(text: str) -> None:
 _TOO_DEEP = f"数据的层次过深：不能超过 {MAX_DEPTH} 层（是否有括号没有闭合，或缩进一层层加深了？）"
 
 
-def _read(path: Path) -> tuple[str, str, list[Diagnostic]]:
+def _read(path: Path, inside: Path | None = None) -> tuple[str, str, list[Diagnostic]]:
     """(text, encoding, warnings) of a data file, read through the guarded reader."""
     if not os.path.exists(path):
         raise InvalidInput([error("文件不存在")])
@@ -185,7 +192,7 @@ def _read(path: Path) -> tuple[str, str, list[Diagnostic]]:
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise InvalidInput([error("不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾")])
     try:
-        raw = files.read_bytes(path)
+        raw = files.read_bytes(path, inside=inside)
     except InvalidInput as exc:
         # The data file is the input itself: its messages need no file of their own.
         raise InvalidInput([replace(d, file=None) for d in exc.diagnostics]) from None

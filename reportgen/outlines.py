@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import Field
 
-from . import DEFAULT_TEMPLATES, loading, schema
+from . import DEFAULT_TEMPLATES, files, loading, schema
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 
 SPEC_FILE = "outline.yaml"
@@ -82,6 +83,9 @@ def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
     name = data.get(OUTLINE_KEY) if isinstance(data, dict) else None
     name = DEFAULT_OUTLINE if name is None else name
     outlines = builtin()
+    if not isinstance(name, str):
+        message = f"应为一个提纲的名称（{'、'.join(outlines)} 之一），不要写成列表或“键: 值”，也不要加方括号"
+        raise InvalidInput([error(message, (OUTLINE_KEY,))])
     if name not in outlines:
         raise InvalidInput([error(f'只能填：{"、".join(outlines)}，实际为 "{name}"', (OUTLINE_KEY,))])
     return _template_set(name, user_templates.resolve() if user_templates else None)
@@ -92,7 +96,8 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
     outline = builtin()[name]
     folders = tuple(p for p in (user_templates, outline, COMMON) if p is not None)
     specs = [_read_spec(outline)]
-    if user_templates is not None and (user_templates / SPEC_FILE).is_file():
+    # Whatever stands there (a link out of the folder, a FIFO) is read through the guard, or refused.
+    if user_templates is not None and os.path.lexists(user_templates / SPEC_FILE):
         specs.append(_read_spec(user_templates, folders))
     required: list[str] = []
     attachments: dict[str, str] = {}
@@ -134,7 +139,7 @@ def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
     path = folder / SPEC_FILE
     source = None
     try:
-        source = loading.load(path)
+        source = loading.load(path, inside=folder)
         spec = schema.validate(source.data, OutlineSpec)
         problems = [*_clashes(spec), *_missing_templates(spec, search or (folder, COMMON))]
         if problems:
@@ -157,5 +162,5 @@ def _missing_templates(spec: OutlineSpec, search: tuple[Path, ...]):
         relative = PurePosixPath(template)
         if relative.is_absolute() or ".." in relative.parts:
             yield error("应为模板目录内的相对路径，如 attachments/evaluation.md.j2", ("附件", name))
-        elif not any((base / relative).is_file() for base in search):
+        elif not any(files.is_file(base / relative) for base in search):
             yield error(f"找不到模板文件 {template}", ("附件", name))

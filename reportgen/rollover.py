@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .loading import TODO, line_end
+from .loading import TODO, compose, line_end
 
 #: Paths (keys and "*" for any list position) whose values carry over.
 _KEPT = [
@@ -59,7 +59,7 @@ def next_year(text: str, old_year: int, year: int, carried: dict[tuple, str] | N
     carried = dict(carried or {})
     edits: list[tuple[int, int, str]] = []
     mappings: dict[tuple, yaml.MappingNode] = {}
-    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), text, edits, year, carried, mappings)
+    _walk(compose(text), (), text, edits, year, carried, mappings, set())
     edits += _insertions(carried, mappings, text)
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -76,24 +76,34 @@ def _matches(path: tuple, patterns: list[tuple]) -> bool:
     )
 
 
-def _walk(node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict) -> None:
-    if _matches(path, _KEPT):
+def _walk(
+    node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict, seen: set
+) -> None:
+    # A node met again through an alias (*名称) stands in the text once, where its anchor is.
+    if _matches(path, _KEPT) or id(node) in seen:
         return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         mappings[path] = node
         for key_node, value_node in node.value:
-            _walk(value_node, path + (key_node.value,), text, edits, year, carried, mappings)
+            _walk(value_node, path + (key_node.value,), text, edits, year, carried, mappings, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), text, edits, year, carried, mappings)
-    elif path in carried:
-        edits.append((node.start_mark.index, node.end_mark.index, carried.pop(path)))
-    elif path == ("年度",):
-        edits.append((node.start_mark.index, node.end_mark.index, str(year)))
-    elif node.value or node.style:
+            _walk(item, path + (index,), text, edits, year, carried, mappings, seen)
+    else:
+        # The value's own text starts after its anchor (&名称) or tag, which stay for the aliases.
         span = text[node.start_mark.index : node.end_mark.index]
-        # A block scalar's span runs through its line breaks and the blank lines after it.
-        edits.append((node.start_mark.index, node.end_mark.index, TODO + span[len(span.rstrip("\n")) :]))
+        start = node.start_mark.index + len(_ANCHOR_OR_TAG.match(span).group())
+        if path in carried:
+            edits.append((start, node.end_mark.index, carried.pop(path)))
+        elif path == ("年度",):
+            edits.append((start, node.end_mark.index, str(year)))
+        elif node.value or node.style:
+            # A block scalar's span runs through its line breaks and the blank lines after it.
+            edits.append((start, node.end_mark.index, TODO + span[len(span.rstrip("\n")) :]))
+
+
+_ANCHOR_OR_TAG = re.compile(r"(?:[&!]\S*\s+)*")
 
 
 def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tuple[int, int, str]]:

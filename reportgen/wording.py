@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from . import computation, formats, markup, references
 from .computation import Figures
+from . import files
 from .diagnostics import Diagnostic, InvalidInput, error
 from .outlines import TemplateSet
 from .schema import Report
@@ -176,15 +177,21 @@ class _Sandbox(SandboxedEnvironment):
             yield number
 
 
-class _Loader(jinja2.FileSystemLoader):
-    """Templates only from inside their folders: a link pointing elsewhere is refused."""
+class _Loader(jinja2.BaseLoader):
+    """Templates through the guarded reader, first folder that has one wins: a
+    link out of its folder, a FIFO, a device or a huge file is refused with a
+    message naming it, never read."""
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self.folders = folders
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise jinja2.TemplateNotFound(f"{template}（链接到模板目录之外，不予读取）")
-        return source, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if os.path.lexists(path):
+                return files.read_text(path, inside=folder), str(path), lambda: True
+        raise jinja2.TemplateNotFound(template)
 
 
 # --- environment and context ----------------------------------------------------
@@ -194,7 +201,7 @@ class _Loader(jinja2.FileSystemLoader):
 def environment(folders: tuple[Path, ...]) -> _Sandbox:
     """One environment per template set, built once per process."""
     env = _Sandbox(
-        loader=_Loader([str(p) for p in folders], encoding="utf-8"),
+        loader=_Loader(folders),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         # Autoescape keeps macro output (Markup) from being escaped twice; the
@@ -215,6 +222,44 @@ def environment(folders: tuple[Path, ...]) -> _Sandbox:
     return env
 
 
+#: What went wrong with the template cache since last asked (see :func:`cache_problems`).
+_CACHE_PROBLEMS: list[str] = []
+#: A compiled template is a few tens of KB.
+MAX_CACHE_BYTES = 4 * 1024 * 1024
+
+
+def cache_problems() -> list[str]:
+    """Why the template cache was not used, since last asked: for a 提示 under -v."""
+    problems = list(dict.fromkeys(_CACHE_PROBLEMS))
+    _CACHE_PROBLEMS.clear()
+    return problems
+
+
+class _BestEffortCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache on disk, best-effort: a cache file that cannot be read or
+    written (a full disk, a FIFO or a damaged file in its place) only means the
+    template is compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        if not os.path.lexists(path):
+            return
+        try:
+            bucket.bytecode_from_string(files.read_bytes(path, MAX_CACHE_BYTES))
+        except InvalidInput as exc:
+            bucket.reset()
+            _CACHE_PROBLEMS.append(f"模板缓存 {path} 无法读取（{exc}），已重新编译模板")
+        except Exception:  # noqa: BLE001 - whatever a damaged cache file makes Jinja's reader raise
+            bucket.reset()
+            _CACHE_PROBLEMS.append(f"模板缓存 {path} 已损坏，已重新编译模板")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            _CACHE_PROBLEMS.append(f"无法写入模板缓存 {self.directory}（{files.os_problem(exc)}），本次不使用缓存")
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (keyed by each template's checksum),
     so a clerk's rebuild does not compile them again; none if there is nowhere
@@ -223,9 +268,13 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     directory = Path(root) / "reportgen" / "templates"
     try:
         directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except OSError as exc:
+        _CACHE_PROBLEMS.append(f"无法建立模板缓存目录 {directory}（{files.os_problem(exc)}），本次不使用缓存")
         return None
-    return jinja2.FileSystemBytecodeCache(str(directory)) if os.access(directory, os.W_OK) else None
+    if not os.access(directory, os.W_OK):
+        _CACHE_PROBLEMS.append(f"模板缓存目录 {directory} 不可写，本次不使用缓存")
+        return None
+    return _BestEffortCache(str(directory))
 
 
 def context(report: Report, figures: Figures, template_set: TemplateSet) -> dict:

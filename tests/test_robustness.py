@@ -156,7 +156,7 @@ def test_a_template_linking_outside_its_folder_is_not_read(tmp_path):
     (folder / "problems.md.j2").symlink_to(secret)
     result = run("build", write_variant(tmp_path), "--templates", folder.parent, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
-    assert "链接到模板目录之外，不予读取" in result.output
+    assert "problems.md.j2 错误：是指向目录 " in result.output and "之外的链接，不予读取" in result.output
     assert "机密内容" not in result.output
 
 
