@@ -168,6 +168,7 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
     lines: list[tuple[str, bool]] = []
     try:
         prepared = pipeline.prepare(path, options.templates, options.strict)
+        lines += _cache_notes(options)
         shown = [d for d in prepared.diagnostics if options.verbose or d.level is not Level.NOTE]
         lines += [(d.format(path), True) for d in shown]
         outcome = Outcome(path, "无误", lines, fingerprint=fingerprint, **_summary(prepared))
@@ -202,7 +203,17 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
         return outcome
     except Exception as exc:
         consequence = "未生成报告" if options.out_dir is not None else ""
-        return Outcome(path, "失败", lines + failure_lines(path, exc, consequence, options.verbose))
+        return Outcome(
+            path, "失败", lines + _cache_notes(options) + failure_lines(path, exc, consequence, options.verbose)
+        )
+
+
+def _cache_notes(options: Options) -> list[tuple[str, bool]]:
+    """Why the template cache was not used (a full disk, say): a 提示, shown under -v."""
+    from .wording import cache_problems
+
+    problems = cache_problems()
+    return [(f"提示：{problem}", True) for problem in problems] if options.verbose else []
 
 
 def failure_lines(
@@ -227,10 +238,11 @@ def failure_lines(
 def _summary(prepared) -> dict:
     from .formats import percent, score
 
+    evaluated = prepared.evaluated
     return {
         "department": prepared.report.department,
-        "rate": percent(prepared.figures.budget.rate),
-        "score": f"{score(prepared.figures.evaluation.score)}（{prepared.figures.evaluation.grade}）",
+        "rate": percent(evaluated.budget.rate),
+        "score": f"{score(evaluated.evaluation.score)}（{evaluated.evaluation.grade}）",
     }
 
 
@@ -238,8 +250,8 @@ def figure_lines(prepared) -> list[str]:
     """The key figures, as ``build`` and ``check`` print them."""
     from .formats import money, percent, score
 
-    budget = prepared.figures.budget
-    evaluation = prepared.figures.evaluation
+    budget = prepared.evaluated.budget
+    evaluation = prepared.evaluated.evaluation
     lines = [
         f"  调整预算 {money(budget.budget)} 万元，决算 {money(budget.actual)} 万元，执行率 {percent(budget.rate)}",
         f"  基本支出执行率 {percent(budget.basic.rate)}，项目支出执行率 {percent(budget.project.rate)}",
@@ -253,27 +265,15 @@ def figure_lines(prepared) -> list[str]:
 
 def scoring_lines(prepared) -> list[str]:
     """How each scored indicator got its points, as ``check`` lists them."""
-    from .formats import percent, score
+    from .formats import score
 
     lines = ["  各指标计分："]
-    evaluation, figures = prepared.report.evaluation, prepared.figures.evaluation
-    for dimension, computed in zip(evaluation.dimensions, figures.dimensions, strict=True):
-        nodes = [(dimension.name, dimension, computed)] if not computed.children else []
-        for indicator, computed2 in zip(dimension.children or [], computed.children, strict=True):
-            if not computed2.children:
-                nodes.append((f"{dimension.name}/{indicator.name}", indicator, computed2))
-            for leaf, computed3 in zip(indicator.children or [], computed2.children, strict=True):
-                nodes.append((f"{dimension.name}/{indicator.name}/{leaf.name}", leaf, computed3))
-        for name, data, node in nodes:
-            if node.rule == "预算执行率":
-                how = f"{data.basis or '部门整体'}执行率 {percent(node.rate)} × {score(node.full_marks)}（最高按 100%）"
-            elif node.rule == "完成比例":
-                how = f"实际完成值 {data.achieved} 对年度指标值 {data.target}，完成 {percent(node.rate)}"
-            elif node.rule == "得分":
-                how = "直接给出得分"
-            else:
-                how = f"{score(node.full_marks)} − 扣分 {score(node.deduction)}"
-            lines.append(f"    {name}：按{node.rule}，{how} → {score(node.score)} 分（满分 {score(node.full_marks)}）")
+    for node in prepared.evaluated.indicators():
+        if not node.children:
+            lines.append(
+                f"    {'/'.join(node.names)}：按{node.rule}，{node.scoring.how} → {score(node.score)} 分"
+                f"（满分 {score(node.full_marks)}）"
+            )
     return lines
 
 

@@ -16,28 +16,31 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from . import computation, formats
-from .computation import CENT, HUNDRED, Figures
+from . import computation, formats, references, scoring
+from .computation import Evaluated, Role
 from .diagnostics import DataPath, Diagnostic, error, note, warning
+from .numbers import CENT
 from .schema import Report
 
 BUDGET: DataPath = ("收支",)
 EVALUATION: DataPath = ("自评",)
 
 
-def check(report: Report, figures: Figures) -> list[Diagnostic]:
+def check(evaluated: Evaluated) -> list[Diagnostic]:
+    report = evaluated.report
     return [
         *_staffing(report),
-        *_units(report),
-        *_budget(report, figures),
-        *_evaluation(report, figures),
+        *_units(evaluated),
+        *_budget(evaluated),
+        *_grades(report.evaluation.grades),
+        *_indicators(evaluated),
         *_signature(report),
-        *_typed_figures(report, figures),
+        *_typed_figures(evaluated),
     ]
 
 
-def _budget(report: Report, figures: Figures) -> list[Diagnostic]:
-    data, computed = report.budget, figures.budget
+def _budget(evaluated: Evaluated) -> list[Diagnostic]:
+    data, computed = evaluated.report.budget, evaluated.budget
     found = []
     for key, stated, parts in (
         ("调整预算", data.budget, computed.parts.budget),
@@ -46,17 +49,17 @@ def _budget(report: Report, figures: Figures) -> list[Diagnostic]:
         if stated is not None:
             found += _total_against_parts(BUDGET + (key,), stated, parts, count=2)
 
-    lines = [
-        (BUDGET, "部门整体", data.budget or computed.budget, data.actual or computed.actual),
-        (BUDGET + ("基本支出",), "基本支出", data.basic.budget, data.basic.actual),
-        (BUDGET + ("项目支出",), "项目支出", data.project.budget, data.project.actual),
-    ] + [(BUDGET + ("项目", i), p.name, p.budget, p.actual) for i, p in enumerate(data.projects)]
-    for path, name, budget, actual in lines:
-        if budget == 0:
-            found.append(error(f"{name}的调整预算为 0，无法计算执行率", path + ("调整预算",)))
-        elif actual > budget:
+    for line in evaluated.budget_lines():
+        if line.role is Role.SOURCE:
+            continue
+        if line.budget == 0:
+            found.append(error(f"{line.name}的调整预算为 0，无法计算执行率", line.path + ("调整预算",)))
+        elif line.actual > line.budget:
             found.append(
-                warning(f"{name}的决算 {actual} 万元超过调整预算 {budget} 万元（执行率超过 100%）", path + ("决算",))
+                warning(
+                    f"{line.name}的决算 {line.actual} 万元超过调整预算 {line.budget} 万元（执行率超过 100%）",
+                    line.path + ("决算",),
+                )
             )
 
     if data.projects:
@@ -117,20 +120,6 @@ def _total_against_parts(
     ]
 
 
-def _evaluation(report: Report, figures: Figures) -> list[Diagnostic]:
-    found = _grades(report.evaluation.grades)
-    known_rates = computation.rates(figures.budget)
-    for d, (dimension, computed) in enumerate(zip(report.evaluation.dimensions, figures.evaluation.dimensions)):
-        path = EVALUATION + ("一级指标", d)
-        found += _node(dimension, computed, path, known_rates)
-        for i, (indicator, computed2) in enumerate(zip(dimension.children or [], computed.children)):
-            path2 = path + ("二级指标", i)
-            found += _node(indicator, computed2, path2, known_rates)
-            for j, (leaf, computed3) in enumerate(zip(indicator.children or [], computed2.children)):
-                found += _node(leaf, computed3, path2 + ("三级指标", j), known_rates)
-    return found
-
-
 def _grades(bands: dict[str, Decimal]) -> list[Diagnostic]:
     path = EVALUATION + ("等级",)
     lowest = sorted(bands.values())
@@ -141,145 +130,30 @@ def _grades(bands: dict[str, Decimal]) -> list[Diagnostic]:
     return []
 
 
-_LEAF_ONLY = {"计分": "rule", "口径": "basis", "扣分": "deduction", "得分": "score"}
+_LEVELS = {scoring.ERROR: error, scoring.WARNING: warning, scoring.NOTE: note}
 
 
-def _node(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:
-    """One node of the indicator tree: a parent adds up its children, a leaf is scored by its rule."""
-    name = indicator.name
-    if computed.rule is None:
-        found = [
-            error(f"“{name}”有下级指标，得分由下级合计，不能填{key}", path + (key,))
-            for key, attribute in _LEAF_ONLY.items()
-            if getattr(indicator, attribute) is not None
-        ]
-        if indicator.full_marks is not None and indicator.full_marks != computed.full_marks:
-            found.append(
-                error(
-                    f"“{name}”的分值 {formats.score(indicator.full_marks)} 与下级指标分值之和 "
-                    f"{formats.score(computed.full_marks)} 不符",
-                    path + ("分值",),
-                )
-            )
-        return found
-    if indicator.full_marks is None:
-        return [error(f"“{name}”没有下级指标，须填分值", path + ("分值",))]
-    if indicator.full_marks == 0:
-        return [error(f"“{name}”的分值不能为 0", path + ("分值",))]
-    return _RULES[computed.rule](indicator, computed, path, known_rates)
-
-
-def _exclusive(indicator, path: DataPath, rule: str, allowed: set[str]) -> list[Diagnostic]:
+def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
+    """What each scoring rule found wrong with its indicator's inputs, at the indicator's keys."""
     return [
-        error(f"“{indicator.name}”按{rule}计分，不能另填{key}", path + (key,))
-        for key, attribute in _LEAF_ONLY.items()
-        if key not in allowed and key != "计分" and getattr(indicator, attribute) is not None
+        _LEVELS[problem.level](problem.message, node.path + (problem.key,))
+        for node in evaluated.indicators()
+        for problem in node.scoring.problems
     ]
-
-
-def _by_rate(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:
-    found = _exclusive(indicator, path, "预算执行率", {"口径"})
-    basis = indicator.basis or computation.WHOLE
-    if basis not in known_rates:
-        found.append(error(f'口径只能填：{"、".join(known_rates)}，实际为 "{basis}"', path + ("口径",)))
-    elif computed.rate is not None and computed.rate > HUNDRED:
-        found.append(
-            note(
-                f"{basis}执行率 {formats.percent(computed.rate)} 超过 100%，“{indicator.name}”按 100% 计分",
-                path + ("计分",),
-            )
-        )
-    return found
-
-
-def _by_completion(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:
-    found = _exclusive(indicator, path, "完成比例", set())
-    measures = {}
-    for key in ("年度指标值", "实际完成值"):
-        text = indicator.target if key == "年度指标值" else indicator.achieved
-        if text is None:
-            found.append(error(f"“{indicator.name}”按完成比例计分，须填{key}", path + (key,)))
-            continue
-        measure = computation.parse_measure(text)
-        if measure is None:
-            found.append(
-                error(
-                    f'按完成比例计分，{key}应是一个数（可带 ≥、≤ 和单位，如 ≥3.2万亩、95%），实际为 "{text}"',
-                    path + (key,),
-                )
-            )
-        measures[key] = measure
-    target, achieved = measures.get("年度指标值"), measures.get("实际完成值")
-    if target and achieved and target.unit != achieved.unit:
-        found.append(
-            error(
-                f"单位不一致：年度指标值的单位是“{target.unit or '无'}”，实际完成值的单位是“{achieved.unit or '无'}”",
-                path + ("实际完成值",),
-            )
-        )
-    # A score that could not be computed needs no reason for its loss.
-    return found or _explained_loss(indicator, computed, path)
-
-
-def _by_deduction(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:
-    found = _exclusive(indicator, path, "扣分", {"扣分"})
-    name = indicator.name
-    if indicator.deduction is not None:
-        if indicator.deduction > indicator.full_marks:
-            found.append(
-                error(f"“{name}”扣分 {indicator.deduction} 超过其分值 {indicator.full_marks}", path + ("扣分",))
-            )
-        if indicator.deduction > 0 and indicator.reason is None:
-            found.append(error(f"“{name}”有扣分，必须写明扣分原因", path + ("扣分原因",)))
-    if indicator.reason is not None and not indicator.deduction:
-        found.append(warning(f"“{name}”写了扣分原因，但没有扣分", path + ("扣分原因",)))
-    return found
-
-
-def _by_score(indicator, computed, path: DataPath, known_rates: dict) -> list[Diagnostic]:
-    found = _exclusive(indicator, path, "得分", {"得分"})
-    if indicator.score is None:
-        return found + [error(f"“{indicator.name}”按得分计分，须填得分", path + ("得分",))]
-    if indicator.score > indicator.full_marks:
-        return found + [
-            error(f"“{indicator.name}”得分 {indicator.score} 超过分值 {indicator.full_marks}", path + ("得分",))
-        ]
-    return found + _explained_loss(indicator, computed, path)
-
-
-def _explained_loss(indicator, computed, path: DataPath) -> list[Diagnostic]:
-    if computed.deduction > 0 and indicator.reason is None and indicator.deviation is None:
-        return [
-            error(
-                f"“{indicator.name}”得分 {formats.score(computed.score)} 低于分值 {formats.score(computed.full_marks)}，"
-                "须写明扣分原因或偏差原因",
-                path + ("偏差原因",),
-            )
-        ]
-    return []
-
-
-_RULES = {"预算执行率": _by_rate, "完成比例": _by_completion, "扣分": _by_deduction, "得分": _by_score}
 
 
 #: An amount this many times its siblings' middle one was most likely typed in 元.
 YUAN_FACTOR = 1000
 
 
-def _units(report: Report) -> list[Diagnostic]:
+def _units(evaluated: Evaluated) -> list[Diagnostic]:
     """A clerk who copies one figure from a table in 元 types 9658400 beside
     1028.77: the amounts of the whole and its parts differ by about 10^4."""
-    budget = report.budget
-    amounts = [
-        (("收支", key), value)
-        for key, value in (("年初预算", budget.initial), ("调整预算", budget.budget), ("决算", budget.actual))
-        if value
-    ]
-    for part in ("基本支出", "项目支出"):
-        line = budget.basic if part == "基本支出" else budget.project
-        amounts += [
-            (("收支", part, key), value) for key, value in (("调整预算", line.budget), ("决算", line.actual)) if value
-        ]
+    amounts = []
+    for line in evaluated.budget_lines():
+        if line.role in (Role.WHOLE, Role.BASIC, Role.PROJECT):
+            keys = ("年初预算", "调整预算", "决算") if line.role is Role.WHOLE else ("调整预算", "决算")
+            amounts += [(line.path + (key,), value) for key in keys if (value := line.stated(key))]
     if len(amounts) < 3:
         return []
     middle = sorted(value for _, value in amounts)[len(amounts) // 2]
@@ -327,13 +201,13 @@ def _signature(report: Report) -> list[Diagnostic]:
 NAMES = {"名称", "部门", "自称", "单位"}
 
 
-def _typed_figures(report: Report, figures: Figures) -> list[Diagnostic]:
+def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
     """Narrative that types a figure the report derives goes stale at the next
     budget adjustment: point at the reference that would stay right."""
-    known = dict(figures_as_written(figures))
+    known = dict(figures_as_written(evaluated))
     pattern = figure_pattern(known)
     found = []
-    for path, text in _narrative(report.model_dump(by_alias=True), ()):
+    for path, text in _narrative(evaluated.report.model_dump(by_alias=True), ()):
         literal = re.sub(r"{{.*?}}", "", text)
         for written in dict.fromkeys(pattern.findall(literal)):
             reference = known[written]
@@ -353,30 +227,25 @@ def figure_pattern(known: dict[str, str]) -> re.Pattern:
     return re.compile(rf"(?<![\d.])({alternatives})(?!\d)")
 
 
-def figures_as_written(figures: Figures) -> Iterator[tuple[str, str]]:
-    """(how the report writes a figure, the template reference to it)."""
-    budget = figures.budget
-    lines = [("收支", budget), ("收支.基本支出", budget.basic), ("收支.项目支出", budget.project)]
-    lines += [(f"收支.项目[{i}]", project) for i, project in enumerate(budget.projects, 1)]
-    for name, line in lines:
-        if line.rate is not None:
-            yield formats.percent(line.rate), f"{name}.执行率 | percent"
-        yield formats.money(line.budget), f"{name}.调整预算 | money"
-        yield formats.money(line.actual), f"{name}.决算 | money"
-        if line.growth is not None:
-            yield formats.percent(line.growth), f"{name}.增长率 | percent"
-    evaluation = figures.evaluation
-    scores = [(evaluation.score, "自评.总分")]
-    for d, dimension in enumerate(evaluation.dimensions, 1):
-        scores.append((dimension.score, f"自评.一级指标[{d}].得分"))
-        for i, indicator in enumerate(dimension.children, 1):
-            scores.append((indicator.score, f"自评.一级指标[{d}].二级指标[{i}].得分"))
-            for j, leaf in enumerate(indicator.children, 1):
-                scores.append((leaf.score, f"自评.一级指标[{d}].二级指标[{i}].三级指标[{j}].得分"))
-    for value, name in scores:
+#: The figures of a budget line that narrative is likely to quote.
+_QUOTED_LINE_FIGURES = ("执行率", "调整预算", "决算", "增长率")
+
+
+def figures_as_written(evaluated: Evaluated) -> Iterator[tuple[str, str]]:
+    """(how the report writes a figure, the reference to it in the data's text)."""
+    for line in evaluated.budget_lines():
+        if line.role is Role.SOURCE:
+            continue
+        figures = line.figures()
+        for key in _QUOTED_LINE_FIGURES:
+            if figures[key] is not None:
+                yield formats.written(figures[key]), references.reference(line.path + (key,), figures[key])
+    scores = [(evaluated.evaluation.score, ("自评", "总分"))]
+    scores += [(node.score, node.path + ("得分",)) for node in evaluated.indicators()]
+    for value, path in scores:
         # Whole scores (48, 10) are too common in prose to be told apart.
         if "." in formats.score(value):
-            yield formats.score(value), f"{name} | score"
+            yield formats.score(value), references.reference(path, value)
 
 
 def _narrative(value, path: DataPath) -> Iterator[tuple[DataPath, str]]:

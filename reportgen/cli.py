@@ -327,7 +327,7 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
         ctx.exit(1)
     if year <= last.report.year:
         raise Refused(f"新的年度 {year} 应晚于 {source} 的年度 {last.report.year}，未生成新文件")
-    text, todo = rollover.next_year(last.source.text, last.report.year, year, _carried(last))
+    text, todo = rollover.next_year(last.source.text, last.report.year, year, rollover.carried_figures(last.evaluated))
     text = rollover.schema_line(text, source, output)
     try:
         with _reporting(output, "未生成新一年的文件"):
@@ -362,17 +362,26 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
         try:
             with _reporting(source, "未改动数据文件"):
-                text, changes, amounts = importing.into_data(source, into)
+                merged = importing.into_data(source, into)
         except _Failed:
             ctx.exit(1)
         target = output or into
+        problem = importing.output_problem(target, source)
+        if problem:
+            raise Refused(problem)
         if target.exists() and target != into and not force:
             raise Refused(f"{target} 已存在，未覆盖；加 --force 覆盖")
-        if target == into and not force and changes:
-            raise Refused(f"将改动 {into} 中 {len(changes)} 处金额；确认后加 --force 再运行（或用 -o 写到新文件）")
-        write_atomically(target, text.encode("utf-8"))
-        click.echo(f"从工作表“{amounts.sheet}”（单位：{amounts.unit}）读取第 {'、'.join(map(str, amounts.rows))} 行。")
-        for label, old, new in changes:
+        if target == into and not force and merged.changes:
+            raise Refused(
+                f"将改动 {into} 中 {len(merged.changes)} 处金额；确认后加 --force 再运行（或用 -o 写到新文件）"
+            )
+        try:
+            with _reporting(target, "未改动数据文件"):
+                merged.save(target)
+        except _Failed:
+            ctx.exit(1)
+        click.echo(merged.summary)
+        for label, old, new in merged.changes:
             click.echo(f"  {label}：{old or '（无）'} → {new}")
         click.echo(f"已写入 {target}；运行 reportgen check {target} 核对。")
         return
@@ -380,32 +389,24 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
         raise click.UsageError("--into 只用于从 Excel 表导入金额")
     try:
         with _reporting(source, "未生成数据文件"):
-            text, todo = importing.from_report(source, output or Path("data") / "导入.yaml")
+            imported = importing.from_report(source, output or Path("data") / "导入.yaml")
     except _Failed:
         ctx.exit(1)
-    if output is None:
-        year = re.search(r"(?m)^年度: (\d{4})$", text)
-        output = Path("data") / f"{year.group(1) if year else '导入'}.yaml"
+    output = output or Path("data") / f"{imported.year or '导入'}.yaml"
+    problem = importing.output_problem(output, source)
+    if problem:
+        raise Refused(problem)
     if output.exists() and not force:
         raise Refused(f"{output} 已存在，未覆盖；请改用 -o 指定其他文件名，或加 --force 覆盖")
-    write_atomically(output, text.encode("utf-8"))
-    click.echo(f"已生成 {output}：{todo} 处报告中没有的值标为“待填写”。运行 reportgen check {output} 逐条查看。")
-
-
-def _carried(last) -> dict[tuple, str]:
-    """Last year's 决算 figures, for next year's 上年决算 and 上年收入 keys."""
-    from .formats import money
-    from .rollover import prior_figures
-
-    budget = last.figures.budget
-    lines = {
-        ("收支",): budget.actual,
-        ("收支", "基本支出"): budget.basic.actual,
-        ("收支", "项目支出"): budget.project.actual,
-    }
-    lines.update({("收支", "项目", i): p.actual for i, p in enumerate(budget.projects)})
-    income = {line.name: money(line.amount) for line in budget.income}
-    return prior_figures({path: money(value) for path, value in lines.items()}, income)
+    try:
+        with _reporting(output, "未生成数据文件"):
+            write_atomically(output, imported.text.encode("utf-8"))
+    except _Failed:
+        ctx.exit(1)
+    click.echo(imported.summary)
+    click.echo(
+        f"已生成 {output}：{imported.todo} 处标为“待填写”（报告中没有或各处不一致）。运行 reportgen check {output} 逐条查看。"
+    )
 
 
 @main.command()

@@ -11,40 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from . import formats
+from .computation import BudgetLine, Role
 from .pipeline import Prepared
-
-#: How a figure is written, by the last key of its path.
-_FIGURE_FORMATS = {
-    "执行率": formats.percent,
-    "增长率": formats.percent,
-    "完成率": formats.percent,
-    "增减额": formats.money,
-    "上年决算": formats.money,
-    "收入合计": formats.money,
-    "金额": formats.money,
-    "调整预算": formats.money,
-    "决算": formats.money,
-    "年初预算": formats.money,
-    "得分": formats.score,
-    "扣分": formats.score,
-    "满分": formats.score,
-    "总分": formats.score,
-}
-
-
-def _format_of(name: str):
-    """How a figure of this name is written: by its name, or by how it ends (基本支出占比)."""
-    if name in _FIGURE_FORMATS:
-        return _FIGURE_FORMATS[name]
-    if name.endswith(("占比", "增长率")):
-        return formats.percent
-    if name.endswith(("增减额", "合计")):
-        return formats.money
-    return str
-
 
 _TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.S)
 _SHORT = 40
@@ -116,36 +86,32 @@ def _leaves(prepared: Prepared) -> dict[str, str]:
     return leaves
 
 
-#: Figures of the whole department, named as the report names them.
-_WHOLE = {"年初预算", "调整预算", "决算", "执行率", "上年决算", "增减额", "增长率"}
-_PART_NAMES = {"分项合计": "基本支出与项目支出合计", "执行率偏低项目": "执行率偏低的项目"}
+_PART_NAMES = {"执行率偏低项目": "执行率偏低的项目"}
+
+
+def _line_label(line: BudgetLine) -> str:
+    if line.role is Role.ITEM:
+        return f"项目“{line.name}”"
+    if line.role is Role.SOURCE:
+        return f"资金来源“{line.name}”"
+    return line.name
 
 
 def label(path: tuple, prepared: Prepared) -> str:
     """A data or figure path as a clerk would name the thing: ``('收支', '决算')``
     → 部门整体决算, ``('收支', '项目', 2, '决算')`` → 项目“招商业务工作经费”决算,
     ``('自评', '一级指标', 1, '二级指标', 3, '扣分')`` → 指标“管理效率/绩效管理”扣分."""
-    if path[:1] == ("自评",) and len(path) > 2 and path[1] == "一级指标" and isinstance(path[2], int):
-        names, node, rest = [], prepared.report.evaluation, list(path[1:])
-        while len(rest) >= 2 and isinstance(rest[1], int):
-            children = node.dimensions if not names else node.children
-            if children is None or rest[1] >= len(children):
-                break
-            node = children[rest[1]]
-            names.append(node.name)
-            rest = rest[2:]
-        return f"指标“{'/'.join(names)}”" + _join(tuple(rest))
-    if path[:1] == ("收支",):
-        rest = path[1:]
-        if len(rest) == 1 and rest[0] in _WHOLE:
-            return "部门整体" + rest[0]
-        if len(rest) >= 2 and rest[0] == "项目" and isinstance(rest[1], int):
-            projects = prepared.source.data.get("收支", {}).get("项目") or []
-            item = projects[rest[1]] if rest[1] < len(projects) else None
-            name = item.get("名称") if isinstance(item, dict) and rest[2:] != ("名称",) else None
-            return (f"项目“{name}”" if name else f"项目第 {rest[1] + 1} 项") + _join(rest[2:])
-        return _join(rest)
-    return _join(path)
+    evaluated = prepared.evaluated
+    for node in evaluated.indicators():
+        if path[: len(node.path)] == node.path and not any(
+            path[: len(child.path)] == child.path for child in node.children
+        ):
+            return f"指标“{'/'.join(node.names)}”" + _join(path[len(node.path) :])
+    for line in evaluated.budget_lines():
+        rest = path[len(line.path) :]
+        if path[: len(line.path)] == line.path and len(rest) == 1 and rest[0] in line.figures():
+            return _line_label(line) + rest[0]
+    return _join(path[1:] if path[:1] == ("收支",) else path)
 
 
 def _join(path: tuple) -> str:
@@ -153,19 +119,24 @@ def _join(path: tuple) -> str:
 
 
 def _figures(prepared: Prepared) -> dict[str, str]:
-    dump = prepared.figures.model_dump(by_alias=True)
-    low = dump["收支"].pop("执行率偏低项目")
-    dump["收支"].pop("项目")  # listed by name below, not by position
-    flat = {}
-    for key, value in _flatten(dump, ()).items():
-        name = key[-1]
-        if isinstance(value, bool):
-            continue
-        write = _format_of(str(name)) if isinstance(value, Decimal | None) else str
-        flat[label(key, prepared)] = write(value)
-    for project in prepared.figures.budget.projects:
-        flat[f"项目“{project.name}”执行率"] = formats.percent(project.rate)
-    flat["执行率偏低的项目"] = "、".join(f"{p['名称']} {formats.percent(p['执行率'])}" for p in low) or "无"
+    """Every computed figure under the name the report gives it, as it is written."""
+    evaluated = prepared.evaluated
+    budget = evaluated.budget
+    named: list[tuple[str, dict]] = [(_line_label(line), line.figures()) for line in evaluated.budget_lines()]
+    named.append((budget.parts.name, budget.parts.figures()))
+    named += [(f"收入“{income.name}”", income.values()) for income in budget.income]
+    named += [(f"指标“{'/'.join(node.names)}”", node.figures()) for node in evaluated.indicators()]
+    named.append(("", {key: value for key, value in budget.figures().items() if not isinstance(value, list | dict)}))
+    named.append(("自评", {key: value for key, value in evaluated.evaluation.values().items() if key != "一级指标"}))
+    flat = {
+        name + key: formats.written(value)
+        for name, figures in named
+        for key, value in figures.items()
+        if value is not None and not isinstance(value, bool | BudgetLine) and key != "名称"
+    }
+    flat["执行率偏低的项目"] = (
+        "、".join(f"{p.name} {formats.percent(p.rate)}" for p in budget.low_rate_projects) or "无"
+    )
     return flat
 
 

@@ -1,280 +1,242 @@
-"""Stage 3: every figure the report derives from the data.
+"""Stage 3: the evaluated report — the data and every figure derived from it, as one tree.
 
-All arithmetic is on :class:`decimal.Decimal`, rounded half up (四舍五入) to two
-decimals, the way a finance clerk rounds: 97.605% → 97.61%, never the
-banker's 97.60% that ``round()`` would give, and never through float.
+:func:`evaluate` builds it once.  Each budget line (the whole, 基本支出,
+项目支出, each project, each 资金来源) is a :class:`BudgetLine` that knows its
+place in the data, its name, its data and its figures; each indicator of the
+score sheet is an :class:`IndicatorNode` that knows its names, data, figures,
+the rule that scored it and how (:mod:`reportgen.scoring`).  Figures are typed
+by kind (:mod:`reportgen.numbers`), so they know how they are written.
 
-The figures mirror the shape of the data: they carry the same aliases at the
-same places (``收支.执行率`` beside ``收支.调整预算``), so the wording stage can lay
-them over the data and templates read one tree.
+Everything downstream walks the tree through two iterators,
+:meth:`Evaluated.budget_lines` and :meth:`Evaluated.indicators`: the checks,
+the templates' context, the batch summaries, ``diff`` and ``init``.  A
+template sees a node as :meth:`values`: its data under the YAML keys with its
+figures beside them (``收支.调整预算`` and ``收支.执行率``).
+
+All arithmetic is Decimal, rounded half up (四舍五入) to two decimals.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .schema import Budget, Evaluation, Execution, Report, Scored
-
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
-
-
-def half_up(value: Decimal) -> Decimal:
-    """Round to two decimals, 四舍五入."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+from . import scoring
+from .diagnostics import DataPath
+from .numbers import Money, Percent, Points, change, execution_rate, growth, share, typed
+from .schema import Budget, Execution, Report
+from .scoring import Scoring
 
 
-def execution_rate(actual: Decimal, budget: Decimal) -> Decimal | None:
-    """actual ÷ budget as a percentage with two decimals; None when there is no budget."""
-    if budget == 0:
-        return None
-    return half_up(actual / budget * HUNDRED)
+def _key(chinese: str, default=dataclasses.MISSING):
+    """A figure's field, named as templates and references name it."""
+    if default is dataclasses.MISSING:
+        return field(metadata={"key": chinese})
+    return field(default=default, metadata={"key": chinese})
 
 
-def change(new: Decimal | None, old: Decimal | None) -> Decimal | None:
-    """new − old; None when either is missing."""
-    return None if new is None or old is None else new - old
+def _figures(node) -> dict[str, object]:
+    """The figures of a node under their Chinese keys, nested nodes as their values."""
+    values = {}
+    for f in dataclasses.fields(node):
+        if "key" in f.metadata:
+            values[f.metadata["key"]] = _value(getattr(node, f.name))
+    return values
 
 
-def growth(new: Decimal | None, old: Decimal | None) -> Decimal | None:
-    """(new − old) ÷ old as a percentage with two decimals; None (written "—")
-    when there is no base to grow from."""
-    if new is None or old is None or old == 0:
-        return None
-    return half_up((new - old) / old * HUNDRED)
+def _value(value):
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    return value.values() if hasattr(value, "values") and dataclasses.is_dataclass(value) else value
 
 
-def share(part: Decimal | None, total: Decimal | None) -> Decimal | None:
-    """part ÷ total as a percentage with two decimals; None without a total."""
-    if part is None or total is None or total == 0:
-        return None
-    return half_up(part / total * HUNDRED)
+def _data(model) -> dict:
+    return {} if model is None else model.model_dump(by_alias=True)
 
 
-# --- target values: ≥3.2万亩, 100%, ≤5%, 95%以上 ---------------------------------------------
+class Role(Enum):
+    """What a budget line is, for the walks that want some kinds only."""
 
-AT_LEAST, AT_MOST, EQUAL = "≥", "≤", "="
-_DIRECTION_WORDS = {
-    AT_LEAST: (">=", ">", "≥", "≧", "不低于", "不少于", "不小于", "大于等于", "大于", "高于", "超过", "至少", "达到"),
-    AT_MOST: (
-        "<=",
-        "<",
-        "≤",
-        "≦",
-        "不高于",
-        "不超过",
-        "不大于",
-        "不多于",
-        "小于等于",
-        "小于",
-        "低于",
-        "至多",
-        "控制在",
-    ),
-    EQUAL: ("=",),
-}
-_SUFFIX_WORDS = {AT_LEAST: ("及以上", "以上"), AT_MOST: ("及以下", "以下", "以内")}
-_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+    WHOLE = "部门整体"
+    BASIC = "基本支出"
+    PROJECT = "项目支出"
+    ITEM = "项目"
+    SOURCE = "资金来源"
 
 
 @dataclass(frozen=True)
-class Measure:
-    """A target or achieved value as clerks write it: direction, number, unit."""
+class BudgetLine:
+    """One line of budget against spending, with its figures."""
 
-    direction: str
-    number: Decimal
-    unit: str
+    #: Where it stands in the data: ("收支",), ("收支", "项目", 2) …
+    path: DataPath
+    role: Role
+    name: str
+    data: Execution | Budget | None
+    initial: Money | None = _key("年初预算")
+    budget: Money = _key("调整预算")
+    actual: Money = _key("决算")
+    rate: Percent | None = _key("执行率")
+    prior: Money | None = _key("上年决算")
+    #: 决算 − 上年决算, and its growth rate.
+    change: Money | None = _key("增减额")
+    growth: Percent | None = _key("增长率")
+    #: A project whose rate is below 收支.执行率偏低阈值.
+    low: bool = _key("偏低", False)
 
+    def figures(self) -> dict[str, object]:
+        """Its figures under their keys: 调整预算, 决算, 执行率 …"""
+        return _figures(self)
 
-def parse_measure(text: str | None) -> Measure | None:
-    """``≥3.2万亩`` → (≥, 3.2, 万亩); None when the text holds no single number."""
-    if text is None:
-        return None
-    # Full-width digits, ％, ＞ and ＝ become their ASCII forms; thousands separators go.
-    value = re.sub(r"(?<=\d)[,，](?=\d{3})", "", unicodedata.normalize("NFKC", text)).strip()
-    direction = EQUAL
-    for kind, words in _DIRECTION_WORDS.items():
-        word = next((w for w in sorted(words, key=len, reverse=True) if value.startswith(w)), None)
-        if word:
-            direction, value = kind, value[len(word) :].strip()
-            break
-    for kind, words in _SUFFIX_WORDS.items():
-        word = next((w for w in words if value.endswith(w)), None)
-        if word:
-            direction, value = kind, value[: -len(word)].strip()
-            break
-    match = _NUMBER.match(value)
-    if match is None or _NUMBER.search(value, match.end()):
-        return None
-    return Measure(direction, Decimal(match.group(1)), value[match.end() :].strip())
+    def stated(self, key: str) -> Decimal | None:
+        """The amount the data states under ``key`` (None where it states none)."""
+        return None if self.data is None else self.data.model_dump(by_alias=True).get(key)
 
-
-def completion_ratio(target: Measure, achieved: Measure) -> Decimal:
-    """How much of the target was reached, from 0 to 1: for a ≤ target (lower
-    is better) the target's share of what was reached; a met target is 1."""
-    if target.direction == AT_MOST:
-        return Decimal(1) if achieved.number <= target.number else target.number / achieved.number
-    if target.number == 0 or achieved.number >= target.number:
-        return Decimal(1)
-    return achieved.number / target.number
+    def values(self) -> dict:
+        """The line as templates see it: its data with its figures beside it."""
+        values = {**_data(self.data), **_figures(self)}
+        if self.role is Role.ITEM:
+            values["名称"] = self.name
+        else:
+            values.pop("偏低")
+        return values
 
 
-def completion_score(target: Measure, achieved: Measure, full_marks: Decimal) -> Decimal:
-    """完成比例: full marks when the target is met, else that share of them, half up."""
-    ratio = completion_ratio(target, achieved)
-    return full_marks if ratio == 1 else half_up(ratio * full_marks)
+def line(
+    path: DataPath,
+    role: Role,
+    name: str,
+    data,
+    budget: Decimal,
+    actual: Decimal,
+    initial: Decimal | None = None,
+    prior: Decimal | None = None,
+    threshold: Decimal | None = None,
+) -> BudgetLine:
+    rate = execution_rate(actual, budget)
+    return BudgetLine(
+        path=path,
+        role=role,
+        name=name,
+        data=data,
+        initial=typed(Money, initial),
+        budget=Money(budget),
+        actual=Money(actual),
+        rate=rate,
+        prior=typed(Money, prior),
+        change=typed(Money, change(actual, prior)),
+        growth=growth(actual, prior),
+        low=threshold is not None and rate is not None and rate < threshold,
+    )
 
 
-class _Figures(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+def _of(path: DataPath, role: Role, name: str, data: Execution, threshold: Decimal | None = None) -> BudgetLine:
+    return line(path, role, name, data, data.budget, data.actual, data.initial, data.prior, threshold)
 
 
-class ExecutionFigures(_Figures):
-    initial: Decimal | None = Field(None, alias="年初预算")
-    budget: Decimal = Field(alias="调整预算")
-    actual: Decimal = Field(alias="决算")
-    rate: Decimal | None = Field(alias="执行率")
-    prior: Decimal | None = Field(None, alias="上年决算")
-    #: 决算 − 上年决算, and its growth rate (%).
-    change: Decimal | None = Field(None, alias="增减额")
-    growth: Decimal | None = Field(None, alias="增长率")
+@dataclass(frozen=True)
+class IncomeLine:
+    name: str = _key("名称")
+    amount: Money = _key("金额")
+    prior: Money | None = _key("上年")
+    change: Money | None = _key("增减额")
+    growth: Percent | None = _key("增长率")
+    share: Percent | None = _key("占比")
 
-    @classmethod
-    def of(cls, line: Execution, **extra) -> ExecutionFigures:
-        return cls.from_amounts(line.budget, line.actual, initial=line.initial, prior=line.prior, **extra)
-
-    @classmethod
-    def from_amounts(cls, budget: Decimal, actual: Decimal, prior: Decimal | None = None, **extra) -> ExecutionFigures:
-        return cls(
-            budget=budget,
-            actual=actual,
-            rate=execution_rate(actual, budget),
-            prior=prior,
-            change=change(actual, prior),
-            growth=growth(actual, prior),
-            **extra,
-        )
+    def values(self) -> dict:
+        return _figures(self)
 
 
-class ProjectFigures(ExecutionFigures):
-    name: str = Field(alias="名称")
-    low: bool = Field(alias="偏低")
+@dataclass(frozen=True)
+class BudgetFigures:
+    """收支: the department's whole line and everything it is made of."""
 
-
-class IncomeFigures(_Figures):
-    name: str = Field(alias="名称")
-    amount: Decimal = Field(alias="金额")
-    prior: Decimal | None = Field(alias="上年")
-    change: Decimal | None = Field(alias="增减额")
-    growth: Decimal | None = Field(alias="增长率")
-    share: Decimal | None = Field(alias="占比")
-
-
-class BudgetFigures(ExecutionFigures):
+    whole: BudgetLine
+    basic: BudgetLine = _key("基本支出")
+    project: BudgetLine = _key("项目支出")
+    projects: list[BudgetLine] = _key("项目")
+    sources: dict[str, BudgetLine] | None = _key("资金来源")
     #: 基本支出 + 项目支出, to hold against the stated totals.
-    parts: ExecutionFigures = Field(alias="分项合计")
-    basic: ExecutionFigures = Field(alias="基本支出")
-    project: ExecutionFigures = Field(alias="项目支出")
-    projects: list[ProjectFigures] = Field(alias="项目")
-    low_rate_projects: list[ProjectFigures] = Field(alias="执行率偏低项目")
-    sources: dict[str, ExecutionFigures] | None = Field(alias="资金来源")
-    income: list[IncomeFigures] = Field(alias="收入明细")
-    income_total: Decimal | None = Field(alias="收入合计")
-    prior_income_total: Decimal | None = Field(alias="上年收入合计")
-    income_change: Decimal | None = Field(alias="收入增减额")
-    income_growth: Decimal | None = Field(alias="收入增长率")
-    #: Shares of 基本支出 (人员经费, 公用经费) and of the whole (基本支出, 项目支出), in %.
-    staff_share: Decimal | None = Field(alias="人员经费占比")
-    running_share: Decimal | None = Field(alias="公用经费占比")
-    basic_share: Decimal | None = Field(alias="基本支出占比")
-    project_share: Decimal | None = Field(alias="项目支出占比")
+    parts: BudgetLine = _key("分项合计")
+    low_rate_projects: list[BudgetLine] = _key("执行率偏低项目")
+    income: list[IncomeLine] = _key("收入明细")
+    income_total: Money | None = _key("收入合计")
+    prior_income_total: Money | None = _key("上年收入合计")
+    income_change: Money | None = _key("收入增减额")
+    income_growth: Percent | None = _key("收入增长率")
+    #: Shares of 基本支出 (人员经费, 公用经费) and of the whole (基本支出, 项目支出).
+    staff_share: Percent | None = _key("人员经费占比")
+    running_share: Percent | None = _key("公用经费占比")
+    basic_share: Percent | None = _key("基本支出占比")
+    project_share: Percent | None = _key("项目支出占比")
 
+    # The whole line's figures read as 收支's own: budget.rate, budget.actual.
+    initial = property(lambda self: self.whole.initial)
+    budget = property(lambda self: self.whole.budget)
+    actual = property(lambda self: self.whole.actual)
+    rate = property(lambda self: self.whole.rate)
+    prior = property(lambda self: self.whole.prior)
+    change = property(lambda self: self.whole.change)
+    growth = property(lambda self: self.whole.growth)
 
-class IndicatorFigures(_Figures):
-    """A scored node of the indicator tree; a parent's figures are its children's sums."""
+    def lines(self) -> Iterator[BudgetLine]:
+        yield self.whole
+        yield self.basic
+        yield self.project
+        yield from self.projects
+        yield from (self.sources or {}).values()
 
-    full_marks: Decimal = Field(alias="分值")
-    score: Decimal = Field(alias="得分")
-    deduction: Decimal = Field(alias="扣分")
-    #: The rule that scored a leaf (预算执行率, 完成比例, 扣分, 得分); None for a parent.
-    rule: str | None = Field(alias="计分")
-    #: For 预算执行率: the rate used (%); for 完成比例: achieved ÷ target (%), capped at 100.
-    rate: Decimal | None = Field(None, alias="完成率")
+    def figures(self) -> dict[str, object]:
+        """收支's own figures (shares, income totals) and its lines, under their keys."""
+        return _figures(self)
 
-
-class Indicator3Figures(IndicatorFigures):
-    pass
-
-
-class Indicator2Figures(IndicatorFigures):
-    children: list[Indicator3Figures] = Field(alias="三级指标")
-
-
-class DimensionFigures(Indicator2Figures):
-    children: list[Indicator2Figures] = Field(alias="二级指标")
-    #: 分值 under the name the 自评结论 uses.
-    total_marks: Decimal = Field(alias="满分")
-
-
-class EvaluationFigures(_Figures):
-    full_marks: Decimal = Field(alias="满分")
-    score: Decimal = Field(alias="总分")
-    grade: str = Field(alias="等级")
-    dimensions: list[DimensionFigures] = Field(alias="一级指标")
-
-
-class Figures(_Figures):
-    budget: BudgetFigures = Field(alias="收支")
-    evaluation: EvaluationFigures = Field(alias="自评")
-
-
-def compute(report: Report) -> Figures:
-    budget = budget_figures(report.budget)
-    return Figures(budget=budget, evaluation=evaluation_figures(report.evaluation, rates(budget)))
+    def values(self) -> dict:
+        return {**self.whole.values(), **_figures(self)}
 
 
 def budget_figures(data: Budget) -> BudgetFigures:
-    parts = ExecutionFigures.from_amounts(
-        data.basic.budget + data.project.budget, data.basic.actual + data.project.actual
-    )
-    budget = data.budget if data.budget is not None else parts.budget
-    actual = data.actual if data.actual is not None else parts.actual
+    where = ("收支",)
+    parts_budget = data.basic.budget + data.project.budget
+    parts_actual = data.basic.actual + data.project.actual
+    budget = data.budget if data.budget is not None else parts_budget
+    actual = data.actual if data.actual is not None else parts_actual
+    whole = line(where, Role.WHOLE, Role.WHOLE.value, data, budget, actual, data.initial, data.prior)
     projects = [
-        ProjectFigures.of(p, name=p.name, low=_below(execution_rate(p.actual, p.budget), data.low_rate_threshold))
-        for p in data.projects
+        _of(where + ("项目", i), Role.ITEM, p.name, p, data.low_rate_threshold) for i, p in enumerate(data.projects)
     ]
     income = data.income or {}
     prior_income = data.prior_income or {}
     income_total = sum(income.values(), Decimal(0)) if data.income is not None else None
     prior_income_total = sum(prior_income.values(), Decimal(0)) if data.prior_income is not None else None
-    whole = ExecutionFigures.from_amounts(budget, actual, prior=data.prior, initial=data.initial)
     return BudgetFigures(
-        **whole.model_dump(),
-        parts=parts,
-        basic=ExecutionFigures.of(data.basic),
-        project=ExecutionFigures.of(data.project),
+        whole=whole,
+        basic=_of(where + ("基本支出",), Role.BASIC, "基本支出", data.basic),
+        project=_of(where + ("项目支出",), Role.PROJECT, "项目支出", data.project),
         projects=projects,
+        sources=None
+        if data.sources is None
+        else {k: _of(where + ("资金来源", k), Role.SOURCE, k, v) for k, v in data.sources.items()},
+        parts=line(where + ("分项合计",), Role.WHOLE, "基本支出与项目支出合计", None, parts_budget, parts_actual),
         low_rate_projects=[p for p in projects if p.low],
-        sources=None if data.sources is None else {k: ExecutionFigures.of(v) for k, v in data.sources.items()},
         income=[
-            IncomeFigures(
+            IncomeLine(
                 name=name,
-                amount=amount,
-                prior=prior_income.get(name),
-                change=change(amount, prior_income.get(name)),
+                amount=Money(amount),
+                prior=typed(Money, prior_income.get(name)),
+                change=typed(Money, change(amount, prior_income.get(name))),
                 growth=growth(amount, prior_income.get(name)),
                 share=share(amount, income_total),
             )
             for name, amount in income.items()
         ],
-        income_total=income_total,
-        prior_income_total=prior_income_total,
-        income_change=change(income_total, prior_income_total),
+        income_total=typed(Money, income_total),
+        prior_income_total=typed(Money, prior_income_total),
+        income_change=typed(Money, change(income_total, prior_income_total)),
         income_growth=growth(income_total, prior_income_total),
         staff_share=share(data.basic.staff, data.basic.actual),
         running_share=share(data.basic.running, data.basic.actual),
@@ -283,79 +245,98 @@ def budget_figures(data: Budget) -> BudgetFigures:
     )
 
 
-def _below(rate: Decimal | None, threshold: Decimal) -> bool:
-    return rate is not None and rate < threshold
-
-
-#: The 口径 of a 预算执行率 indicator when none is written.
-WHOLE = "部门整体"
-
-
 def rates(budget: BudgetFigures) -> dict[str, Decimal | None]:
     """Execution rate by 口径: the whole, its two parts, and each project by name."""
     found = {p.name: p.rate for p in budget.projects}
-    found.update({WHOLE: budget.rate, "基本支出": budget.basic.rate, "项目支出": budget.project.rate})
+    found.update({scoring.WHOLE: budget.rate, "基本支出": budget.basic.rate, "项目支出": budget.project.rate})
     return found
 
 
-def rule_of(indicator: Scored) -> str:
-    """The scoring rule a leaf follows: as written, else 得分 when a score is
-    given, else 扣分."""
-    if indicator.rule is not None:
-        return indicator.rule
-    return "得分" if indicator.score is not None else "扣分"
+#: The child list of each level of the indicator tree, by the key the data uses.
+CHILD_KEYS = ("二级指标", "三级指标")
 
 
-def leaf_score(indicator: Scored, rates: dict[str, Decimal | None]) -> tuple[Decimal, Decimal | None]:
-    """(points earned, the rate they were earned at) for a leaf indicator; a
-    leaf whose inputs are unusable scores 0 and :mod:`checks` says why."""
-    full = indicator.full_marks or Decimal(0)
-    rule = rule_of(indicator)
-    if rule == "预算执行率":
-        rate = rates.get(indicator.basis or WHOLE)
-        capped = min(rate or Decimal(0), HUNDRED)
-        return half_up(capped * full / HUNDRED), rate
-    if rule == "完成比例":
-        target, achieved = parse_measure(indicator.target), parse_measure(indicator.achieved)
-        if target is None or achieved is None or target.unit != achieved.unit:
-            return Decimal(0), None
-        return completion_score(target, achieved, full), half_up(completion_ratio(target, achieved) * HUNDRED)
-    if rule == "得分":
-        return indicator.score or Decimal(0), None
-    return full - (indicator.deduction or Decimal(0)), None
+@dataclass(frozen=True)
+class IndicatorNode:
+    """One indicator of the score sheet; a parent's figures are its children's sums."""
+
+    #: Where it stands in the data: ("自评", "一级指标", 0, "二级指标", 2).
+    path: DataPath
+    #: Its name and its parents', outermost first: ("管理效率", "绩效管理").
+    names: tuple[str, ...]
+    data: object
+    scoring: Scoring
+    children: list[IndicatorNode]
+    full_marks: Points = _key("分值")
+    score: Points = _key("得分")
+    deduction: Points = _key("扣分")
+    #: The rule that scored a leaf (预算执行率, 完成比例, 扣分, 得分); None for a parent.
+    rule: str | None = _key("计分")
+    rate: Percent | None = _key("完成率")
+
+    @property
+    def name(self) -> str:
+        return self.names[-1]
+
+    @property
+    def level(self) -> int:
+        return len(self.names)
+
+    def walk(self) -> Iterator[IndicatorNode]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self) -> list[IndicatorNode]:
+        """The scored indicators under this one (itself when it has none)."""
+        return [node for node in self.walk() if not node.children]
+
+    def figures(self) -> dict[str, object]:
+        return _figures(self)
+
+    def values(self) -> dict:
+        values = {**_data(self.data), **_figures(self)}
+        if self.level <= len(CHILD_KEYS):
+            values[CHILD_KEYS[self.level - 1]] = [child.values() for child in self.children]
+        if self.level == 1:
+            # 分值 under the name the 自评结论 uses, and what was scored whatever the depth.
+            values["满分"] = self.full_marks
+            # A dimension scored itself is its own only leaf: a copy, so the tree stays a tree.
+            values["末级指标"] = [leaf.values() if leaf is not self else dict(values) for leaf in self.leaves()]
+        return values
 
 
-def _node(indicator: Scored, children: list, rates: dict, figures_class, **extra) -> IndicatorFigures:
-    if children:
-        full = sum((c.full_marks for c in children), Decimal(0))
-        score = sum((c.score for c in children), Decimal(0))
-        return figures_class(
-            full_marks=full, score=score, deduction=full - score, rule=None, children=children, **extra
-        )
-    full = indicator.full_marks or Decimal(0)
-    score, rate = leaf_score(indicator, rates)
-    fields = {"children": []} if figures_class is not Indicator3Figures else {}
-    return figures_class(
-        full_marks=full, score=score, deduction=full - score, rule=rule_of(indicator), rate=rate, **fields, **extra
+def indicator(data, path: DataPath, parents: tuple[str, ...], rates: dict) -> IndicatorNode:
+    names = parents + (data.name,)
+    level = len(names)
+    child_data = (getattr(data, "children", None) or []) if level <= len(CHILD_KEYS) else []
+    children = [indicator(child, path + (CHILD_KEYS[level - 1], i), names, rates) for i, child in enumerate(child_data)]
+    scored = scoring.parent(data, [c.scoring for c in children]) if children else scoring.score_leaf(data, rates)
+    return IndicatorNode(
+        path=path,
+        names=names,
+        data=data,
+        scoring=scored,
+        children=children,
+        full_marks=Points(scored.full_marks),
+        score=Points(scored.score),
+        deduction=Points(scored.deduction),
+        rule=scored.rule,
+        rate=typed(Percent, scored.rate),
     )
 
 
-def evaluation_figures(data: Evaluation, rates: dict[str, Decimal | None]) -> EvaluationFigures:
-    dimensions = []
-    for dimension in data.dimensions:
-        level2 = []
-        for indicator in dimension.children or []:
-            level3 = [_node(leaf, [], rates, Indicator3Figures) for leaf in indicator.children or []]
-            level2.append(_node(indicator, level3, rates, Indicator2Figures))
-        node = _node(dimension, level2, rates, DimensionFigures, total_marks=Decimal(0))
-        dimensions.append(node.model_copy(update={"total_marks": node.full_marks}))
-    total = sum((d.score for d in dimensions), Decimal(0))
-    return EvaluationFigures(
-        full_marks=sum((d.full_marks for d in dimensions), Decimal(0)),
-        score=total,
-        grade=grade(total, data.grades),
-        dimensions=dimensions,
-    )
+@dataclass(frozen=True)
+class EvaluationFigures:
+    """自评: the score sheet's tree and its totals."""
+
+    dimensions: list[IndicatorNode] = _key("一级指标")
+    full_marks: Points = _key("满分")
+    score: Points = _key("总分")
+    grade: str = _key("等级")
+
+    def values(self) -> dict:
+        return _figures(self)
 
 
 #: The grade below every band a notice names.
@@ -368,3 +349,45 @@ def grade(total: Decimal, bands: dict[str, Decimal]) -> str:
         if total >= lowest:
             return name
     return LOWEST_GRADE
+
+
+def evaluation_figures(report: Report, budget: BudgetFigures) -> EvaluationFigures:
+    known = rates(budget)
+    dimensions = [indicator(d, ("自评", "一级指标", i), (), known) for i, d in enumerate(report.evaluation.dimensions)]
+    total = sum((d.score for d in dimensions), Decimal(0))
+    return EvaluationFigures(
+        dimensions=dimensions,
+        full_marks=Points(sum((d.full_marks for d in dimensions), Decimal(0))),
+        score=Points(total),
+        grade=grade(total, report.evaluation.grades),
+    )
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The validated data and everything computed from it."""
+
+    report: Report
+    budget: BudgetFigures
+    evaluation: EvaluationFigures
+
+    def budget_lines(self) -> Iterator[BudgetLine]:
+        """Every line of budget against spending: the whole, 基本支出, 项目支出, each project, each 资金来源."""
+        return self.budget.lines()
+
+    def indicators(self) -> Iterator[IndicatorNode]:
+        """Every indicator of the score sheet, parents before their children, in the data's order."""
+        for dimension in self.evaluation.dimensions:
+            yield from dimension.walk()
+
+    def values(self) -> dict:
+        """The whole report as templates see it: the data under its keys with the figures beside it."""
+        values = self.report.model_dump(by_alias=True)
+        values["收支"] = {**values["收支"], **self.budget.values()}
+        values["自评"] = {**values["自评"], **self.evaluation.values()}
+        return values
+
+
+def evaluate(report: Report) -> Evaluated:
+    budget = budget_figures(report.budget)
+    return Evaluated(report, budget, evaluation_figures(report, budget))

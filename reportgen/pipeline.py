@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import checks, computation, loading, markup, outlines, schema, wording, writing
-from .computation import Figures
+from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .schema import Report
 
@@ -22,12 +22,15 @@ REPORT_SUFFIX = ".docx"
 @dataclass(frozen=True)
 class Prepared:
     source: loading.Source
-    report: Report
-    figures: Figures
+    evaluated: Evaluated
     blocks: list[markup.Block]
     title: list[str]
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]
+
+    @property
+    def report(self) -> Report:
+        return self.evaluated.report
 
     @property
     def file_name(self) -> str:
@@ -56,19 +59,18 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
 def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
     try:
         template_set = outlines.choose(source.data, templates)
-        report = _validate(source, template_set.model)
-        figures = computation.compute(report)
-        found = [*source.warnings, *template_set.warnings, *checks.check(report, figures)]
+        evaluated = computation.evaluate(_validate(source, template_set.model))
+        found = [*source.warnings, *template_set.warnings, *checks.check(evaluated)]
         if strict:
             found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
         if any(d.level is Level.ERROR for d in found):
             raise InvalidInput(found)
-        worded = wording.word(report, figures, template_set)
+        worded = wording.word(evaluated, template_set)
         blocks = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
-    return Prepared(source, report, figures, blocks, worded.title, located)
+    return Prepared(source, evaluated, blocks, worded.title, located)
 
 
 def _validate(source: loading.Source, model: type[Report]) -> Report:

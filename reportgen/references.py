@@ -15,7 +15,7 @@ import difflib
 import re
 from decimal import Decimal
 
-from . import formats
+from . import formats, numbers
 from .diagnostics import DataPath, Diagnostic, InvalidInput, error
 
 #: The formats a reference may name (the template filters of the same names).
@@ -27,9 +27,20 @@ FORMATS = {
 }
 
 EXAMPLE = "{{ 收支.执行率 | percent }}"
+#: The format a figure of each kind is written in.
+_FORMAT_OF_KIND = {numbers.Money: "money", numbers.Percent: "percent", numbers.Points: "score"}
 _OPENING = re.compile(r"{{|{%|{#")
 _REFERENCE = re.compile(r"{{\s*(?P<path>[^{}|]*?)\s*(?:\|\s*(?P<format>[^{}|]*?)\s*)?}}")
 _STEP = re.compile(r"\.?(?P<key>[^\s.\[\]{}|]+)|\[(?P<index>\d{1,4})\]")
+
+
+def reference(path: DataPath, figure: object = None) -> str:
+    """The reference to the value at a data path, as a clerk writes it: list
+    positions from 1, with the format of the figure's kind
+    (``("收支", "项目", 1, "执行率")`` → ``收支.项目[2].执行率 | percent``)."""
+    written = "".join(f"[{step + 1}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".")
+    kind = _FORMAT_OF_KIND.get(type(figure))
+    return f"{written} | {kind}" if kind else written
 
 
 def has_reference(text: str) -> bool:

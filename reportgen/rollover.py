@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from .formats import written
 from .loading import TODO, compose, line_end
 
 #: Paths (keys and "*" for any list position) whose values carry over.
@@ -46,10 +47,19 @@ YEAR_ONLY_COMMENT = "# 说明："
 PRIOR = "上年决算"
 
 
-def prior_figures(budget_lines: dict[tuple, str], income: dict[str, str]) -> dict[tuple, str]:
-    """What carries into next year's prior-year keys: path → value as written."""
-    carried = {path + (PRIOR,): actual for path, actual in budget_lines.items()}
-    carried.update({("收支", "上年收入", name): amount for name, amount in income.items()})
+#: The budget lines whose 决算 becomes next year's 上年决算 (资金来源 are set anew each year).
+_CARRIED_ROLES = ("部门整体", "基本支出", "项目支出", "项目")
+
+
+def carried_figures(evaluated) -> dict[tuple, str]:
+    """What carries into next year's prior-year keys, path → value as written:
+    each line's 决算 as its 上年决算, each income line as 上年收入."""
+    carried = {
+        line.path + (PRIOR,): written(line.actual)
+        for line in evaluated.budget_lines()
+        if line.role.value in _CARRIED_ROLES
+    }
+    carried.update({("收支", "上年收入", income.name): written(income.amount) for income in evaluated.budget.income})
     return carried
 
 

@@ -21,19 +21,16 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import computation, formats, markup, references
-from .computation import Figures
-from . import files
+from . import files, formats, markup, numbers, references
+from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error
 from .outlines import TemplateSet
-from .schema import Report
 
 MAIN_TEMPLATE = "report.md.j2"
 TITLE_TEMPLATE = "title.j2"
@@ -60,10 +57,6 @@ def _decimal_only(function):
     return wrapper
 
 
-def _ratio(value: Decimal | None, base: Decimal | None) -> Decimal | None:
-    return None if value is None or base is None or base == 0 else computation.half_up(value / base)
-
-
 FILTERS = {
     "money": formats.money,
     "percent": formats.percent,
@@ -72,10 +65,10 @@ FILTERS = {
     "enumerate_cn": formats.enumerate_cn,
     "cn_date": formats.cn_date,
     # 本年 | change(上年) → 增减额; | growth(上年) → 增长率 (%); | share(合计) → 占比 (%); | ratio(b) → a ÷ b
-    "change": _decimal_only(computation.change),
-    "growth": _decimal_only(computation.growth),
-    "share": _decimal_only(computation.share),
-    "ratio": _decimal_only(_ratio),
+    "change": _decimal_only(numbers.change),
+    "growth": _decimal_only(numbers.growth),
+    "share": _decimal_only(numbers.share),
+    "ratio": _decimal_only(numbers.ratio),
 }
 #: Jinja's own filters that make binary floats (round() is the banker's, too).
 _FLOAT_FILTERS = ("float", "round")
@@ -277,34 +270,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return _BestEffortCache(str(directory))
 
 
-def context(report: Report, figures: Figures, template_set: TemplateSet) -> dict:
-    """The data with the figures laid over it, under the YAML keys; references
-    in the data's own text (``执行率为{{ 收支.执行率 | percent }}``) resolved."""
-    values = references.resolve(_overlay(report.model_dump(by_alias=True), figures.model_dump(by_alias=True)))
+def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
+    """The evaluated report as templates see it, with references in the data's
+    own text (``执行率为{{ 收支.执行率 | percent }}``) resolved."""
+    values = references.resolve(evaluated.values())
     values["附件模板"] = dict(template_set.attachments)
-    for dimension in values["自评"]["一级指标"]:
-        dimension["末级指标"] = _leaves(dimension, ("二级指标", "三级指标"))
     return values
-
-
-def _leaves(node: dict, levels: tuple[str, ...]) -> list[dict]:
-    """The scored indicators under a node (the node itself when it has none),
-    for templates that list what was scored whatever the depth of the tree."""
-    children = node.get(levels[0]) if levels else None
-    if not children:
-        return [node]
-    return [leaf for child in children for leaf in _leaves(child, levels[1:])]
-
-
-def _overlay(base, over):
-    if isinstance(base, dict) and isinstance(over, dict):
-        merged = dict(base)
-        for key, value in over.items():
-            merged[key] = _overlay(base.get(key), value)
-        return merged
-    if isinstance(base, list) and isinstance(over, list) and len(base) == len(over):
-        return [_overlay(b, o) for b, o in zip(base, over, strict=True)]
-    return over
 
 
 # --- rendering ------------------------------------------------------------------
@@ -318,8 +289,8 @@ class Wording:
     text: str
 
 
-def word(report: Report, figures: Figures, template_set: TemplateSet) -> Wording:
-    values = context(report, figures, template_set)
+def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
+    values = context(evaluated, template_set)
     title = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]

@@ -8,7 +8,9 @@ from decimal import Decimal as D
 import pytest
 from conftest import SAMPLE
 
-from reportgen.computation import compute, execution_rate, half_up, leaf_score
+from reportgen.computation import evaluate
+from reportgen.numbers import execution_rate, half_up
+from reportgen.scoring import score_leaf
 from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
 from reportgen.loading import load
 from reportgen.schema import Indicator, validate
@@ -17,7 +19,7 @@ from reportgen.schema import Indicator, validate
 @pytest.fixture(scope="module")
 def sample():
     report = validate(load(SAMPLE).data)
-    return report, compute(report)
+    return report, evaluate(report)
 
 
 def test_sample_rates_match_the_published_report(sample):
@@ -87,12 +89,12 @@ def _indicator(**fields) -> Indicator:
     [("97.60", "9.76"), ("96.25", "9.63"), ("100.00", "10.00"), ("104.30", "10.00"), ("0.00", "0.00")],
 )
 def test_budget_rate_indicator_is_capped_at_full_marks(rate, expected):
-    assert leaf_score(_indicator(计分="预算执行率"), {"部门整体": D(rate)})[0] == D(expected)
+    assert score_leaf(_indicator(计分="预算执行率"), {"部门整体": D(rate)}).score == D(expected)
 
 
 def test_manual_indicator_loses_its_deduction():
-    assert leaf_score(_indicator(扣分="2.5", 扣分原因="某原因"), {})[0] == D("7.5")
-    assert leaf_score(_indicator(), {})[0] == D("10")
+    assert score_leaf(_indicator(扣分="2.5", 扣分原因="某原因"), {}).score == D("7.5")
+    assert score_leaf(_indicator(), {}).score == D("10")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build, paragraphs, refused, run, write_variant
 
-from reportgen.computation import AT_LEAST, AT_MOST, EQUAL, Measure, completion_score, parse_measure
+from reportgen.scoring import AT_LEAST, AT_MOST, EQUAL, Measure, completion_score, parse_measure
 
 MOF_SAMPLE = ROOT / "data" / "examples" / "2023-财政部提纲.yaml"
 MOF_NAME = "2023年度青山县农业农村局部门整体支出绩效自评报告"

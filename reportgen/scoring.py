@@ -1,0 +1,282 @@
+"""The scoring rules of an indicator, each explaining what it did.
+
+A rule takes a leaf indicator's data and the rates it may need, and returns a
+:class:`Scoring`: the points, the rate they were earned at, how (in the words
+``check -v`` prints) and the problems that keep its inputs from being usable.
+Only the rule knows its preconditions, so they are written once, here;
+:mod:`reportgen.checks` turns the problems into diagnostics at the indicator's
+place, and computation scores a leaf with problems 0.
+
+A parent node is scored by :func:`parent`: the sum of its children, with the
+keys a parent must not carry as its problems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .formats import percent, score
+from .numbers import HUNDRED, half_up
+
+#: The 口径 of a 预算执行率 indicator when none is written.
+WHOLE = "部门整体"
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something about one key of an indicator: level is error, warning or note."""
+
+    level: str
+    key: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Scoring:
+    rule: str | None
+    full_marks: Decimal
+    score: Decimal
+    #: For 预算执行率: the rate used (%); for 完成比例: achieved ÷ target (%), capped at 100.
+    rate: Decimal | None
+    #: How the points were earned, e.g. "部门整体执行率 97.60% × 10（最高按 100%）".
+    how: str
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def deduction(self) -> Decimal:
+        return self.full_marks - self.score
+
+
+# --- target values: ≥3.2万亩, 100%, ≤5%, 95%以上 ---------------------------------------------
+
+AT_LEAST, AT_MOST, EQUAL = "≥", "≤", "="
+_DIRECTION_WORDS = {
+    AT_LEAST: (">=", ">", "≥", "≧", "不低于", "不少于", "不小于", "大于等于", "大于", "高于", "超过", "至少", "达到"),
+    AT_MOST: (
+        "<=",
+        "<",
+        "≤",
+        "≦",
+        "不高于",
+        "不超过",
+        "不大于",
+        "不多于",
+        "小于等于",
+        "小于",
+        "低于",
+        "至多",
+        "控制在",
+    ),
+    EQUAL: ("=",),
+}
+_SUFFIX_WORDS = {AT_LEAST: ("及以上", "以上"), AT_MOST: ("及以下", "以下", "以内")}
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A target or achieved value as clerks write it: direction, number, unit."""
+
+    direction: str
+    number: Decimal
+    unit: str
+
+
+def parse_measure(text: str | None) -> Measure | None:
+    """``≥3.2万亩`` → (≥, 3.2, 万亩); None when the text holds no single number."""
+    if text is None:
+        return None
+    # Full-width digits, ％, ＞ and ＝ become their ASCII forms; thousands separators go.
+    value = re.sub(r"(?<=\d)[,，](?=\d{3})", "", unicodedata.normalize("NFKC", text)).strip()
+    direction = EQUAL
+    for kind, words in _DIRECTION_WORDS.items():
+        word = next((w for w in sorted(words, key=len, reverse=True) if value.startswith(w)), None)
+        if word:
+            direction, value = kind, value[len(word) :].strip()
+            break
+    for kind, words in _SUFFIX_WORDS.items():
+        word = next((w for w in words if value.endswith(w)), None)
+        if word:
+            direction, value = kind, value[: -len(word)].strip()
+            break
+    match = _NUMBER.match(value)
+    if match is None or _NUMBER.search(value, match.end()):
+        return None
+    return Measure(direction, Decimal(match.group(1)), value[match.end() :].strip())
+
+
+def completion_ratio(target: Measure, achieved: Measure) -> Decimal:
+    """How much of the target was reached, from 0 to 1: for a ≤ target (lower
+    is better) the target's share of what was reached; a met target is 1."""
+    if target.direction == AT_MOST:
+        return Decimal(1) if achieved.number <= target.number else target.number / achieved.number
+    if target.number == 0 or achieved.number >= target.number:
+        return Decimal(1)
+    return achieved.number / target.number
+
+
+def completion_score(target: Measure, achieved: Measure, full_marks: Decimal) -> Decimal:
+    """完成比例: full marks when the target is met, else that share of them, half up."""
+    ratio = completion_ratio(target, achieved)
+    return full_marks if ratio == 1 else half_up(ratio * full_marks)
+
+
+# --- the rules ------------------------------------------------------------------------
+
+#: Keys only a leaf carries (a parent's score is its children's sum), by attribute.
+LEAF_ONLY = {"计分": "rule", "口径": "basis", "扣分": "deduction", "得分": "score"}
+
+
+def rule_of(indicator) -> str:
+    """The scoring rule a leaf follows: as written, else 得分 when a score is
+    given, else 扣分."""
+    if indicator.rule is not None:
+        return indicator.rule
+    return "得分" if indicator.score is not None else "扣分"
+
+
+def score_leaf(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+    """A leaf indicator scored by its rule; 0 points when its inputs are unusable."""
+    rule = rule_of(indicator)
+    full = indicator.full_marks or Decimal(0)
+    if indicator.full_marks is None:
+        problem = Problem(ERROR, "分值", f"“{indicator.name}”没有下级指标，须填分值")
+    elif indicator.full_marks == 0:
+        problem = Problem(ERROR, "分值", f"“{indicator.name}”的分值不能为 0")
+    else:
+        return RULES[rule](indicator, rates)
+    return Scoring(rule, full, Decimal(0), None, "缺少分值", (problem,))
+
+
+def _others(indicator, rule: str, allowed: set[str]) -> tuple[Problem, ...]:
+    """Keys of another rule written beside this one."""
+    return tuple(
+        Problem(ERROR, key, f"“{indicator.name}”按{rule}计分，不能另填{key}")
+        for key, attribute in LEAF_ONLY.items()
+        if key not in allowed and key != "计分" and getattr(indicator, attribute) is not None
+    )
+
+
+def _explained(indicator, full: Decimal, points: Decimal) -> tuple[Problem, ...]:
+    """Points lost need a reason the report can print."""
+    if points < full and indicator.reason is None and indicator.deviation is None:
+        return (
+            Problem(
+                ERROR,
+                "偏差原因",
+                f"“{indicator.name}”得分 {score(points)} 低于分值 {score(full)}，须写明扣分原因或偏差原因",
+            ),
+        )
+    return ()
+
+
+def by_rate(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+    """预算执行率: min(执行率, 100%) × 分值."""
+    full = indicator.full_marks
+    problems = _others(indicator, "预算执行率", {"口径"})
+    basis = indicator.basis or WHOLE
+    if basis not in rates:
+        problems += (Problem(ERROR, "口径", f'口径只能填：{"、".join(rates)}，实际为 "{basis}"'),)
+        return Scoring("预算执行率", full, Decimal(0), None, f"口径“{basis}”不存在", problems)
+    rate = rates[basis]
+    if rate is not None and rate > HUNDRED:
+        problems += (Problem(NOTE, "计分", f"{basis}执行率 {percent(rate)} 超过 100%，“{indicator.name}”按 100% 计分"),)
+    points = half_up(min(rate or Decimal(0), HUNDRED) * full / HUNDRED)
+    how = f"{basis}执行率 {percent(rate)} × {score(full)}（最高按 100%）"
+    return Scoring("预算执行率", full, points, rate, how, problems)
+
+
+def by_completion(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+    """完成比例: achieved ÷ target × 分值 (target ÷ achieved for a ≤ target), full marks when met."""
+    full = indicator.full_marks
+    problems = _others(indicator, "完成比例", set())
+    measures = {}
+    for key, text in (("年度指标值", indicator.target), ("实际完成值", indicator.achieved)):
+        if text is None:
+            problems += (Problem(ERROR, key, f"“{indicator.name}”按完成比例计分，须填{key}"),)
+            continue
+        measures[key] = parse_measure(text)
+        if measures[key] is None:
+            problems += (
+                Problem(
+                    ERROR,
+                    key,
+                    f'按完成比例计分，{key}应是一个数（可带 ≥、≤ 和单位，如 ≥3.2万亩、95%），实际为 "{text}"',
+                ),
+            )
+    target, achieved = measures.get("年度指标值"), measures.get("实际完成值")
+    if target and achieved and target.unit != achieved.unit:
+        problems += (
+            Problem(
+                ERROR,
+                "实际完成值",
+                f"单位不一致：年度指标值的单位是“{target.unit or '无'}”，实际完成值的单位是“{achieved.unit or '无'}”",
+            ),
+        )
+    if problems or target is None or achieved is None:
+        return Scoring("完成比例", full, Decimal(0), None, "无法比较年度指标值与实际完成值", problems)
+    rate = half_up(completion_ratio(target, achieved) * HUNDRED)
+    points = completion_score(target, achieved, full)
+    how = f"实际完成值 {indicator.achieved} 对年度指标值 {indicator.target}，完成 {percent(rate)}"
+    return Scoring("完成比例", full, points, rate, how, _explained(indicator, full, points))
+
+
+def by_deduction(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+    """扣分: 分值 − 扣分."""
+    full, name = indicator.full_marks, indicator.name
+    deduction = indicator.deduction or Decimal(0)
+    problems = _others(indicator, "扣分", {"扣分"})
+    if deduction > full:
+        problems += (Problem(ERROR, "扣分", f"“{name}”扣分 {indicator.deduction} 超过其分值 {full}"),)
+    if deduction > 0 and indicator.reason is None:
+        problems += (Problem(ERROR, "扣分原因", f"“{name}”有扣分，必须写明扣分原因"),)
+    if indicator.reason is not None and not deduction:
+        problems += (Problem(WARNING, "扣分原因", f"“{name}”写了扣分原因，但没有扣分"),)
+    return Scoring("扣分", full, full - deduction, None, f"{score(full)} − 扣分 {score(deduction)}", problems)
+
+
+def by_score(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+    """得分: the score as given (qualitative indicators)."""
+    full, name = indicator.full_marks, indicator.name
+    problems = _others(indicator, "得分", {"得分"})
+    if indicator.score is None:
+        problems += (Problem(ERROR, "得分", f"“{name}”按得分计分，须填得分"),)
+    elif indicator.score > full:
+        problems += (Problem(ERROR, "得分", f"“{name}”得分 {indicator.score} 超过分值 {full}"),)
+    else:
+        problems += _explained(indicator, full, indicator.score)
+    return Scoring("得分", full, indicator.score or Decimal(0), None, "直接给出得分", problems)
+
+
+RULES: dict[str, Callable[..., Scoring]] = {
+    "预算执行率": by_rate,
+    "完成比例": by_completion,
+    "扣分": by_deduction,
+    "得分": by_score,
+}
+
+
+def parent(indicator, children: list[Scoring]) -> Scoring:
+    """A node with children: the sum of theirs; it may carry no leaf-only keys."""
+    full = sum((c.full_marks for c in children), Decimal(0))
+    points = sum((c.score for c in children), Decimal(0))
+    problems = tuple(
+        Problem(ERROR, key, f"“{indicator.name}”有下级指标，得分由下级合计，不能填{key}")
+        for key, attribute in LEAF_ONLY.items()
+        if getattr(indicator, attribute) is not None
+    )
+    if indicator.full_marks is not None and indicator.full_marks != full:
+        problems += (
+            Problem(
+                ERROR,
+                "分值",
+                f"“{indicator.name}”的分值 {score(indicator.full_marks)} 与下级指标分值之和 {score(full)} 不符",
+            ),
+        )
+    return Scoring(None, full, points, None, "下级指标得分之和", problems)
