@@ -38,7 +38,7 @@ def test_round_trip_gives_the_same_report(tmp_path, sample):
     target = tmp_path / "imported.yaml"
     result = run("import", first, "-o", target)
     assert result.exit_code == 0, result.output
-    assert "0 处报告中没有的值" in result.output
+    assert "0 处标为“待填写”" in result.output and "0 段没有用到的文字" in result.output
     again = build(target, tmp_path / "again")
     assert paragraphs(again) == paragraphs(first)
     assert _cells(again) == _cells(first)
@@ -194,7 +194,8 @@ def test_an_excel_export_fills_the_projects(tmp_path):
     text = data.read_text(encoding="utf-8")
     loaded = yaml.safe_load(text)
     # 元 → 万元, half up: 4713800.4 → 471.38; 1200049.99 → 120.00 (120.0049999)
-    assert loaded["收支"]["基本支出"] == {"调整预算": 471.38, "决算": 454.25}
+    assert loaded["收支"]["基本支出"] == {"年初预算": 460.0, "调整预算": 471.38, "决算": 454.25}
+    assert loaded["收支"]["项目支出"]["年初预算"] == 505.84
     assert loaded["收支"]["项目"] == [
         {"名称": "办公用房经费", "年初预算": 80.0, "调整预算": 88.0, "决算": 81.0},
         {"名称": "招商业务工作经费", "年初预算": 100.0, "调整预算": 120.0, "决算": 96.66},
@@ -268,7 +269,8 @@ def test_typed_figures_become_references_and_strays_are_kept(tmp_path, sample_do
     # 97.60% is the computed execution rate: it becomes a reference that follows the figures.
     assert data["收支"]["评价"].startswith("全年执行率为{{ 收支.执行率 | percent }}，从预算支出情况来看")
     text = target.read_text(encoding="utf-8")
-    assert "# 报告中下列文字没有找到对应的位置" in text and "#   本报告经党组会审议通过。" in text
+    assert "# 报告中下列文字没有用到，按原文的顺序列在所在的标题下" in text
+    assert "#   【五、附注】\n#     本报告经党组会审议通过。" in text
 
 
 def test_a_doc_is_read_through_libreoffice(tmp_path, sample_docx):

@@ -31,6 +31,7 @@ class FromReport:
     todo: int
     #: What was read, for the screen.
     summary: str
+    year: int | None
 
 
 def from_report(path: Path, output: Path) -> FromReport:
@@ -49,7 +50,8 @@ def from_report(path: Path, output: Path) -> FromReport:
     comments = _comments(imported)
     text = emit.emit(imported.data, comments, header, imported.leftovers)
     todo = text.count(f": {TODO}") + text.count(f"- {TODO}")
-    return FromReport(text, todo, _summary(imported, todo))
+    year = imported.data.get("年度")
+    return FromReport(text, todo, _summary(imported, todo), year if isinstance(year, int) else None)
 
 
 def _comments(imported: report.Imported) -> dict[tuple, list[str]]:
@@ -135,7 +137,7 @@ class _stages:
     def figures_as_written(text: str) -> tuple[bool, dict[str, str]] | None:
         """(whether values are missing, each computed figure as written → its
         reference), computed from a data file's text; None when it cannot be."""
-        from .. import checks, computation, loading, outlines, schema
+        from .. import checks, computation, loading, pipeline
         from ..diagnostics import InvalidInput
 
         try:
@@ -145,26 +147,63 @@ class _stages:
                 # Stand-ins for what the report did not give, to compute the rest; only
                 # figures that cannot depend on a stand-in are used.
                 source = loading.from_text(re.sub(rf"(?m)(:|-) {TODO}$", r"\1 0", text), Path("导入.yaml"))
-            model = outlines.choose(source.data).model
-            evaluated = computation.evaluate(schema.validate(source.data, model))
+            evaluated = computation.evaluate(pipeline.validate(source)[1])
         except InvalidInput:
             return None
         return unfilled, dict(checks.figures_as_written(evaluated))
 
 
-def into_data(sheet_path: Path, data_path: Path) -> tuple[str, list[tuple[str, str, str]], sheet.SheetAmounts]:
-    """The data file with the sheet's amounts put in; what changed (label, old, new)."""
+@dataclass(frozen=True)
+class Merged:
+    """A data file with a sheet's amounts put in."""
+
+    source: object
+    text: str
+    changes: list[tuple[str, str, str]]
+    summary: str
+
+    def save(self, target: Path) -> None:
+        """Written as the data file is saved (encoding, line ends, through a link)."""
+        from .. import loading
+
+        loading.save(self.source, self.text, target)
+
+
+def into_data(sheet_path: Path, data_path: Path) -> Merged:
+    """The data file with the sheet's amounts put in: totals, parts, and each
+    project matched by name (its other keys and comments kept; new ones added
+    at the end of the list)."""
+    from .. import loading
+
     amounts = sheet.read(sheet_path)
-    text = data_path.read_text(encoding="utf-8-sig")
-    values: dict[tuple, Decimal] = {}
-    for part, line in amounts.parts.items():
-        for key, value in line.items():
-            if key != "年初预算":
-                values[("收支", part, key)] = value
-    for key, value in amounts.totals.items():
-        values[("收支", key)] = value
-    projects = [
-        {key: value for key, value in project.items() if key in ("名称", "年初预算", "调整预算", "决算")}
-        for project in amounts.projects
-    ]
-    return emit.patch(text, values, {("收支", "项目"): projects} if projects else {}) + (amounts,)
+    source = loading.load(data_path)
+    values: dict[tuple, object] = dict(amounts.values)
+    budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
+    existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
+    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    added = []
+    for name, line in amounts.projects.items():
+        if name in names:
+            for key, value in line.items():
+                values[("收支", "项目", names.index(name), key)] = value
+        else:
+            added.append({"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}})
+    try:
+        text, changes = emit.patch(source.text, values, {("收支", "项目"): added} if added else {})
+    except ValueError:
+        from ..diagnostics import InvalidInput, error
+
+        raise InvalidInput([error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]) from None
+    return Merged(source, text, changes, sheet.summary(amounts))
+
+
+def output_problem(output: Path, source: Path) -> str | None:
+    """Why ``output`` cannot be written (not a data file's name, or the source itself)."""
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        return f"{output} 不是数据文件名（应以 .yaml 结尾），未写入；请用 -o 指定如 data/2023.yaml"
+    try:
+        if output.exists() and source.exists() and os.path.samefile(output, source):
+            return f"{output} 就是要读取的文件，未覆盖"
+    except OSError:
+        return None
+    return None

@@ -1,10 +1,16 @@
-"""The text of a Word document as a reader needs it: paragraphs with the
-number they show (typed, or Word's automatic numbering worked out), their
-heading level where a style gives one, and tables as rows of cell texts.
+"""The text of a Word document as a reader needs it: its paragraphs and tables
+in document order, each paragraph with the number it shows (typed, or Word's
+automatic numbering worked out) and its heading level where a style or an
+outline level gives one, each table as a grid of cells.
+
+Every text is read once into its reading form (:mod:`.normalise`).  Text in
+content controls (``w:sdt``) and tracked insertions is read like any other.
 
 Safe on hostile files: the package's size and entries are checked before
-anything is unpacked, and a .doc is converted by LibreOffice in a separate,
-time-limited process; nothing in the file is ever run.
+anything is unpacked, every number taken from the XML (spans, levels, start
+values) is bounded before it is used, styles are indexed once, and a .doc is
+converted by LibreOffice in a separate, time-limited process; nothing in the
+file is ever run.
 """
 
 from __future__ import annotations
@@ -18,29 +24,61 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from ..formats import cn_number
+from .normalise import Text, read as read_text
 
 #: What a report's package may hold at most (a report is well under 1 MB).
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 2_000
 MAX_PARAGRAPHS = 20_000
+MAX_CELLS = 200_000
+#: Grid columns a table row may have (a report's widest form has about 10).
+MAX_COLUMNS = 64
+MAX_ROWS = 2_000
+#: How far a chain of styles based on styles is followed.
+MAX_STYLE_DEPTH = 10
+MAX_LEVELS = 9
+MAX_START = 100_000
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")
 
 
 @dataclass
 class Paragraph:
-    #: The number the reader sees before the text, typed or automatic ("一、", "（二）", "3.").
+    #: The number Word shows before the text (automatic numbering), and the text.
     label: str
-    text: str
-    #: 1–4 for a heading style (Heading 1, 标题 2 …), else 0.
+    text: Text
+    #: 1–4 for a heading style or outline level, else 0.
     heading: int = 0
+    #: Place in the document (paragraphs and tables counted together).
+    index: int = 0
+
+    @property
+    def reading(self) -> str:
+        return self.text.reading
+
+
+@dataclass
+class Table:
+    #: Rows of cells by grid column; a cell spanning columns or merged with the
+    #: one above is the same :class:`Text` in each slot it covers.
+    rows: list[list[Text]]
+    #: The short paragraphs just before it (a title, 单位：元).
+    caption: str
+    index: int = 0
 
 
 @dataclass
 class Document:
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    tables: list[list[list[str]]] = field(default_factory=list)
-    #: The text just before each table (where a unit such as 单位：元 is given).
-    captions: list[str] = field(default_factory=list)
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
 
 
 def read(path: Path) -> Document:
@@ -91,10 +129,12 @@ def _read_converted(path: Path) -> Document:
 
 
 def _check_package(path: Path) -> None:
+    if not path.is_file():
+        raise InvalidInput([error("文件不存在，或不是普通文件")])
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, zipfile.BadZipFile, ValueError):
         raise InvalidInput([error("不是有效的 .docx 文件（可能已损坏，或其实是别的格式）")]) from None
     if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_PACKAGE_BYTES:
         raise InvalidInput([error("文件解压后过大，不像是一份报告，未读取")])
@@ -110,128 +150,210 @@ def _read_docx(path: Path) -> Document:
         word = docx.Document(str(path))
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a broken package
         raise InvalidInput([error("无法读取这个 .docx 文件（可能已损坏）")]) from None
-    numbering = _Numbering(word)
-    document = Document()
-    body = word.element.body
-    for element in body.iterchildren():
-        if element.tag == f"{W}p":
-            paragraph = _paragraph(element, word, numbering)
-            if paragraph.text or paragraph.label:
-                document.paragraphs.append(paragraph)
-        elif element.tag == f"{W}tbl":
-            document.tables.append(_table(element))
-            document.captions.append(document.paragraphs[-1].text if document.paragraphs else "")
-        if len(document.paragraphs) > MAX_PARAGRAPHS:
-            raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
-    return document
+    reader = _Reader(_Styles(word), _Numbering(word))
+    reader.blocks(word.element.body)
+    return reader.document
+
+
+class _Reader:
+    def __init__(self, styles: _Styles, numbering: _Numbering) -> None:
+        self.styles = styles
+        self.numbering = numbering
+        self.document = Document()
+        self.cells = 0
+        self.count = 0
+
+    def blocks(self, container) -> None:
+        for element in container.iterchildren():
+            if element.tag == f"{W}p":
+                paragraph = self.paragraph(element)
+                if paragraph.text.reading:
+                    self.document.blocks.append(paragraph)
+                    self.count += 1
+            elif element.tag == f"{W}tbl":
+                self.document.blocks.append(Table(self.table(element), self.caption(), len(self.document.blocks)))
+            elif element.tag in _CONTAINERS:
+                self.blocks(element)
+            if self.count > MAX_PARAGRAPHS:
+                raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
+
+    def caption(self) -> str:
+        """The short paragraphs right before a table (its title, its unit)."""
+        before = []
+        for block in reversed(self.document.blocks):
+            if not isinstance(block, Paragraph) or len(before) == 2 or len(block.reading) > 60:
+                break
+            before.insert(0, block.reading)
+        return " ".join(before)
+
+    def paragraph(self, element) -> Paragraph:
+        properties = element.find(f"{W}pPr")
+        style_id = _value(properties, f"{W}pStyle")
+        level = _bounded(_value(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
+        heading = level + 1 if level is not None and level < 4 else self.styles.heading(style_id)
+        label = self.numbering.label(properties, self.styles.numbering(style_id))
+        return Paragraph(label, read_text(label + _text(element).replace("\n", " ")), heading, len(self.document.blocks))
+
+    def table(self, element) -> list[list[Text]]:
+        """Rows of cell texts by grid column: a cell spanning columns repeats in
+        each, a cell merged with the one above is that one."""
+        rows: list[list[Text]] = []
+        empty = read_text("")
+        for row in element.iter(f"{W}tr"):
+            if len(rows) >= MAX_ROWS:
+                break
+            cells: list[Text] = [empty] * (_bounded(_value(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0)
+            for cell in row.iterchildren():
+                for tc in [cell] if cell.tag == f"{W}tc" else cell.iter(f"{W}tc") if cell.tag in _CONTAINERS else []:
+                    properties = tc.find(f"{W}tcPr")
+                    merge = properties.find(f"{W}vMerge") if properties is not None else None
+                    column = len(cells)
+                    if merge is not None and merge.get(f"{W}val") in (None, "continue") and rows and column < len(rows[-1]):
+                        text = rows[-1][column]
+                    else:
+                        text = read_text(" ".join(_text(p).strip() for p in tc.iter(f"{W}p")).replace("\n", " "))
+                    span = _bounded(_value(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
+                    cells += [text] * min(span, MAX_COLUMNS - len(cells))
+            self.cells += len(cells)
+            if self.cells > MAX_CELLS:
+                raise InvalidInput([error("表格过大，不像是一份报告，未读取")])
+            rows.append(cells)
+        return rows
+
+
+def _value(properties, tag: str) -> str | None:
+    if properties is None:
+        return None
+    found = properties.find(tag)
+    return found.get(f"{W}val") if found is not None else None
+
+
+def _bounded(value: str | None, low: int, high: int) -> int | None:
+    """An integer attribute, or None when it is missing, not a number or out of range."""
+    if value is None or not re.fullmatch(r"\s*-?\d{1,9}\s*", value):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
 
 
 def _text(element) -> str:
     pieces = []
-    for node in element.iter(f"{W}t", f"{W}tab", f"{W}br"):
-        pieces.append(node.text or "" if node.tag == f"{W}t" else "\n" if node.tag == f"{W}br" else " ")
+    for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        if any(ancestor.tag == _FALLBACK for ancestor in node.iterancestors()):
+            continue  # the same text box again, for old readers
+        tag = node.tag
+        pieces.append(node.text or "" if tag == f"{W}t" else "\n" if tag in (f"{W}br", f"{W}cr") else "-" if tag == f"{W}noBreakHyphen" else " ")
     return "".join(pieces)
 
 
-def _paragraph(element, word, numbering: _Numbering) -> Paragraph:
-    properties = element.find(f"{W}pPr")
-    style_id = None
-    if properties is not None and properties.find(f"{W}pStyle") is not None:
-        style_id = properties.find(f"{W}pStyle").get(f"{W}val")
-    heading = _heading_level(word, style_id)
-    label = numbering.label(properties, style_id)
-    text = _text(element).replace("\n", "").strip()
-    return Paragraph(label, text, heading)
+class _Styles:
+    """Each paragraph style's heading level and numbering, worked out once
+    (following ``basedOn``), so that a paragraph costs one look-up."""
+
+    def __init__(self, word) -> None:
+        elements = {}
+        try:
+            root = word.styles.element
+        except (KeyError, AttributeError, NotImplementedError):
+            root = None
+        for style in root.iter(f"{W}style") if root is not None else ():
+            style_id = style.get(f"{W}styleId")
+            if style_id and style_id not in elements:
+                elements[style_id] = style
+        self._headings: dict[str, int] = {}
+        self._numbers: dict[str, tuple[str, int]] = {}
+        for style_id in elements:
+            chain = []
+            at = style_id
+            while at in elements and at not in chain and len(chain) < MAX_STYLE_DEPTH:
+                chain.append(at)
+                at = _value(elements[at], f"{W}basedOn")
+            self._headings[style_id] = next((h for h in map(lambda s: _style_heading(elements[s]), chain) if h), 0)
+            number = next((n for n in map(lambda s: _style_number(elements[s]), chain) if n), None)
+            if number is not None:
+                self._numbers[style_id] = number
+
+    def heading(self, style_id: str | None) -> int:
+        return self._headings.get(style_id or "", 0)
+
+    def numbering(self, style_id: str | None) -> tuple[str, int] | None:
+        return self._numbers.get(style_id or "")
 
 
-def _heading_level(word, style_id: str | None) -> int:
-    if not style_id:
-        return 0
-    style = next((s for s in word.styles if getattr(s, "style_id", None) == style_id), None)
-    name = (style.name if style is not None else style_id) or ""
-    found = re.match(r"^(?:heading|标题)\s*(\d)$", name.strip(), re.IGNORECASE)
-    return int(found.group(1)) if found and 1 <= int(found.group(1)) <= 4 else 0
+def _style_heading(style) -> int:
+    name = _value(style, f"{W}name") or style.get(f"{W}styleId") or ""
+    found = re.match(r"^\s*(?:heading|标题)\s*(\d)\s*$", name, re.IGNORECASE)
+    if found and 1 <= int(found.group(1)) <= 4:
+        return int(found.group(1))
+    level = _bounded(_value(style.find(f"{W}pPr"), f"{W}outlineLvl"), 0, MAX_LEVELS)
+    return level + 1 if level is not None and level < 4 else 0
 
 
-def _table(element) -> list[list[str]]:
-    """Rows of cell texts by grid column: a cell spanning columns repeats its
-    text in each, a cell merged with the one above takes that one's text."""
-    rows: list[list[str]] = []
-    for row in element.iter(f"{W}tr"):
-        cells: list[str] = []
-        for cell in row.iter(f"{W}tc"):
-            text = "".join(_text(p).strip() for p in cell.iter(f"{W}p"))
-            merge = cell.find(f"{W}tcPr/{W}vMerge")
-            if merge is not None and merge.get(f"{W}val") in (None, "continue") and rows and len(rows[-1]) > len(cells):
-                text = rows[-1][len(cells)]
-            span = cell.find(f"{W}tcPr/{W}gridSpan")
-            cells += [text] * (int(span.get(f"{W}val")) if span is not None else 1)
-        rows.append(cells)
-    return rows
+def _style_number(style) -> tuple[str, int] | None:
+    properties = style.find(f"{W}pPr/{W}numPr")
+    number = _value(properties, f"{W}numId")
+    if number is None:
+        return None
+    return number, _bounded(_value(properties, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0
 
 
 class _Numbering:
     """Word's automatic numbering, worked out as Word shows it: for each list
-    and level, its format (一, 1, …) and its text ("%1、", "（%1）")."""
+    and level, its format (一, 1, …), its text ("%1、", "（%1）") and start."""
 
     def __init__(self, word) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
-        self.style_numbers: dict[str, tuple[str, int]] = {}
         try:
-            part = word.part.numbering_part
+            root = word.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
-        root = part.element
-        abstract = {}
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for definition in root.iter(f"{W}abstractNum"):
             levels = {}
             for level in definition.iter(f"{W}lvl"):
-                fmt = level.find(f"{W}numFmt")
-                text = level.find(f"{W}lvlText")
-                start = level.find(f"{W}start")
-                levels[int(level.get(f"{W}ilvl"))] = (
-                    fmt.get(f"{W}val") if fmt is not None else "decimal",
-                    text.get(f"{W}val") if text is not None else "",
-                    int(start.get(f"{W}val")) if start is not None else 1,
+                ilvl = _bounded(level.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
+                if ilvl is None:
+                    continue
+                levels[ilvl] = (
+                    _value(level, f"{W}numFmt") or "decimal",
+                    (_value(level, f"{W}lvlText") or "")[:40],
+                    _bounded(_value(level, f"{W}start"), 0, MAX_START) or 1,
                 )
-            abstract[definition.get(f"{W}abstractNumId")] = levels
+            abstract.setdefault(definition.get(f"{W}abstractNumId") or "", levels)
         for number in root.iter(f"{W}num"):
-            reference = number.find(f"{W}abstractNumId")
-            for ilvl, spec in abstract.get(reference.get(f"{W}val") if reference is not None else "", {}).items():
-                self.levels[(number.get(f"{W}numId"), ilvl)] = spec
-        for style in word.styles:
-            properties = getattr(style, "element", None)
-            numbering = properties.find(f"{W}pPr/{W}numPr") if properties is not None else None
-            if numbering is not None and numbering.find(f"{W}numId") is not None:
-                level = numbering.find(f"{W}ilvl")
-                self.style_numbers[style.style_id] = (
-                    numbering.find(f"{W}numId").get(f"{W}val"),
-                    int(level.get(f"{W}val")) if level is not None else 0,
-                )
+            levels = dict(abstract.get(_value(number, f"{W}abstractNumId") or "", {}))
+            for override in number.iter(f"{W}lvlOverride"):
+                ilvl = _bounded(override.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
+                start = _bounded(_value(override, f"{W}startOverride"), 0, MAX_START)
+                if ilvl in levels and start is not None:
+                    levels[ilvl] = (*levels[ilvl][:2], start)
+            for ilvl, spec in levels.items():
+                self.levels.setdefault((number.get(f"{W}numId") or "", ilvl), spec)
 
-    def label(self, properties, style_id: str | None) -> str:
+    def label(self, properties, from_style: tuple[str, int] | None) -> str:
         number = properties.find(f"{W}numPr") if properties is not None else None
-        if number is not None and number.find(f"{W}numId") is not None:
-            level = number.find(f"{W}ilvl")
-            key = (number.find(f"{W}numId").get(f"{W}val"), int(level.get(f"{W}val")) if level is not None else 0)
-        elif style_id in self.style_numbers:
-            key = self.style_numbers[style_id]
+        if number is not None and _value(number, f"{W}numId") is not None:
+            key = (_value(number, f"{W}numId"), _bounded(_value(number, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0)
+        elif from_style is not None:
+            key = from_style
         else:
             return ""
         if key not in self.levels or key[0] == "0":
             return ""
-        counters = self.counters.setdefault(key[0], [0] * 9)
+        counters = self.counters.setdefault(key[0], [0] * MAX_LEVELS)
         ilvl = key[1]
         counters[ilvl] += 1
-        for deeper in range(ilvl + 1, 9):
+        for deeper in range(ilvl + 1, MAX_LEVELS):
             counters[deeper] = 0
-        fmt, text, start = self.levels[key]
+        fmt, text, _ = self.levels[key]
 
         def value(match: re.Match) -> str:
             level = int(match.group(1)) - 1
-            count = counters[level] + self.levels.get((key[0], level), (fmt, text, start))[2] - 1
-            return _format_number(count, self.levels.get((key[0], level), (fmt,))[0])
+            if not 0 <= level < MAX_LEVELS:
+                return ""
+            spec = self.levels.get((key[0], level), (fmt, text, 1))
+            return _format_number(counters[level] + spec[2] - 1, spec[0])
 
         return re.sub(r"%(\d)", value, text)
 
@@ -241,4 +363,6 @@ def _format_number(n: int, fmt: str) -> str:
         return cn_number(n) if 0 < n < 100 else str(n)
     if fmt == "decimalEnclosedCircle" and 0 < n <= 20:
         return chr(0x2460 + n - 1)
+    if fmt in ("upperLetter", "lowerLetter") and 0 < n <= 26:
+        return chr((0x41 if fmt == "upperLetter" else 0x61) + n - 1)
     return str(n)

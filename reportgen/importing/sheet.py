@@ -1,60 +1,57 @@
 """Amounts from an Excel export of the 预算管理一体化系统 or a 决算报表.
 
-Columns are found by their header words (项目名称, 年初预算数, 调整预算数 or
-全年预算数, 决算数 or 支出数 or 执行数), over one or two header rows with merged
-cells; the unit from the headers or the title (元 is turned into 万元, half up);
-合计 rows give the totals.  Safe on hostile files: the package is measured
+Every sheet is read as a table by what its headers mean (:mod:`.tables`: one
+to three header rows with merged cells, the unit from the title or a header);
+合计 rows give the totals, 基本支出/项目支出 rows the parts (人员经费 and 公用经费
+go to 基本支出), other named rows the projects.  Rows of a 功能分类 table (a
+column of codes such as 2010101) are subjects, never projects; 小计 rows are
+checks, not lines.  Where two sheets give a value differently, it is not used
+and the difference is said.  Safe on hostile files: the package is measured
 before it is opened, formulas are read as their saved values and never
-evaluated, external links are not followed, macros are never run, and only the
-first rows and columns of each sheet are read.
+evaluated, external links are not followed, macros are never run, and only
+the first rows and columns of each sheet are read, merged ranges included.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from ..computation import half_up
 from ..diagnostics import InvalidInput, error
+from . import tables
+from .normalise import Text, read as read_text
 
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000
 MAX_COLUMNS = 50
-HEADER_ROWS = 20
-
-#: Column → the header words that name it.
-COLUMNS = {
-    "名称": ("项目名称", "科目名称", "项目", "名称"),
-    "年初预算": ("年初预算数", "年初预算"),
-    "调整预算": ("调整预算数", "调整后预算数", "全年预算数", "调整预算"),
-    "决算": ("决算数", "全年执行数", "支出数", "执行数", "决算", "实际支出"),
-}
-TOTALS = ("合计", "总计")
-PARTS = ("基本支出", "项目支出")
+MAX_SHEETS = 50
 
 
 @dataclass
 class SheetAmounts:
-    sheet: str
-    #: 元 or 万元, as the sheet says.
-    unit: str
-    parts: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    projects: list[dict] = field(default_factory=list)
-    totals: dict[str, Decimal] = field(default_factory=dict)
-    #: Row numbers (1-based, as Excel shows them) that were used.
-    rows: list[int] = field(default_factory=list)
+    #: Sheet name → the row numbers (as Excel shows them) used from it.
+    used: dict[str, list[int]] = field(default_factory=dict)
+    #: The unit each used sheet gave its amounts in.
+    units: dict[str, str] = field(default_factory=dict)
+    #: Data path under 收支 → value (万元).
+    values: dict[tuple, Decimal] = field(default_factory=dict)
+    #: Project name → its amounts, in the order of the sheets.
+    projects: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    #: What was read differently in two places, or is not an amount.
+    problems: list[str] = field(default_factory=list)
 
 
 def read(path: Path) -> SheetAmounts:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidInput([error("应为 Excel 文件（.xlsx）；.xls 请先在 Excel/WPS 中另存为 .xlsx")])
+    if not path.is_file():
+        raise InvalidInput([error("文件不存在，或不是普通文件")])
     try:
         with zipfile.ZipFile(path) as archive:
             size = sum(item.file_size for item in archive.infolist())
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, zipfile.BadZipFile, ValueError):
         raise InvalidInput([error("不是有效的 .xlsx 文件（可能已损坏）")]) from None
     if size > MAX_PACKAGE_BYTES:
         raise InvalidInput([error("文件解压后过大，不像是一张预算表，未读取")])
@@ -64,86 +61,102 @@ def read(path: Path) -> SheetAmounts:
         workbook = openpyxl.load_workbook(path, data_only=True, keep_links=False, keep_vba=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise InvalidInput([error("无法读取这个 .xlsx 文件（可能已损坏或加密）")]) from None
-    for sheet in workbook.worksheets:
-        found = _read_sheet(sheet)
-        if found is not None:
-            return found
-    raise InvalidInput([error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")])
-
-
-def _cells(sheet) -> list[list[str]]:
-    """The sheet's first rows and columns as text, merged cells filled with their value."""
-    rows = []
-    for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS), max_col=min(sheet.max_column, MAX_COLUMNS)):
-        rows.append(["" if cell.value is None else str(cell.value).strip() for cell in row])
-    for merged in sheet.merged_cells.ranges:
-        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
-        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
-            for c in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
-                if c - 1 < len(rows[r - 1]):
-                    rows[r - 1][c - 1] = value
-    return rows
-
-
-def _column_of(words: tuple[str, ...], headers: list[str]) -> int | None:
-    for word in words:
-        for i, header in enumerate(headers):
-            if re.sub(r"\s|（.*?）|\(.*?\)", "", header).endswith(word) or header == word:
-                return i
-    return None
-
-
-def _read_sheet(sheet) -> SheetAmounts | None:
-    rows = _cells(sheet)
-    for top in range(min(HEADER_ROWS, len(rows))):
-        # One header row, or two where a merged cell stands over its sub-columns.
-        for depth in (1, 2):
-            if top + depth > len(rows):
-                continue
-            headers = [
-                " ".join(dict.fromkeys(rows[top + d][c] for d in range(depth) if rows[top + d][c]))
-                for c in range(len(rows[top]))
-            ]
-            headers = [h.split(" ")[-1] if h else "" for h in headers]
-            columns = {key: _column_of(words, headers) for key, words in COLUMNS.items()}
-            if columns["名称"] is not None and columns["决算"] is not None and columns["调整预算"] is not None:
-                context = " ".join(" ".join(row) for row in rows[: top + depth])
-                return _amounts(sheet.title, rows, top + depth, columns, context)
-    return None
-
-
-def _amounts(title: str, rows: list[list[str]], first: int, columns: dict, context: str) -> SheetAmounts:
-    in_yuan = bool(re.search(r"单位[：:]\s*元|（元）|\(元\)", context)) and not re.search(
-        r"单位[：:]\s*万元|（万元）", context
-    )
-    found = SheetAmounts(title, "元" if in_yuan else "万元")
-    for number, row in enumerate(rows[first:], first + 1):
-        name = re.sub(r"^(其中[：:])|\s", "", row[columns["名称"]])
-        if not name:
-            continue
-        values = {}
-        for key in ("年初预算", "调整预算", "决算"):
-            column = columns[key]
-            amount = _decimal(row[column]) if column is not None and column < len(row) else None
-            if amount is not None:
-                values[key] = half_up(amount / 10000) if in_yuan else half_up(amount)
-        if not values:
-            continue
-        found.rows.append(number)
-        if name in TOTALS:
-            found.totals = values
-        elif name in PARTS:
-            found.parts[name] = values
-        else:
-            found.projects.append({"名称": name, **values})
+    found = SheetAmounts()
+    seen: dict[tuple, tuple[Decimal, str]] = {}
+    for sheet in workbook.worksheets[:MAX_SHEETS]:
+        _read_sheet(sheet, found, seen)
+    if not found.used:
+        raise InvalidInput([error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")])
     return found
 
 
-def _decimal(text: str) -> Decimal | None:
-    cleaned = text.replace(",", "").replace("，", "").strip()
-    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if value == value and abs(value) != float("inf") else ""
+    return str(value).strip()
+
+
+def _grid(sheet) -> list[list[Text]]:
+    """The sheet's first rows and columns as text, merged cells filled with their value."""
+    rows_count = min(sheet.max_row or 0, MAX_ROWS)
+    columns = min(sheet.max_column or 0, MAX_COLUMNS)
+    raw = [
+        [_cell_text(cell.value) for cell in row]
+        for row in sheet.iter_rows(min_row=1, max_row=rows_count, max_col=columns)
+    ] if rows_count and columns else []
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row > len(raw) or merged.min_col > columns:
+            continue
+        value = raw[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, min(merged.max_row, len(raw)) + 1):
+            for c in range(merged.min_col, min(merged.max_col, columns) + 1):
+                raw[r - 1][c - 1] = value
+    texts: dict[str, Text] = {}
+    return [[texts.setdefault(value, read_text(value)) for value in row] for row in raw]
+
+
+def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:
+    grid = _grid(sheet)
+    for block in tables.blocks(grid, sheet.title):
+        amounts = [k for k in tables.AMOUNT_KEYS if k in block.columns]
+        if not amounts or not ({"名称", "编码"} & set(block.columns) or block.rows):
+            continue
+        coded = "编码" in block.columns or any(row.kind == "subject" for row in block.rows)
+        used = []
+        for row in block.rows:
+            if row.kind in ("subject", "subtotal", "income") or not row.name:
+                continue
+            if row.kind == "project" and coded:
+                continue  # a 功能分类 table names subjects, not projects
+            for key in amounts:
+                cell = row.cells.get(key)
+                if cell is None:
+                    continue
+                value = tables.number_in(cell, block.units.get(key, "万元"))
+                where = f"工作表“{sheet.title}”第 {row.number} 行“{row.written}”"
+                if value.bad:
+                    found.problems.append(f"{where}的“{key}”为“{value.bad}”，不是金额，未使用")
+                    continue
+                if value.number is None:
+                    continue
+                path = _path(row, key)
+                if path is None:
+                    continue
+                if path in seen and seen[path][0] != value.number:
+                    found.problems.append(
+                        f"{'.'.join(map(str, path))}：{seen[path][1]}为 {seen[path][0]}，{where}为 {value.number}，两处不一致，未使用"
+                    )
+                    found.values.pop(path, None)
+                    found.projects.get(row.written, {}).pop(key, None)
+                    continue
+                seen[path] = (value.number, where)
+                if path[1] == "项目":
+                    found.projects.setdefault(row.written, {})[key] = value.number
+                else:
+                    found.values[path] = value.number
+                if row.number not in used:
+                    used.append(row.number)
+        if used:
+            found.used.setdefault(sheet.title, []).extend(used)
+            found.units[sheet.title] = block.units.get(amounts[0], "万元")
+
+
+def _path(row: tables.Row, key: str) -> tuple | None:
+    if row.kind == "total":
+        return ("收支", key)
+    if row.kind == "part":
+        if row.name in ("人员经费", "公用经费"):
+            return ("收支", "基本支出", row.name) if key == "决算" else None
+        return ("收支", row.name, key)
+    return ("收支", "项目", row.written, key)
+
+
+def summary(found: SheetAmounts) -> str:
+    lines = [
+        f"从工作表“{name}”（单位：{found.units[name]}）读取第 {'、'.join(map(str, rows))} 行。"
+        for name, rows in found.used.items()
+    ]
+    lines += [f"注意：{problem}" for problem in found.problems]
+    return "\n".join(lines)
