@@ -83,12 +83,10 @@ def _tree_rss(pid: int) -> int:
 def stages(runs: int) -> dict[str, float]:
     """Median milliseconds of each pipeline stage for the sample, in process."""
     from reportgen import (
-        checks,
         computation,
         loading,
         markup,
-        outlines,
-        schema,
+        pipeline,
         typesetting,
         wording,
         writing,
@@ -99,11 +97,10 @@ def stages(runs: int) -> dict[str, float]:
     for _ in range(runs + 1):  # the first run warms caches and is dropped
         marks = [time.perf_counter()]
         source = loading.load(SAMPLE)
-        template_set = outlines.choose(source.data)
-        report = schema.validate(source.data, template_set.model)
+        template_set, report = pipeline.validate(source)
         marks.append(time.perf_counter())
         evaluated = computation.evaluate(report)
-        checks.check(evaluated)
+        pipeline.check(source, template_set, evaluated)
         marks.append(time.perf_counter())
         worded = wording.word(evaluated, template_set)
         blocks = markup.parse(worded.text)

@@ -20,17 +20,111 @@ its templates replace the built-in ones of the same name, and its own
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
 import os
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
-from . import DEFAULT_TEMPLATES, files, loading, schema
+from . import DEFAULT_TEMPLATES, files, loading, schema, validation
 from .diagnostics import Diagnostic, InvalidInput, error, warning
+from .valuetypes import Amount, Name, Percent, Points, Text, YesNo
+
+# --- keys an outline adds or requires ------------------------------------------
+
+#: The value types a template set may declare for its own keys (see ``outline.yaml``).
+SCALAR_TYPES: dict[str, object] = {
+    "文字": Text,
+    "金额": Amount,
+    "分值": Points,
+    "百分数": Percent,
+    "整数": Annotated[int, Field(ge=-(10**9), le=10**9)],
+    "日期": datetime.date,
+    "是否": YesNo,
+}
+FIELD_TYPES = (*SCALAR_TYPES, "列表", "表")
+
+
+class FieldSpec(schema._Model):
+    """One key a template set declares in its ``outline.yaml`` (under ``字段``)."""
+
+    type: Literal[FIELD_TYPES] = Field(alias="类型")  # type: ignore[valid-type]
+    required: YesNo = Field(False, alias="必填")
+    description: Text | None = Field(None, alias="说明")
+    item: Literal[tuple(SCALAR_TYPES)] = Field("文字", alias="元素", description="列表每项的类型")  # type: ignore[valid-type]
+    columns: dict[Name(schema.ITEM_CHARS), Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
+        None, alias="列", description="表的每一列：列名: 类型"
+    )
+
+    def annotation(self) -> object:
+        if self.type == "列表":
+            return list[SCALAR_TYPES[self.item]]
+        if self.type == "表":
+            row = create_model(
+                "Row",
+                __base__=schema._Model,
+                **{
+                    f"column_{i}": (SCALAR_TYPES[kind] | None, Field(None, alias=name))
+                    for i, (name, kind) in enumerate((self.columns or {}).items())
+                },
+            )
+            return list[row]
+        return SCALAR_TYPES[self.type]
+
+
+#: Sections that an outline may require (they are optional in :class:`Report`).
+REQUIRABLE = ("机构人员", "重点工作", "绩效管理", "其他需要说明的问题", "落款")
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What the chosen outline asks of the data beyond :class:`Report`."""
+
+    required: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ("收支情况表", "绩效自评表")
+    fields: tuple[tuple[str, FieldSpec], ...] = ()
+
+
+def model_for(extension: Extension) -> type[schema.Report]:
+    """:class:`Report` with the outline's required sections made required, its
+    attachments as the only names ``附件`` accepts, and its own keys added."""
+    fields: dict[str, tuple] = {}
+    for key in extension.required:
+        name, info = next((n, f) for n, f in schema.Report.model_fields.items() if f.alias == key)
+        inner = _unwrap_optional(info.annotation)
+        limits = {"min_length": 1} if typing.get_origin(inner) is list else {}
+        fields[name] = (inner, Field(alias=key, description=info.description, **limits))
+    names = Literal[extension.attachments] if extension.attachments else Literal[""]  # type: ignore[valid-type]
+    fields["attachments"] = (
+        list[names],
+        Field(default_factory=list, alias="附件", description=schema.Report.model_fields["attachments"].description),
+    )
+    for i, (key, spec) in enumerate(extension.fields):
+        annotation = spec.annotation()
+        default = ... if spec.required else None
+        fields[f"extra_{i}"] = (
+            annotation if spec.required else annotation | None,
+            Field(default, alias=key, description=spec.description),
+        )
+    return create_model("Report", __base__=schema.Report, __doc__=schema.Report.__doc__, **fields)
+
+
+def _unwrap_optional(annotation: object) -> object:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+# --- the template sets ------------------------------------------------------------
+
 
 SPEC_FILE = "outline.yaml"
 COMMON = DEFAULT_TEMPLATES / "common"
@@ -39,11 +133,11 @@ OUTLINE_KEY = "提纲"
 
 
 class OutlineSpec(schema._Model):
-    name: schema.Text | None = Field(None, alias="名称")
-    description: schema.Text | None = Field(None, alias="说明")
-    required: list[Literal[schema.REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
-    attachments: dict[schema.Name(schema.ITEM_CHARS), schema.Text] = Field(default_factory=dict, alias="附件")
-    fields: dict[schema.Name(schema.ITEM_CHARS), schema.FieldSpec] = Field(default_factory=dict, alias="字段")
+    name: Text | None = Field(None, alias="名称")
+    description: Text | None = Field(None, alias="说明")
+    required: list[Literal[REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
+    attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(default_factory=dict, alias="附件")
+    fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="字段")
 
 
 @dataclass(frozen=True)
@@ -101,14 +195,14 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
         specs.append(_read_spec(user_templates, folders))
     required: list[str] = []
     attachments: dict[str, str] = {}
-    fields: dict[str, schema.FieldSpec] = {}
+    fields: dict[str, FieldSpec] = {}
     for spec in specs:
         required += [key for key in spec.required if key not in required]
         attachments.update(spec.attachments)
         fields.update(spec.fields)
-    extension = schema.Extension(tuple(required), tuple(attachments), tuple(fields.items()))
+    extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()))
     unused = _unused_templates(user_templates, (outline, COMMON), set(attachments.values())) if user_templates else ()
-    return TemplateSet(name, folders, tuple(attachments.items()), schema.model_for(extension), unused)
+    return TemplateSet(name, folders, tuple(attachments.items()), model_for(extension), unused)
 
 
 #: Close enough to a built-in template's path to be a misspelling of it.
@@ -140,7 +234,7 @@ def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
     source = None
     try:
         source = loading.load(path, inside=folder)
-        spec = schema.validate(source.data, OutlineSpec)
+        spec = validation.validate(source.data, OutlineSpec)
         problems = [*_clashes(spec), *_missing_templates(spec, search or (folder, COMMON))]
         if problems:
             raise InvalidInput(problems)
@@ -150,11 +244,19 @@ def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
         raise InvalidInput([d.in_file(path) for d in located]) from None
 
 
+#: Names the wording stage puts beside the data in the templates' context
+#: (:func:`reportgen.wording.context`): the attachments' templates and the title's lines.
+ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY = "附件模板", "标题行"
+PROVIDED_KEYS = (ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY)
+
+
 def _clashes(spec: OutlineSpec):
     builtin_keys = schema.builtin_keys()
     for key in spec.fields:
         if key in builtin_keys:
             yield error(f"“{key}”是内置的键，模板集不能重新声明；请换一个名称", ("字段", key))
+        elif key in PROVIDED_KEYS:
+            yield error(f"“{key}”是程序提供给模板的名称，模板集不能声明为自己的键；请换一个名称", ("字段", key))
 
 
 def _missing_templates(spec: OutlineSpec, search: tuple[Path, ...]):

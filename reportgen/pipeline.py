@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, computation, loading, markup, outlines, schema, wording, writing
+from . import checks, computation, loading, markup, outlines, validation, wording, writing
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .schema import Report
@@ -57,14 +57,11 @@ def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> 
 
 
 def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
+    """Everything ``check`` runs, stage after stage: validate → evaluate → check → word → markup."""
     try:
-        template_set = outlines.choose(source.data, templates)
-        evaluated = computation.evaluate(_validate(source, template_set.model))
-        found = [*source.warnings, *template_set.warnings, *checks.check(evaluated)]
-        if strict:
-            found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
-        if any(d.level is Level.ERROR for d in found):
-            raise InvalidInput(found)
+        template_set, report = validate(source, templates)
+        evaluated = computation.evaluate(report)
+        found = check(source, template_set, evaluated, strict)
         worded = wording.word(evaluated, template_set)
         blocks = markup.parse(worded.text)
     except InvalidInput as exc:
@@ -73,17 +70,32 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
     return Prepared(source, evaluated, blocks, worded.title, located)
 
 
-def _validate(source: loading.Source, model: type[Report]) -> Report:
-    """The schema's verdict, with values left for later (``待填写``) said as such."""
+def validate(source: loading.Source, templates: Path | None = None) -> tuple[outlines.TemplateSet, Report]:
+    """The outline the data asks for, and the data validated against it; values
+    left for later (``待填写``) are said as such."""
+    template_set = outlines.choose(source.data, templates)
     unfilled = [error(f"尚未填写（{loading.TODO}）", path) for path in source.todo]
     try:
-        report = schema.validate(source.data, model)
+        report = validation.validate(source.data, template_set.model)
     except InvalidInput as exc:
         todo = set(source.todo)
         raise InvalidInput(unfilled + [d for d in exc.diagnostics if d.path not in todo]) from None
     if unfilled:
         raise InvalidInput(unfilled)
-    return report
+    return template_set, report
+
+
+def check(
+    source: loading.Source, template_set: outlines.TemplateSet, evaluated: Evaluated, strict: bool = False
+) -> list[Diagnostic]:
+    """What the loader, the template set and the checks found; an error (or, with
+    ``strict``, a warning) stops the pipeline."""
+    found = [*source.warnings, *template_set.warnings, *checks.check(evaluated)]
+    if strict:
+        found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
+    if any(d.level is Level.ERROR for d in found):
+        raise InvalidInput(found)
+    return found
 
 
 def _as_error(diagnostic: Diagnostic) -> Diagnostic:

@@ -50,6 +50,10 @@ Glossary (YAML key → Python name: meaning):
 版式            layout               user overrides of fonts, margins, run-in headings
 ==============  ===================  =================================================
 
+The value types (amounts, names, texts …) are in :mod:`reportgen.valuetypes`,
+validation with Chinese messages in :mod:`reportgen.validation`; the keys a
+template set adds are built into the model by :mod:`reportgen.outlines`.
+
 Only shape and form are checked here (types, required keys, amount syntax);
 relations between values (sums, deductions within full marks) are the job of
 :mod:`reportgen.checks`, after :mod:`reportgen.computation`.
@@ -58,202 +62,30 @@ relations between values (sums, deductions within full marks) are the job of
 from __future__ import annotations
 
 import datetime
-import difflib
-import re
-import types
-import typing
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
-    WithJsonSchema,
-    create_model,
 )
-from pydantic_core import PydanticCustomError
 
-from .diagnostics import DataPath, Diagnostic, InvalidInput, error
-
-# --- value types -------------------------------------------------------------
-
-_CJK = r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
-# Characters XML 1.0 (and so a .docx) cannot hold.
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-
-
-def _text(value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    bad = _FORBIDDEN_CHARS.search(value)
-    if bad:
-        raise PydanticCustomError(
-            "control_character",
-            "含有不可见的控制字符 U+{code}（第 {position} 个字符处），Word 文档无法容纳，请删除",
-            {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1},
-        )
-    # YAML folds wrapped lines with a space; between Chinese characters a space is
-    # never meant, so a clerk may wrap long paragraphs freely.
-    value = _SPACE_BETWEEN_CJK.sub("", " ".join(value.split()))
-    if not value:
-        raise PydanticCustomError("empty_text", "不能为空")
-    return value
-
-
-#: The longest paragraph a value may hold (a report's longest is about 800).
-MAX_TEXT_CHARS = 10_000
-
-
-def _limited(limit: int):
-    def check(value: str) -> str:
-        if len(value) > limit:
-            raise PydanticCustomError("text_length", f"过长（{len(value)} 个字），最多 {limit} 个字")
-        return value
-
-    return AfterValidator(check)
-
-
-Text = Annotated[str, BeforeValidator(_text), _limited(MAX_TEXT_CHARS), WithJsonSchema({"type": "string"})]
-
-
-def Name(limit: int) -> object:  # noqa: N802 - reads as a type in the models below
-    """A short name (department, item, font): one line of at most ``limit`` characters."""
-    return Annotated[
-        str, BeforeValidator(_text), _limited(limit), WithJsonSchema({"type": "string", "maxLength": limit})
-    ]
-
-
-#: 部门 appears in the title and the file name: 50 characters keep the name under
-#: 255 bytes (the file systems' limit) and the title under Word's 255 characters.
-DEPARTMENT_CHARS = 50
-#: Names of items, income lines, sources of funds, grades.
-ITEM_CHARS = 60
-#: Word's limit for a font name.
-FONT_CHARS = 31
-
-_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
-
-
-def _decimal(kind: str, example: str, places: int, maximum: Decimal):
-    """A parser of plain decimal text into Decimal, explaining each common slip."""
-
-    def parse(value: object) -> object:
-        if isinstance(value, Decimal | int):
-            value = str(value)
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        expected = f"应为{kind}（如 {example}）"
-        if not _AMOUNT.fullmatch(text):
-            if re.search(r"[０-９．]", text):
-                hint = "，请用半角数字和小数点（输入法切换到英文再输入）"
-            elif "," in text or "，" in text:
-                hint = "，不要写千分位逗号"
-            elif not re.search(r"\d", text):
-                hint = "，请用阿拉伯数字填写"
-            elif re.search(r"[￥¥$]", text):
-                hint = "，不要写货币符号"
-            elif re.search(r"[万元分亿]", text):
-                hint = "，不要写单位"
-            elif text.endswith(("%", "％")):
-                hint = "，这里填金额或分值，不是百分比"
-            elif re.fullmatch(r"-?\d+(\.\d+)?[eE][+-]?\d+", text):
-                hint = "，不要用科学计数法"
-            else:
-                hint = ""
-            raise PydanticCustomError("decimal_form", f'{expected}{hint}，实际为 "{{text}}"', {"text": text})
-        number = Decimal(text)
-        if number < 0:
-            raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
-        if -number.as_tuple().exponent > places:
-            if number == round(number, places):  # only zeros past the last place
-                shorter = format(number.quantize(Decimal(1).scaleb(-places)), "f")
-                raise PydanticCustomError("decimal_places", f"小数点后多写了 0：请写作 {shorter}，实际为 {text}")
-            raise PydanticCustomError("decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）")
-        if number > maximum:
-            raise PydanticCustomError("decimal_range", f"超出范围：应在 0 到 {maximum} 之间，实际为 {text}")
-        return number + 0  # "-0" and "-0.00" are 0
-
-    return parse
-
-
-def _at_least(value: Decimal, minimum: Decimal, unit: str) -> Decimal:
-    if value < minimum:
-        raise PydanticCustomError("decimal_range", f"超出范围：应在 {minimum} 到 60 {unit}之间，实际为 {value}")
-    return value
-
-
-def _threshold(value: Decimal) -> Decimal:
-    if value > 100:
-        raise PydanticCustomError("percent_range", "应在 0 到 100 之间（单位为 %）")
-    return value
-
-
-def _number_schema(description: str, maximum: object = None) -> WithJsonSchema:
-    """What editors check as the clerk types (the YAML text itself is parsed above).
-    No ``multipleOf``: older editor extensions flag 0.01 multiples on every amount."""
-    schema: dict = {"type": "number", "minimum": 0, "description": description}
-    if maximum is not None:
-        schema["maximum"] = float(maximum)
-    return WithJsonSchema(schema)
-
-
-#: 万元: a thousand billion yuan is beyond any department's budget, and keeps every
-#: sum and rate well inside Decimal's 28 digits.
-MAX_AMOUNT = Decimal("99999999999.99")
-MAX_POINTS = Decimal(1000)
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(_decimal("金额（万元）", "1028.77", 2, MAX_AMOUNT)),
-    _number_schema("万元，最多两位小数", maximum=MAX_AMOUNT),
-]
-Points = Annotated[
-    Decimal,
-    BeforeValidator(_decimal("分值", "10 或 2.5", 2, MAX_POINTS)),
-    _number_schema("分，最多两位小数", maximum=MAX_POINTS),
-]
-#: Page margins in millimetres: GB/T 9704's are 26 to 37; a margin beyond 60 mm
-#: leaves no room for a table or a title line.
-Millimetres = Annotated[
-    Decimal,
-    BeforeValidator(_decimal("毫米数", "28", 1, Decimal(60))),
-    AfterValidator(lambda value: _at_least(value, Decimal(10), "毫米")),
-    _number_schema("毫米，10 到 60", maximum=60),
-]
-Percent = Annotated[
-    Decimal,
-    BeforeValidator(_decimal("百分数（不带 %）", "95", 2, Decimal(100))),
-    AfterValidator(_threshold),
-    _number_schema("百分数，不带 %", maximum=100),
-]
-
-
-def _year(value: object) -> object:
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"[0-9０-９]{4}\s*年度?", text):
-            raise PydanticCustomError("year_form", f'年度只写数字，如 2023（不要写“年”），实际为 "{text}"')
-        if re.fullmatch(r"[０-９]+", text):
-            raise PydanticCustomError("year_form", f'请用半角数字（输入法切换到英文再输入），实际为 "{text}"')
-        if not re.fullmatch(r"\d{4}", text):
-            raise PydanticCustomError("year_form", f'应为四位数的年份，如 2023，实际为 "{text}"')
-    return value
-
-
-Year = Annotated[int, BeforeValidator(_year), Field(ge=1990, le=2100)]
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
-#: 是/否 as a clerk writes it, or true/false.
-YesNo = Annotated[
-    bool,
-    BeforeValidator(lambda value: {"是": True, "否": False}.get(value, value) if isinstance(value, str) else value),
-    WithJsonSchema({"type": "boolean"}),
-]
+from .valuetypes import (
+    DEPARTMENT_CHARS,
+    FONT_CHARS,
+    ITEM_CHARS,
+    Amount,
+    Count,
+    Millimetres,
+    Name,
+    Percent,
+    Points,
+    Text,
+    Year,
+    YesNo,
+)
 
 
 class _Model(BaseModel):
@@ -448,95 +280,8 @@ class Report(_Model):
     layout: LayoutOptions = Field(default_factory=LayoutOptions, alias="版式")
 
 
-# --- keys an outline adds or requires ------------------------------------------
-
-#: The value types a template set may declare for its own keys (see ``outline.yaml``).
-SCALAR_TYPES: dict[str, object] = {
-    "文字": Text,
-    "金额": Amount,
-    "分值": Points,
-    "百分数": Percent,
-    "整数": Annotated[int, Field(ge=-(10**9), le=10**9)],
-    "日期": datetime.date,
-    "是否": YesNo,
-}
-FIELD_TYPES = (*SCALAR_TYPES, "列表", "表")
-
-
-class FieldSpec(_Model):
-    """One key a template set declares in its ``outline.yaml`` (under ``字段``)."""
-
-    type: Literal[FIELD_TYPES] = Field(alias="类型")  # type: ignore[valid-type]
-    required: YesNo = Field(False, alias="必填")
-    description: Text | None = Field(None, alias="说明")
-    item: Literal[tuple(SCALAR_TYPES)] = Field("文字", alias="元素", description="列表每项的类型")  # type: ignore[valid-type]
-    columns: dict[Name(ITEM_CHARS), Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
-        None, alias="列", description="表的每一列：列名: 类型"
-    )
-
-    def annotation(self) -> object:
-        if self.type == "列表":
-            return list[SCALAR_TYPES[self.item]]
-        if self.type == "表":
-            row = create_model(
-                "Row",
-                __base__=_Model,
-                **{
-                    f"column_{i}": (SCALAR_TYPES[kind] | None, Field(None, alias=name))
-                    for i, (name, kind) in enumerate((self.columns or {}).items())
-                },
-            )
-            return list[row]
-        return SCALAR_TYPES[self.type]
-
-
-#: Sections that an outline may require (they are optional in :class:`Report`).
-REQUIRABLE = ("机构人员", "重点工作", "绩效管理", "其他需要说明的问题", "落款")
-
-
-@dataclass(frozen=True)
-class Extension:
-    """What the chosen outline asks of the data beyond :class:`Report`."""
-
-    required: tuple[str, ...] = ()
-    attachments: tuple[str, ...] = ("收支情况表", "绩效自评表")
-    fields: tuple[tuple[str, FieldSpec], ...] = ()
-
-
 def builtin_keys() -> set[str]:
     return {f.alias for f in Report.model_fields.values() if f.alias}
-
-
-def model_for(extension: Extension) -> type[Report]:
-    """:class:`Report` with the outline's required sections made required, its
-    attachments as the only names ``附件`` accepts, and its own keys added."""
-    fields: dict[str, tuple] = {}
-    for key in extension.required:
-        name, info = next((n, f) for n, f in Report.model_fields.items() if f.alias == key)
-        inner = _unwrap_optional(info.annotation)
-        limits = {"min_length": 1} if typing.get_origin(inner) is list else {}
-        fields[name] = (inner, Field(alias=key, description=info.description, **limits))
-    names = Literal[extension.attachments] if extension.attachments else Literal[""]  # type: ignore[valid-type]
-    fields["attachments"] = (
-        list[names],
-        Field(default_factory=list, alias="附件", description=Report.model_fields["attachments"].description),
-    )
-    for i, (key, spec) in enumerate(extension.fields):
-        annotation = spec.annotation()
-        default = ... if spec.required else None
-        fields[f"extra_{i}"] = (
-            annotation if spec.required else annotation | None,
-            Field(default, alias=key, description=spec.description),
-        )
-    return create_model("Report", __base__=Report, __doc__=Report.__doc__, **fields)
-
-
-def _unwrap_optional(annotation: object) -> object:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return annotation
 
 
 def json_schema(model: type[Report] = Report) -> dict:
@@ -558,112 +303,3 @@ def _numeric_defaults(node: object) -> object:
     if isinstance(node, list):
         return [_numeric_defaults(item) for item in node]
     return node
-
-
-# --- validation with Chinese messages ----------------------------------------
-
-
-def validate(data: dict, model: type[Report] = Report) -> Report:
-    """Validate plain data; raise :class:`InvalidInput` with every problem found."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput([_diagnostic(item, model) for item in exc.errors()]) from None
-
-
-#: Error kinds raised by the value types above, whose text is already Chinese.
-_OWN_ERRORS = {
-    "year_form",
-    "control_character",
-    "empty_text",
-    "text_length",
-    "decimal_form",
-    "negative",
-    "decimal_places",
-    "decimal_range",
-    "percent_range",
-}
-
-_MESSAGES = {
-    "decimal_type": "应为数字",
-    "missing": "缺少此项（必填）",
-    "list_type": "应为列表（每项以“- ”开头）",
-    "dict_type": "应为“键: 值”的形式",
-    "model_type": "应为“键: 值”的形式",
-    "model_attributes_type": "应为“键: 值”的形式",
-    "string_type": "应为一段文字",
-    "int_parsing": "应为整数（只写阿拉伯数字，如 18）",
-    "int_type": "应为整数（只写阿拉伯数字，如 18）",
-    "int_from_float": "应为整数（不带小数）",
-    "bool_parsing": "应为 是 或 否（也可写 true 或 false）",
-    "bool_type": "应为 是 或 否（也可写 true 或 false）",
-    "date_from_datetime_parsing": "应为日期，如 2024-03-01",
-    "date_parsing": "应为日期，如 2024-03-01",
-    "date_type": "应为日期，如 2024-03-01",
-    "literal_error": "只能填：{expected}",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than_equal": "不能大于 {le}",
-}
-
-
-def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
-    path: DataPath = tuple(item["loc"])
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return error(_unknown_key_message(path, model), path)
-    if kind == "too_short":
-        return error("至少要有一项", path)
-    value = item.get("input")
-    if kind != "missing" and value is None:
-        return error("不能为空", path)
-    if kind in _MESSAGES:
-        context = dict(item.get("ctx", {}))
-        if kind == "literal_error":
-            # pydantic lists the choices in English ("'a' or 'b'").
-            context["expected"] = "、".join(re.findall(r"'([^']*)'", str(context["expected"])))
-        message = _MESSAGES[kind].format(**context)
-        if kind != "missing" and isinstance(value, str):
-            message += f'，实际为 "{value}"'
-        return error(message, path)
-    if kind in _OWN_ERRORS:
-        return error(item["msg"], path)
-    return error("格式不对", path)
-
-
-def _unknown_key_message(path: DataPath, model: type[BaseModel]) -> str:
-    key = str(path[-1])
-    allowed = _keys_at(path[:-1], model)
-    message = f"未知的键“{key}”"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-    if close:
-        return message + f"，是否应为“{close[0]}”？"
-    if allowed:
-        return message + "，此处可用的键：" + "、".join(allowed)
-    return message
-
-
-def _keys_at(path: DataPath, root: type[BaseModel]) -> list[str]:
-    """The YAML keys the model at ``path`` accepts, for "did you mean"."""
-    model: object = root
-    for part in path:
-        model = _unwrap(model)
-        if isinstance(part, int):
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-        field = next((f for f in model.model_fields.values() if f.alias == part), None)
-        if field is None:
-            return []
-        model = field.annotation
-    model = _unwrap(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias for f in model.model_fields.values() if f.alias]
-    return []
-
-
-def _unwrap(annotation: object) -> object:
-    """``list[X] | None`` → ``X``."""
-    if typing.get_origin(annotation) in (list, typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _unwrap(args[0]) if args else annotation
-    return annotation

@@ -9,11 +9,12 @@ import pytest
 from conftest import SAMPLE
 
 from reportgen.computation import evaluate
-from reportgen.numbers import execution_rate, half_up
-from reportgen.scoring import score_leaf
 from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, score
 from reportgen.loading import load
-from reportgen.schema import Indicator, validate
+from reportgen.numbers import execution_rate, half_up
+from reportgen.schema import Indicator
+from reportgen.scoring import score_leaf
+from reportgen.validation import validate
 
 
 @pytest.fixture(scope="module")

@@ -151,6 +151,15 @@ def test_init_and_diff_handle_declared_keys(tmp_path):
             "outline.yaml:3:9 错误：字段.文号.类型：只能填：文字、金额、分值、百分数、整数、日期、是否、列表、表",
         ),
         ("字段:\n  部门:\n    类型: 文字\n", "outline.yaml:2:3 错误：字段.部门：“部门”是内置的键，模板集不能重新声明"),
+        # Names the wording stage gives templates beside the data would silently replace the key.
+        (
+            "字段:\n  附件模板:\n    类型: 文字\n",
+            "outline.yaml:2:3 错误：字段.附件模板：“附件模板”是程序提供给模板的名称，模板集不能声明为自己的键",
+        ),
+        (
+            "字段:\n  标题行:\n    类型: 列表\n",
+            "outline.yaml:2:3 错误：字段.标题行：“标题行”是程序提供给模板的名称，模板集不能声明为自己的键",
+        ),
         ("附件:\n  甲表: ../../etc/passwd\n", "outline.yaml:2:7 错误：附件.甲表：应为模板目录内的相对路径"),
         (
             "附件:\n  甲表: attachments/none.md.j2\n",

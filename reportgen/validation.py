@@ -1,0 +1,127 @@
+"""Validation with Chinese messages (part of stage 2, schema).
+
+Runs pydantic on the plain data and turns every error at once into a
+:class:`Diagnostic` that names the key (with "是否应为…" for a near miss) and
+says what the value should be, in the clerk's words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+
+from pydantic import (
+    BaseModel,
+    ValidationError,
+)
+
+from .diagnostics import DataPath, Diagnostic, InvalidInput, error
+from .schema import Report
+
+
+def validate(data: dict, model: type[Report] = Report) -> Report:
+    """Validate plain data; raise :class:`InvalidInput` with every problem found."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput([_diagnostic(item, model) for item in exc.errors()]) from None
+
+
+#: Error kinds raised by the value types above, whose text is already Chinese.
+_OWN_ERRORS = {
+    "year_form",
+    "control_character",
+    "empty_text",
+    "text_length",
+    "decimal_form",
+    "negative",
+    "decimal_places",
+    "decimal_range",
+    "percent_range",
+}
+
+_MESSAGES = {
+    "decimal_type": "应为数字",
+    "missing": "缺少此项（必填）",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "dict_type": "应为“键: 值”的形式",
+    "model_type": "应为“键: 值”的形式",
+    "model_attributes_type": "应为“键: 值”的形式",
+    "string_type": "应为一段文字",
+    "int_parsing": "应为整数（只写阿拉伯数字，如 18）",
+    "int_type": "应为整数（只写阿拉伯数字，如 18）",
+    "int_from_float": "应为整数（不带小数）",
+    "bool_parsing": "应为 是 或 否（也可写 true 或 false）",
+    "bool_type": "应为 是 或 否（也可写 true 或 false）",
+    "date_from_datetime_parsing": "应为日期，如 2024-03-01",
+    "date_parsing": "应为日期，如 2024-03-01",
+    "date_type": "应为日期，如 2024-03-01",
+    "literal_error": "只能填：{expected}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+}
+
+
+def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
+    path: DataPath = tuple(item["loc"])
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return error(_unknown_key_message(path, model), path)
+    if kind == "too_short":
+        return error("至少要有一项", path)
+    value = item.get("input")
+    if kind != "missing" and value is None:
+        return error("不能为空", path)
+    if kind in _MESSAGES:
+        context = dict(item.get("ctx", {}))
+        if kind == "literal_error":
+            # pydantic lists the choices in English ("'a' or 'b'").
+            context["expected"] = "、".join(re.findall(r"'([^']*)'", str(context["expected"])))
+        message = _MESSAGES[kind].format(**context)
+        if kind != "missing" and isinstance(value, str):
+            message += f'，实际为 "{value}"'
+        return error(message, path)
+    if kind in _OWN_ERRORS:
+        return error(item["msg"], path)
+    return error("格式不对", path)
+
+
+def _unknown_key_message(path: DataPath, model: type[BaseModel]) -> str:
+    key = str(path[-1])
+    allowed = _keys_at(path[:-1], model)
+    message = f"未知的键“{key}”"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+    if close:
+        return message + f"，是否应为“{close[0]}”？"
+    if allowed:
+        return message + "，此处可用的键：" + "、".join(allowed)
+    return message
+
+
+def _keys_at(path: DataPath, root: type[BaseModel]) -> list[str]:
+    """The YAML keys the model at ``path`` accepts, for "did you mean"."""
+    model: object = root
+    for part in path:
+        model = _unwrap(model)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            return []
+        model = field.annotation
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias for f in model.model_fields.values() if f.alias]
+    return []
+
+
+def _unwrap(annotation: object) -> object:
+    """``list[X] | None`` → ``X``."""
+    if typing.get_origin(annotation) in (list, typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if args else annotation
+    return annotation
