@@ -112,11 +112,14 @@ def parse_measure(text: str | None) -> Measure | None:
 
 
 def completion_ratio(target: Measure, achieved: Measure) -> Decimal:
-    """How much of the target was reached, from 0 to 1: for a ≤ target (lower
-    is better) the target's share of what was reached; a met target is 1."""
+    """How much of the target was reached, uncapped (1 = met exactly, 1.08 =
+    8% beyond it): for a ≤ target (lower is better) the target's share of what
+    was reached, 1 when it stayed at or below; a target of 0 is met by 0."""
     if target.direction == AT_MOST:
-        return Decimal(1) if achieved.number <= target.number else target.number / achieved.number
-    if target.number == 0 or achieved.number >= target.number:
+        if achieved.number <= target.number:
+            return Decimal(1)
+        return target.number / achieved.number
+    if target.number == 0:
         return Decimal(1)
     return achieved.number / target.number
 
@@ -124,7 +127,12 @@ def completion_ratio(target: Measure, achieved: Measure) -> Decimal:
 def completion_score(target: Measure, achieved: Measure, full_marks: Decimal) -> Decimal:
     """完成比例: full marks when the target is met, else that share of them, half up."""
     ratio = completion_ratio(target, achieved)
-    return full_marks if ratio == 1 else half_up(ratio * full_marks)
+    return full_marks if ratio >= 1 else half_up(ratio * full_marks)
+
+
+#: Beyond this share of its target (%) an indicator's over-achievement needs its 偏差原因:
+#: a target far exceeded was likely set too low, and the notice asks either way to be explained.
+OVERACHIEVED = Decimal(120)
 
 
 # --- the rules ------------------------------------------------------------------------
@@ -134,11 +142,17 @@ LEAF_ONLY = {"计分": "rule", "口径": "basis", "扣分": "deduction", "得分
 
 
 def rule_of(indicator) -> str:
-    """The scoring rule a leaf follows: as written, else 得分 when a score is
-    given, else 扣分."""
+    """The scoring rule a leaf follows: as written; else 得分 when a score is
+    given, 扣分 when a deduction is; else 完成比例 when it states a target and
+    what was achieved (so that a missed target never scores full marks in
+    silence); else 扣分 (full marks less nothing)."""
     if indicator.rule is not None:
         return indicator.rule
-    return "得分" if indicator.score is not None else "扣分"
+    if indicator.score is not None:
+        return "得分"
+    if indicator.deduction is None and indicator.target is not None and indicator.achieved is not None:
+        return "完成比例"
+    return "扣分"
 
 
 def score_leaf(indicator, rates: dict[str, Decimal | None]) -> Scoring:
@@ -219,12 +233,34 @@ def by_completion(indicator, rates: dict[str, Decimal | None]) -> Scoring:
                 f"单位不一致：年度指标值的单位是“{target.unit or '无'}”，实际完成值的单位是“{achieved.unit or '无'}”",
             ),
         )
+    if target and target.number == 0 and target.direction != AT_MOST:
+        problems += (
+            Problem(
+                ERROR,
+                "年度指标值",
+                f"年度指标值为 0，无法按完成比例计分（任何实际完成值都会是满分）；越少越好的指标请写成“≤{indicator.target}”，"
+                "否则请改用 计分: 得分",
+            ),
+        )
     if problems or target is None or achieved is None:
         return Scoring("完成比例", full, Decimal(0), None, "无法比较年度指标值与实际完成值", problems)
-    rate = half_up(completion_ratio(target, achieved) * HUNDRED)
+    ratio = completion_ratio(target, achieved) * HUNDRED
+    rate = half_up(min(ratio, HUNDRED))
     points = completion_score(target, achieved, full)
-    how = f"实际完成值 {indicator.achieved} 对年度指标值 {indicator.target}，完成 {percent(rate)}"
-    return Scoring("完成比例", full, points, rate, how, _explained(indicator, full, points))
+    how = f"实际完成值 {indicator.achieved} 对年度指标值 {indicator.target}，完成 {percent(half_up(ratio))}"
+    if ratio > HUNDRED:
+        how += "（超过 100%，按 100% 计分）"
+    problems = _explained(indicator, full, points)
+    if ratio > OVERACHIEVED and indicator.deviation is None:
+        problems += (
+            Problem(
+                WARNING,
+                "偏差原因",
+                f"“{indicator.name}”完成 {percent(half_up(ratio))}，超出年度指标值较多，请在偏差原因中说明"
+                f"（超过 {score(OVERACHIEVED)}% 时须说明）",
+            ),
+        )
+    return Scoring("完成比例", full, points, rate, how, problems)
 
 
 def by_deduction(indicator, rates: dict[str, Decimal | None]) -> Scoring:

@@ -1,0 +1,78 @@
+"""Indicators written the natural way are scored by what they say, never full
+marks in silence (issue: nothing wrong reaches the report in silence). Figures
+worked by hand in the comments."""
+
+from __future__ import annotations
+
+from conftest import paragraphs, refused, run, write_variant
+from test_outlines import MOF_SAMPLE
+
+TRAINING = """            - 名称: 农业技术培训户次
+              分值: 10
+              计分: 完成比例
+              年度指标值: ≥6000户次
+              实际完成值: 5400户次
+"""
+
+
+def _mof(tmp_path, *replacements):
+    return write_variant(tmp_path, *replacements, source=MOF_SAMPLE)
+
+
+def test_targets_without_a_rule_are_scored_by_completion(tmp_path):
+    # No 计分 written: 5400 ÷ 6000 = 90% of 10 points = 9, not 10.
+    data = _mof(tmp_path, (TRAINING, TRAINING.replace("              计分: 完成比例\n", "")))
+    result = run("check", "-v", data)
+    assert result.exit_code == 0, result.output
+    assert (
+        "农业技术培训户次：按完成比例，实际完成值 5400户次 对年度指标值 ≥6000户次，完成 90.00% → 9 分" in result.output
+    )
+
+
+def test_a_rule_less_indicator_that_misses_its_target_needs_a_reason(tmp_path):
+    stripped = TRAINING.replace("              计分: 完成比例\n", "")
+    original = TRAINING + "              偏差原因: 受汛期影响，部分乡镇的集中培训推迟到次年一季度\n"
+    data = _mof(tmp_path, (original, stripped))
+    refused(data, "“农业技术培训户次”得分 9 低于分值 10，须写明扣分原因或偏差原因")
+
+
+def test_a_zero_target_is_refused_with_the_reason(tmp_path):
+    data = _mof(tmp_path, ("年度指标值: ≥6000户次", "年度指标值: 0户次"))
+    refused(data, "年度指标值为 0，无法按完成比例计分", "≤0户次")
+
+
+def test_a_zero_target_written_as_at_most_scores_by_what_happened(tmp_path):
+    # ≤0 起 with 3 起: 0 ÷ 3 = 0 of the points, and the loss needs its reason (the sample has one).
+    data = _mof(
+        tmp_path, ("年度指标值: ≥6000户次", "年度指标值: ≤0户次"), ("实际完成值: 5400户次", "实际完成值: 3户次")
+    )
+    result = run("check", "-v", data)
+    assert result.exit_code == 0, result.output
+    assert "对年度指标值 ≤0户次，完成 0.00% → 0 分" in result.output
+
+
+def test_check_shows_the_real_ratio_and_the_cap(tmp_path):
+    # 3.35 ÷ 3.2 = 104.6875% → 104.69%, scored as 100%.
+    result = run("check", "-v", MOF_SAMPLE)
+    assert (
+        "新建高标准农田面积：按完成比例，实际完成值 3.35万亩 对年度指标值 ≥3.2万亩，完成 104.69%（超过 100%，按 100% 计分） → 10 分"
+        in (result.output)
+    )
+
+
+def test_far_over_achievement_asks_for_its_reason_and_prints_it(tmp_path):
+    # 7800 ÷ 6000 = 130% > 120%: a warning without 偏差原因; with one, the report says it.
+    over = ("实际完成值: 5400户次", "实际完成值: 7800户次")
+    reason = (
+        "              偏差原因: 受汛期影响，部分乡镇的集中培训推迟到次年一季度",
+        "              偏差原因: 新增两个乡镇的冬季集中培训",
+    )
+    silent = _mof(tmp_path, over, (reason[0] + "\n", ""))
+    result = run("check", silent)
+    assert "“农业技术培训户次”完成 130.00%，超出年度指标值较多，请在偏差原因中说明" in result.output
+    (tmp_path / "b").mkdir()
+    explained = _mof(tmp_path / "b", over, reason)
+    out = tmp_path / "out"
+    assert run("build", explained, "--out-dir", out).exit_code == 0
+    (docx,) = out.glob("*.docx")
+    assert any("偏差原因：新增两个乡镇的冬季集中培训。" in p for p in paragraphs(docx))
