@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from . import computation, formats, references, scoring
+from . import computation, formats, references, scoring, valuetypes
 from .computation import Evaluated, Role
 from .diagnostics import DataPath, Diagnostic, error, note, warning
 from .numbers import CENT
@@ -193,6 +193,44 @@ def _signature(report: Report) -> list[Diagnostic]:
             )
         ]
     return []
+
+
+# --- numbering and punctuation pasted with list items -----------------------------
+
+#: Lists whose items the templates number (False) or join and punctuate (True), by path ("*": each item).
+PASTED_LISTS = {
+    ("部门职能", "*"): False,
+    ("改进措施", "*"): False,
+    ("绩效管理", "举措", "*"): True,
+    ("重点工作", "*", "标题"): True,
+}
+
+
+def pasted_marks(data: dict) -> list[Diagnostic]:
+    """Numbering and end punctuation typed with an item, which the schema takes
+    off (:func:`reportgen.valuetypes.pasted`) because the templates add their own:
+    said as a 提示 at the item, so that the clerk sees what changed."""
+    found = []
+    for pattern, end in PASTED_LISTS.items():
+        for path, text in _at(data, pattern, ()):
+            marks = valuetypes.pasted(text, end)
+            taken = "、".join(f"“{mark}”" for mark in (marks.number, marks.end) if mark)
+            if taken:
+                found.append(note(f"已删去{taken}：编号和标点由程序按报告格式添加", path))
+    return found
+
+
+def _at(value, pattern: tuple, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if not pattern:
+        if isinstance(value, str):
+            yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*" and isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _at(item, rest, path + (i,))
+    elif isinstance(value, dict) and head in value:
+        yield from _at(value[head], rest, path + (head,))
 
 
 # --- figures typed into the narrative ----------------------------------------------

@@ -73,7 +73,8 @@ def cn_number(n: int) -> str:
 
 def enumerate_cn(items: list[str]) -> str:
     """``['甲', '乙']`` → ``一是甲；二是乙。``"""
-    return "；".join(f"{cn_number(i)}是{item}" for i, item in enumerate(items, 1)) + "。"
+    # An item's own end mark would double the joining one ("；；", "。。").
+    return "；".join(f"{cn_number(i)}是{item.rstrip('；;。，,、 ')}" for i, item in enumerate(items, 1)) + "。"
 
 
 def cn_date(value: datetime.date) -> str:

@@ -78,8 +78,10 @@ from .valuetypes import (
     ITEM_CHARS,
     Amount,
     Count,
+    JoinedItem,
     Millimetres,
     Name,
+    NumberedItem,
     Percent,
     Points,
     Text,
@@ -139,7 +141,7 @@ class Budget(_Model):
 
 
 class KeyTask(_Model):
-    title: Text = Field(alias="标题", description="小标题，末尾不加句号")
+    title: JoinedItem = Field(alias="标题", description="小标题，末尾不加句号（程序加）")
     body: Text = Field(alias="内容")
 
 
@@ -150,7 +152,7 @@ class Goal(_Model):
 
 class Management(_Model):
     summary: Text = Field(alias="概述")
-    measures: list[Text] = Field(alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写")
+    measures: list[JoinedItem] = Field(alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写")
 
 
 class Staffing(_Model):
@@ -261,7 +263,7 @@ class Report(_Model):
     department: Name(DEPARTMENT_CHARS) = Field(alias="部门")
     self_name: Name(20) = Field("本部门", alias="自称")
     attachment_number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, alias="附件编号")
-    duties: list[Text] = Field(alias="部门职能", min_length=1)
+    duties: list[NumberedItem] = Field(alias="部门职能", min_length=1)
     staffing: Staffing | None = Field(None, alias="机构人员")
     key_tasks: list[KeyTask] | None = Field(None, alias="重点工作", min_length=1)
     goals: list[Goal] = Field(alias="绩效目标", min_length=1)
@@ -269,7 +271,7 @@ class Report(_Model):
     management: Management | None = Field(None, alias="绩效管理")
     evaluation: Evaluation = Field(alias="自评")
     problems: list[Text] = Field(default_factory=list, alias="存在问题")
-    improvements: list[Text] = Field(alias="改进措施", min_length=1)
+    improvements: list[NumberedItem] = Field(alias="改进措施", min_length=1)
     other_matters: Paragraphs | None = Field(
         None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"
     )

@@ -10,6 +10,7 @@ Schema an editor reads says the same bounds.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
@@ -59,6 +60,49 @@ def _limited(limit: int):
 
 
 Text = Annotated[str, BeforeValidator(_text), _limited(MAX_TEXT_CHARS), WithJsonSchema({"type": "string"})]
+
+
+#: Numbering a clerk pastes with an item the templates number themselves: 1. 1、 （1） (1) 一、 （一） ① 一是 第一，
+_PASTED_NUMBER = re.compile(
+    r"^\s*(?:[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、，,](?!\d)"
+    r"|[\u2460-\u2473]|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[，,、])\s*"
+)
+#: End punctuation the templates add after an item (；between items, 。after the last).
+_PASTED_END = re.compile(r"[；;。，,、]+\s*$")
+
+
+@dataclass(frozen=True)
+class Pasted:
+    """What :func:`pasted` found around an item's text."""
+
+    text: str
+    number: str
+    end: str
+
+
+def pasted(text: str, end: bool) -> Pasted:
+    """The item without the numbering pasted before it (and, with ``end``, the
+    end punctuation after it), which the templates add themselves."""
+    number = _PASTED_NUMBER.match(text)
+    prefix = number.group() if number and number.end() < len(text) else ""
+    rest = text[len(prefix) :]
+    found = _PASTED_END.search(rest) if end else None
+    suffix = found.group() if found and found.start() > 0 else ""
+    return Pasted(rest[: len(rest) - len(suffix)], prefix.strip(), suffix.strip())
+
+
+def _numbered(value: object) -> object:
+    return pasted(value, end=False).text if isinstance(value, str) else value
+
+
+def _joined(value: object) -> object:
+    return pasted(value, end=True).text if isinstance(value, str) else value
+
+
+#: An item the templates number (1. …): pasted numbering is taken off.
+NumberedItem = Annotated[Text, BeforeValidator(_numbered)]
+#: An item the templates join and punctuate (一是……；二是……。): numbering and end punctuation are taken off.
+JoinedItem = Annotated[Text, BeforeValidator(_joined)]
 
 
 def Name(limit: int) -> object:  # noqa: N802 - reads as a type in the models below

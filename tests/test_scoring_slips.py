@@ -76,3 +76,39 @@ def test_far_over_achievement_asks_for_its_reason_and_prints_it(tmp_path):
     assert run("build", explained, "--out-dir", out).exit_code == 0
     (docx,) = out.glob("*.docx")
     assert any("偏差原因：新增两个乡镇的冬季集中培训。" in p for p in paragraphs(docx))
+
+
+# --- numbering and punctuation pasted with list items ------------------------------------------
+
+
+def test_pasted_numbering_and_end_marks_are_taken_off_with_a_note(tmp_path):
+    data = write_variant(
+        tmp_path,
+        (
+            "  - 加强制度建设，进一步加强预算支出及绩效管理全过程监控\n",
+            "  - 一是加强制度建设，进一步加强预算支出及绩效管理全过程监控；\n",
+        ),
+        (
+            "    - 科学合理设置绩效目标，绩效目标设定尽量选用可量化指标，方便考核评价\n",
+            "    - 1.科学合理设置绩效目标，绩效目标设定尽量选用可量化指标，方便考核评价。\n",
+        ),
+    )
+    result = run("check", "-v", data)
+    assert result.exit_code == 0, result.output
+    assert ":142:5 提示：改进措施[1]：已删去“一是”：编号和标点由程序按报告格式添加" in result.output
+    assert ":85:7 提示：绩效管理.举措[1]：已删去“1.”、“。”：编号和标点由程序按报告格式添加" in result.output
+    out = tmp_path / "out"
+    assert run("build", data, "--out-dir", out).exit_code == 0
+    (docx,) = out.glob("*.docx")
+    text = "".join(paragraphs(docx))
+    assert "一是加强制度建设，进一步加强预算支出及绩效管理全过程监控；二是" in text
+    assert "一是一是" not in text and "；；" not in text and "。。" not in text
+    assert "一是科学合理设置绩效目标，绩效目标设定尽量选用可量化指标，方便考核评价；二是" in text
+
+
+def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
+    from reportgen.valuetypes import pasted
+
+    assert pasted("1.5亿元专项资金全部下达", end=True).text == "1.5亿元专项资金全部下达"
+    assert pasted("2023年完成全部项目", end=False).number == ""
+    assert pasted("（二）明确责任。", end=True) == type(pasted("x", True))("明确责任", "（二）", "。")
