@@ -241,14 +241,22 @@ NAMES = {"名称", "部门", "自称", "单位"}
 
 def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
     """Narrative that types a figure the report derives goes stale at the next
-    budget adjustment: point at the reference that would stay right."""
+    budget adjustment: point at the reference that would stay right — both when
+    the number equals a computed figure today and when, by the words around it,
+    it describes one (a rate, an amount, a score) whatever its value."""
     known = dict(figures_as_written(evaluated))
     pattern = figure_pattern(known)
+    described = _described_figures(evaluated)
     found = []
     for path, text in _narrative(evaluated.report.model_dump(by_alias=True), ()):
         literal = re.sub(r"{{.*?}}", "", text)
-        for written in dict.fromkeys(pattern.findall(literal)):
-            reference = known[written]
+        flagged = set()
+        for match in pattern.finditer(literal):
+            written, reference = match.group(1), known[match.group(1)]
+            # A score is only a score when it says so: 3.5天 and 1.5小时 are not.
+            if written in flagged or (reference.endswith("| score") and not literal.startswith("分", match.end())):
+                continue
+            flagged.add(written)
             found.append(
                 warning(
                     f"文字中直接写了 {written}（即计算得出的 {reference.split(' | ')[0]}），预算调整后不会随之更新；"
@@ -256,7 +264,91 @@ def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
                     path,
                 )
             )
+        for written, (reference, value) in _stale(literal, described):
+            if written not in flagged:
+                flagged.add(written)
+                found.append(
+                    warning(
+                        f"文字中直接写了 {written}，描述的是计算得出的 {reference.split(' | ')[0]}，而它现在是 {value}；"
+                        f"请改写为 {{{{ {reference} }}}}",
+                        path,
+                    )
+                )
     return found
+
+
+#: A figure typed in a clause, with its unit: 95.74%, 1,031.18万元, 9.5分.
+_TYPED = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(%|％|万元|分)(?![钟之])")
+_CLAUSE = re.compile(r"[^，。；;！？\n]+")
+#: What a clause calls each computed figure of a budget line, by the unit it is written in.
+_LINE_WORDS = {
+    "%": (("执行率", ("执行率", "支出进度", "支出率")), ("增长率", ("增长", "下降", "增幅", "降幅"))),
+    "万元": (
+        ("年初预算", ("年初预算",)),
+        ("调整预算", ("调整预算", "全年预算", "预算数", "预算")),
+        ("增减额", ("增加", "减少")),
+        ("决算", ("决算", "实际支出", "执行数", "支出")),
+    ),
+}
+#: Words of a difference the clerk worked out ("超出预算7.52万元"): no figure of its own, so the
+#: clause is left alone rather than misnamed.
+_DIFFERENCE = re.compile("超出|超支|结余|节约|差额|尚未支出|相差")
+
+
+def _described_figures(evaluated: Evaluated) -> list[tuple[tuple[str, ...], str, dict]]:
+    """(names a clause uses for a subject, its unit, label → (reference, figure)) for each
+    budget line and the score sheet; the whole department last, as the subject of a clause naming none."""
+    subjects = []
+    for line in evaluated.budget_lines():
+        if line.role is Role.SOURCE:
+            continue
+        figures = line.figures()
+        for unit, words in _LINE_WORDS.items():
+            labels = {
+                key: (references.reference(line.path + (key,), figures[key]), figures[key])
+                for key, _ in words
+                if figures.get(key) is not None
+            }
+            names = () if line.role is Role.WHOLE else (line.name,)
+            subjects.append((names, unit, labels))
+    total = evaluated.evaluation.score
+    subjects.append(((), "分", {"总分": (references.reference(("自评", "总分"), total), total)}))
+    return sorted(subjects, key=lambda subject: not subject[0])
+
+
+def _stale(text: str, described) -> Iterator[tuple[str, tuple[str, str]]]:
+    """Typed figures whose clause describes a computed figure with another value."""
+    for clause in _CLAUSE.finditer(text):
+        words = clause.group()
+        for typed in _TYPED.finditer(words):
+            unit = "%" if typed.group(2) in "%％" else typed.group(2)
+            before = words[: typed.start()]
+            for names, subject_unit, labels in described:
+                if subject_unit != unit or (names and not any(name in before for name in names)):
+                    continue
+                label = _nearest_label(before, unit)
+                if label in labels:
+                    reference, figure = labels[label]
+                    number = Decimal(re.sub(r"[^\d.]", "", typed.group()))
+                    if number != figure:
+                        shown = formats.written(figure) + ("万元" if unit == "万元" else "分" if unit == "分" else "")
+                        yield typed.group().strip(), (reference, shown)
+                break
+
+
+def _nearest_label(before: str, unit: str) -> str | None:
+    """The label word closest before a figure, among those its unit can mean."""
+    if unit == "分":
+        return "总分" if re.search(r"(总分|自评得分|综合得分)[^分]*$", before) else None
+    if _DIFFERENCE.search(before):
+        return None
+    best, at = None, -1
+    for key, words in _LINE_WORDS[unit]:
+        for word in words:
+            position = before.rfind(word)
+            if position > at:
+                best, at = key, position
+    return best
 
 
 def figure_pattern(known: dict[str, str]) -> re.Pattern:

@@ -112,3 +112,29 @@ def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
     assert pasted("1.5亿元专项资金全部下达", end=True).text == "1.5亿元专项资金全部下达"
     assert pasted("2023年完成全部项目", end=False).number == ""
     assert pasted("（二）明确责任。", end=True) == type(pasted("x", True))("明确责任", "（二）", "。")
+
+
+# --- figures typed into the narrative --------------------------------------------------------
+
+
+def _narrative(tmp_path, text):
+    data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", f"  评价: {text}从预算支出情况来看，"))
+    return [line.split("收支.评价：")[1] for line in run("check", data).output.splitlines() if "警告" in line]
+
+
+def test_a_typed_rate_that_no_longer_matches_is_flagged_with_its_reference(tmp_path):
+    # The sample's rate is 1004.09 ÷ 1028.77 = 97.60%; a sentence still saying 95.74% is stale.
+    assert _narrative(tmp_path, "全年预算执行率为95.74%。") == [
+        "文字中直接写了 95.74%，描述的是计算得出的 收支.执行率，而它现在是 97.60%；请改写为 {{ 收支.执行率 | percent }}"
+    ]
+
+
+def test_a_project_and_a_part_are_told_by_the_name_in_the_clause(tmp_path):
+    # 办公用房经费: 81.00 ÷ 88.00 = 92.05%; 项目支出决算 549.84万元 (the sample's).
+    warnings = _narrative(tmp_path, "办公用房经费预算执行率为90.00%，项目支出决算550.00万元。")
+    assert "文字中直接写了 90.00%，描述的是计算得出的 收支.项目[1].执行率，而它现在是 92.05%" in warnings[0]
+    assert "文字中直接写了 550.00万元，描述的是计算得出的 收支.项目支出.决算，而它现在是 549.84万元" in warnings[1]
+
+
+def test_units_of_time_counts_and_worked_differences_are_not_figures(tmp_path):
+    assert _narrative(tmp_path, "培训用时3.5天，每次1.5小时，超出预算7.52万元，较上年增长3.5%。") == []
