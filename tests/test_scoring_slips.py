@@ -119,7 +119,7 @@ def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
 
 def _narrative(tmp_path, text):
     data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", f"  评价: {text}从预算支出情况来看，"))
-    return [line.split("收支.评价：")[1] for line in run("check", data).output.splitlines() if "警告" in line]
+    return [line.split("收支.评价：")[1] for line in run("check", data).output.splitlines() if "警告：收支.评价：" in line]
 
 
 def test_a_typed_rate_that_no_longer_matches_is_flagged_with_its_reference(tmp_path):
