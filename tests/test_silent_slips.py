@@ -1,6 +1,7 @@
-"""Indicators written the natural way are scored by what they say, never full
-marks in silence (issue: nothing wrong reaches the report in silence). Figures
-worked by hand in the comments."""
+"""Nothing wrong reaches the report in silence: indicators written the natural way are
+scored by what they say (never full marks for a missed target), numbering pasted with
+list items is taken off and said, and a typed figure is flagged by what it describes.
+Figures worked by hand in the comments."""
 
 from __future__ import annotations
 
