@@ -71,6 +71,12 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
         return error(_unknown_key_message(path, model), path)
     if kind == "too_short":
         return error("至少要有一项", path)
+    if path == ("自评", "等级") and kind == "dict_type":
+        # A clerk writing the grade itself: it is computed from the total.
+        return error(
+            f'等级由总分算出，不必填写；这里写各等级的最低分，如 {{优: 90, 良: 80, 中: 60, 差: 0}}，实际为 "{item.get("input")}"',
+            path,
+        )
     value = item.get("input")
     if kind != "missing" and value is None:
         return error("不能为空", path)
@@ -88,9 +94,35 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
     return error("格式不对", path)
 
 
+#: What clerks call a key in their own words (the forms and the finance system's): the key meant.
+SYNONYMS = {
+    "全年预算": "调整预算",
+    "全年预算数": "调整预算",
+    "调整后预算": "调整预算",
+    "预算数": "调整预算",
+    "全年执行数": "决算",
+    "执行数": "决算",
+    "实际支出": "决算",
+    "支出数": "决算",
+    "决算数": "决算",
+    "年初预算数": "年初预算",
+    "上年支出": "上年决算",
+    "上年决算数": "上年决算",
+}
+#: Keys of figures the program computes: typed into the data they would go stale.
+COMPUTED = {
+    "执行率", "增减额", "增长率", "占比", "收入合计", "上年收入合计", "基本支出占比", "项目支出占比",
+    "人员经费占比", "公用经费占比", "总分", "满分", "完成率", "执行率偏低项目", "分项合计",
+}  # fmt: skip
+
+
 def _unknown_key_message(path: DataPath, model: type[BaseModel]) -> str:
     key = str(path[-1])
     allowed = _keys_at(path[:-1], model)
+    if key in COMPUTED:
+        return f"“{key}”由程序计算，不要填写，请删去此行"
+    if SYNONYMS.get(key) in allowed:
+        return f"未知的键“{key}”：这里叫“{SYNONYMS[key]}”，请改为“{SYNONYMS[key]}”"
     message = f"未知的键“{key}”"
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
     if close:

@@ -133,8 +133,11 @@ def _decimal(kind: str, example: str, places: int, maximum: Decimal):
             return value
         text = value.strip()
         expected = f"应为{kind}（如 {example}）"
-        if not _AMOUNT.fullmatch(text):
-            if re.search(r"[０-９．]", text):
+        # \d also matches full-width digits: refuse them alike, with or without a full-width point.
+        if not _AMOUNT.fullmatch(text) or not text.isascii():
+            if re.search(r"\d。\d", text):
+                hint = "，小数点写成了句号“。”，请改为“.”"
+            elif re.search(r"[０-９．]", text):
                 hint = "，请用半角数字和小数点（输入法切换到英文再输入）"
             elif "," in text or "，" in text:
                 hint = "，不要写千分位逗号"
@@ -144,8 +147,12 @@ def _decimal(kind: str, example: str, places: int, maximum: Decimal):
                 hint = "，不要写货币符号"
             elif re.search(r"[万元分亿]", text):
                 hint = "，不要写单位"
-            elif text.endswith(("%", "％")):
-                hint = "，这里填金额或分值，不是百分比"
+            elif text.endswith("%"):
+                hint = (
+                    "，不要写 % 号（写 95 即表示 95%）"
+                    if kind.startswith("百分数")
+                    else "，这里填金额或分值，不是百分比"
+                )
             elif re.fullmatch(r"-?\d+(\.\d+)?[eE][+-]?\d+", text):
                 hint = "，不要用科学计数法"
             else:
@@ -155,8 +162,8 @@ def _decimal(kind: str, example: str, places: int, maximum: Decimal):
         if number < 0:
             raise PydanticCustomError("negative", f"不能为负数，实际为 {text}")
         if -number.as_tuple().exponent > places:
-            if number == round(number, places):  # only zeros past the last place
-                shorter = format(number.quantize(Decimal(1).scaleb(-places)), "f")
+            shorter = format(number.quantize(Decimal(1).scaleb(-places)), "f")
+            if number == Decimal(shorter):  # only zeros past the last place
                 raise PydanticCustomError("decimal_places", f"小数点后多写了 0：请写作 {shorter}，实际为 {text}")
             raise PydanticCustomError("decimal_places", f"最多保留 {places} 位小数，实际为 {text}（请按报表四舍五入）")
         if number > maximum:

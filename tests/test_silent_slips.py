@@ -120,7 +120,9 @@ def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
 
 def _narrative(tmp_path, text):
     data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", f"  评价: {text}从预算支出情况来看，"))
-    return [line.split("收支.评价：")[1] for line in run("check", data).output.splitlines() if "警告：收支.评价：" in line]
+    return [
+        line.split("收支.评价：")[1] for line in run("check", data).output.splitlines() if "警告：收支.评价：" in line
+    ]
 
 
 def test_a_typed_rate_that_no_longer_matches_is_flagged_with_its_reference(tmp_path):
@@ -139,3 +141,36 @@ def test_a_project_and_a_part_are_told_by_the_name_in_the_clause(tmp_path):
 
 def test_units_of_time_counts_and_worked_differences_are_not_figures(tmp_path):
     assert _narrative(tmp_path, "培训用时3.5天，每次1.5小时，超出预算7.52万元，较上年增长3.5%。") == []
+
+
+# --- messages that point the right way -------------------------------------------------------
+
+
+def test_messages_name_the_cause(tmp_path):
+    cases = [
+        (
+            ("  执行率偏低阈值: 95", "  执行率偏低阈值: 95%"),
+            "收支.执行率偏低阈值：应为百分数（不带 %）（如 95），不要写 % 号",
+        ),
+        (
+            ("  调整预算: 1028.77", "  全年预算: 1028.77"),
+            "收支.全年预算：未知的键“全年预算”：这里叫“调整预算”，请改为“调整预算”",
+        ),
+        (
+            ("  调整预算: 1028.77", "  调整预算: 1028.77\n  执行率: 97.6"),
+            "收支.执行率：“执行率”由程序计算，不要填写，请删去此行",
+        ),
+        (("自评:\n", "自评:\n  等级: 优\n"), "自评.等级：等级由总分算出，不必填写"),
+    ]
+    for i, (replacement, message) in enumerate(cases):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        refused(write_variant(folder, replacement), message)
+
+
+def test_full_width_digits_are_refused_alike_and_a_full_stop_is_no_decimal_point(tmp_path):
+    for i, typed in enumerate(("１０２８．７７", "１０２８.７７", "1028。77")):
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        expected = "小数点写成了句号“。”" if "。" in typed else "请用半角数字和小数点（输入法切换到英文再输入）"
+        refused(write_variant(folder, ("  调整预算: 1028.77", f"  调整预算: {typed}")), expected)
