@@ -77,6 +77,8 @@ _DIRECTION_WORDS = {
 }
 _SUFFIX_WORDS = {AT_LEAST: ("及以上", "以上"), AT_MOST: ("及以下", "以下", "以内")}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+#: The denominator of a rate unit: /10万, /1000, 每10万.
+_PER_UNIT = re.compile(r"^(?:/|每)\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,12 @@ def parse_measure(text: str | None) -> Measure | None:
             direction, value = kind, value[: -len(word)].strip()
             break
     match = _NUMBER.match(value)
-    if match is None or _NUMBER.search(value, match.end()):
+    unit = value[match.end() :].strip() if match else ""
+    # A unit may hold digits of its own (15/10万 for a rate per 100,000, 5‰): only a second
+    # number outside such a unit makes the text two values.
+    if match is None or _NUMBER.search(_PER_UNIT.sub("", unit)):
         return None
-    return Measure(direction, Decimal(match.group(1)), value[match.end() :].strip())
+    return Measure(direction, Decimal(match.group(1)), unit)
 
 
 def completion_ratio(target: Measure, achieved: Measure) -> Decimal:

@@ -174,3 +174,15 @@ def test_full_width_digits_are_refused_alike_and_a_full_stop_is_no_decimal_point
         folder.mkdir()
         expected = "小数点写成了句号“。”" if "。" in typed else "请用半角数字和小数点（输入法切换到英文再输入）"
         refused(write_variant(folder, ("  调整预算: 1028.77", f"  调整预算: {typed}")), expected)
+
+
+def test_units_may_carry_a_denominator():
+    from decimal import Decimal as D
+
+    from reportgen.scoring import AT_MOST, Measure, completion_score, parse_measure
+
+    # 孕产妇死亡率 ≤15/10万, achieved 12/10万: met, full marks; 18/10万: 15 ÷ 18 × 10 = 8.33.
+    assert parse_measure("≤15/10万") == Measure(AT_MOST, D(15), "/10万")
+    assert completion_score(parse_measure("≤15/10万"), parse_measure("12/10万"), D(10)) == D(10)
+    assert completion_score(parse_measure("≤15/10万"), parse_measure("18/10万"), D(10)) == D("8.33")
+    assert parse_measure("3.2万亩2") is None  # two numbers are not one value
