@@ -62,10 +62,13 @@ def _budget(evaluated: Evaluated) -> list[Diagnostic]:
                 )
             )
 
+    for key, stated in (("调整预算", data.project.budget), ("决算", data.project.actual)):
+        if stated is None and not data.projects:
+            found.append(error(f"缺少项目支出的{key}：不列出项目时须填写", BUDGET + ("项目支出", key)))
     if data.projects:
         for key, listed, whole in (
-            ("调整预算", sum((p.budget for p in data.projects), Decimal(0)), data.project.budget),
-            ("决算", sum((p.actual for p in data.projects), Decimal(0)), data.project.actual),
+            ("调整预算", sum((p.budget for p in data.projects), Decimal(0)), computed.project.budget),
+            ("决算", sum((p.actual for p in data.projects), Decimal(0)), computed.project.actual),
         ):
             # Each project is rounded from 元 on its own: one cent each.
             if listed > whole + CENT * len(data.projects):

@@ -201,8 +201,9 @@ class BudgetFigures:
 
 def budget_figures(data: Budget) -> BudgetFigures:
     where = ("收支",)
-    parts_budget = data.basic.budget + data.project.budget
-    parts_actual = data.basic.actual + data.project.actual
+    project = _project_spending(where + ("项目支出",), data)
+    parts_budget = data.basic.budget + project.budget
+    parts_actual = data.basic.actual + project.actual
     budget = data.budget if data.budget is not None else parts_budget
     actual = data.actual if data.actual is not None else parts_actual
     whole = line(where, Role.WHOLE, Role.WHOLE.value, data, budget, actual, data.initial, data.prior)
@@ -216,7 +217,7 @@ def budget_figures(data: Budget) -> BudgetFigures:
     return BudgetFigures(
         whole=whole,
         basic=_of(where + ("基本支出",), Role.BASIC, "基本支出", data.basic),
-        project=_of(where + ("项目支出",), Role.PROJECT, "项目支出", data.project),
+        project=project,
         projects=projects,
         sources=None
         if data.sources is None
@@ -241,7 +242,31 @@ def budget_figures(data: Budget) -> BudgetFigures:
         staff_share=share(data.basic.staff, data.basic.actual),
         running_share=share(data.basic.running, data.basic.actual),
         basic_share=share(data.basic.actual, actual),
-        project_share=share(data.project.actual, actual),
+        project_share=share(project.actual, actual),
+    )
+
+
+def _project_spending(path: DataPath, data: Budget) -> BudgetLine:
+    """项目支出 as stated, or where a total is left out, the sum of the listed projects'."""
+    stated, projects = data.project, data.projects
+
+    def total(key: str) -> Decimal | None:
+        amounts = [getattr(p, key) for p in projects]
+        if getattr(stated, key) is not None:
+            return getattr(stated, key)
+        return sum(amounts, Decimal(0)) if amounts and None not in amounts else None
+
+    budget, actual = total("budget"), total("actual")
+    # Neither stated nor listed: checks refuses it; 0 keeps the arithmetic going until then.
+    return line(
+        path,
+        Role.PROJECT,
+        "项目支出",
+        stated,
+        budget or Decimal(0),
+        actual or Decimal(0),
+        total("initial"),
+        stated.prior,
     )
 
 

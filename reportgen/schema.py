@@ -110,6 +110,13 @@ class Project(Execution):
     name: Name(ITEM_CHARS) = Field(alias="名称")
 
 
+class ProjectSpending(Execution):
+    """项目支出: its totals may be left out when the projects are listed (they are then summed)."""
+
+    budget: Amount | None = Field(None, alias="调整预算", description="调整预算；列出了项目时可不填，取各项目之和")
+    actual: Amount | None = Field(None, alias="决算", description="决算；列出了项目时可不填，取各项目之和")
+
+
 class BasicSpending(Execution):
     staff: Amount | None = Field(None, alias="人员经费", description="基本支出决算中的人员经费（万元）")
     running: Amount | None = Field(None, alias="公用经费", description="基本支出决算中的公用经费（万元）")
@@ -121,7 +128,7 @@ class Budget(_Model):
     actual: Amount | None = Field(None, alias="决算", description="决算；不填则取基本支出与项目支出之和")
     prior: Amount | None = Field(None, alias="上年决算", description="上年决算（万元）；填写后计算增减额与增长率")
     basic: BasicSpending = Field(alias="基本支出")
-    project: Execution = Field(alias="项目支出")
+    project: ProjectSpending = Field(alias="项目支出")
     projects: list[Project] = Field(default_factory=list, alias="项目")
     sources: dict[Name(ITEM_CHARS), Execution] | None = Field(
         None,
@@ -152,7 +159,9 @@ class Goal(_Model):
 
 class Management(_Model):
     summary: Text = Field(alias="概述")
-    measures: list[JoinedItem] = Field(alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写")
+    measures: list[JoinedItem] = Field(
+        alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写"
+    )
 
 
 class Staffing(_Model):

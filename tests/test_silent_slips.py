@@ -186,3 +186,42 @@ def test_units_may_carry_a_denominator():
     assert completion_score(parse_measure("≤15/10万"), parse_measure("12/10万"), D(10)) == D(10)
     assert completion_score(parse_measure("≤15/10万"), parse_measure("18/10万"), D(10)) == D("8.33")
     assert parse_measure("3.2万亩2") is None  # two numbers are not one value
+
+
+# --- totals left out are computed ------------------------------------------------------------
+
+_LISTED = (
+    "      调整预算: 120.00\n      决算: 96.66\n",
+    "      调整预算: 120.00\n      决算: 96.66\n    - 名称: 其他项目\n      调整预算: 349.38\n      决算: 372.18\n",
+)
+_TOTALS_LEFT_OUT = [
+    ("  调整预算: 1028.77\n  决算: 1004.09\n", ""),
+    ("  项目支出:\n    调整预算: 557.38\n    决算: 549.84\n", "  项目支出: {}\n"),
+    _LISTED,
+]
+
+
+def test_totals_left_out_are_the_sums_and_one_edit_moves_them_all(tmp_path):
+    # Projects 88.00 + 120.00 + 349.38 = 557.38 and 81.00 + 96.66 + 372.18 = 549.84, as stated before:
+    # 项目支出 549.84 ÷ 557.38 = 98.65%, 部门整体 (454.25 + 549.84) ÷ (471.38 + 557.38) = 1004.09 ÷ 1028.76 = 97.60%.
+    data = write_variant(tmp_path, *_TOTALS_LEFT_OUT)
+    result = run("check", data)
+    assert result.exit_code == 0, result.output
+    assert "调整预算 1028.76 万元，决算 1004.09 万元，执行率 97.60%" in result.output
+    assert "项目支出执行率 98.65%" in result.output
+    # One line edited (372.18 → 362.18): 539.84 ÷ 557.38 = 96.85%, 994.09 ÷ 1028.76 = 96.63%.
+    (tmp_path / "b").mkdir()
+    edited = write_variant(tmp_path / "b", *_TOTALS_LEFT_OUT[:2], (_LISTED[0], _LISTED[1].replace("372.18", "362.18")))
+    result = run("check", edited)
+    assert "决算 994.09 万元，执行率 96.63%" in result.output
+    assert "项目支出执行率 96.85%" in result.output
+
+
+def test_a_project_total_neither_stated_nor_listed_is_refused(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("  项目支出:\n    调整预算: 557.38\n    决算: 549.84\n", "  项目支出:\n    决算: 549.84\n"),
+        ("  项目:\n    - 名称: 办公用房经费\n      调整预算: 88.00\n      决算: 81.00\n", "  项目: []\n"),
+        ("    - 名称: 招商业务工作经费\n      调整预算: 120.00\n      决算: 96.66\n", ""),
+    )
+    refused(data, "收支.项目支出.调整预算：缺少项目支出的调整预算：不列出项目时须填写")
