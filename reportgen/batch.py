@@ -193,7 +193,7 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
                         True,
                     )
                 )
-            elif options.pdf:
+            if options.pdf and not built.pdf:
                 from .rendering import INSTALL_HINT
 
                 lines.append((INSTALL_HINT, True))

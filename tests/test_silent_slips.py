@@ -5,6 +5,7 @@ Figures worked by hand in the comments."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import paragraphs, refused, run, write_variant
 from test_outlines import MOF_SAMPLE
 
@@ -225,3 +226,14 @@ def test_a_project_total_neither_stated_nor_listed_is_refused(tmp_path):
         ("    - 名称: 招商业务工作经费\n      调整预算: 120.00\n      决算: 96.66\n", ""),
     )
     refused(data, "收支.项目支出.调整预算：缺少项目支出的调整预算：不列出项目时须填写")
+
+
+def test_build_pdf_says_what_it_made_and_nothing_about_a_missing_office(tmp_path):
+    from reportgen.rendering import find_office
+
+    if find_office() is None:
+        pytest.skip("需要 LibreOffice")
+    result = run("build", "--pdf", write_variant(tmp_path), "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "已生成" in result.output and ".pdf" in result.output
+    assert "未找到 LibreOffice" not in result.output
