@@ -8,6 +8,7 @@ click's own), so that a clerk never meets English on the screen.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 
@@ -87,6 +88,10 @@ class ChineseGroup(ChineseCommand, click.Group):
         except click.exceptions.Abort:
             click.echo("\n已中断。", err=True)
             code = 130
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # `reportgen` alone: the help, as a first try deserves.
+            click.echo(exc.ctx.get_help())
+            code = 0
         except click.UsageError as exc:
             show_usage_error(exc)
             code = exc.exit_code
@@ -141,10 +146,15 @@ def usage_problem(exc: click.UsageError) -> str:
     message = exc.message
     command = re.match(r"^No such command '(.*)'", message)
     if command:
+        known = exc.ctx.command.list_commands(exc.ctx) if exc.ctx and isinstance(exc.ctx.command, click.Group) else []
+        close = difflib.get_close_matches(command.group(1), known, n=1, cutoff=0.5)
+        if close:
+            return f"没有“{command.group(1)}”这个命令，是否应为 {close[0]}？"
         return f"没有“{command.group(1)}”这个命令，可用的命令见 --help"
     if message.startswith("Got unexpected extra argument"):
         extra = re.search(r"\((.*)\)", message)
         return f"多给了参数：{extra.group(1) if extra else ''}"
-    if re.search(r"[A-Za-z]{4,}", message):
+    # Our own usage errors are Chinese already (and may name an option such as --against).
+    if re.search(r"[A-Za-z]{4,}", message) and not re.search(r"[\u4e00-\u9fff]", message):
         return "命令行用法不对"
     return message

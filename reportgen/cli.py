@@ -100,7 +100,13 @@ def build(
     force: bool,
     watch: bool,
 ) -> None:
-    """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。"""
+    """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。
+
+    \b
+    例：reportgen build data/2024.yaml
+        reportgen build --pdf data/2024.yaml
+        reportgen build data/            （目录中的每个 .yaml）
+    """
     from .batch import Options
 
     options = Options(out_dir, templates, strict, pdf, force, verbose)
@@ -119,7 +125,12 @@ def build(
 @_verbose
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...], templates: Path | None, strict: bool, verbose: bool) -> None:
-    """检查数据并列出计算结果，不写任何文件。"""
+    """检查数据并列出计算结果，不写任何文件。
+
+    \b
+    例：reportgen check data/2024.yaml
+        reportgen check -v data/2024.yaml   （同时列出提示）
+    """
     from .batch import Options
 
     ctx.exit(_run(files, Options(None, templates, strict, verbose=verbose)))
@@ -214,7 +225,12 @@ def _watch(path: Path, options) -> None:
 def diff(
     ctx: click.Context, old: Path, new: Path | None, against: str | None, exit_code: bool, templates: Path | None
 ) -> None:
-    """比较两份数据：改动的输入、随之改变的计算结果、文字有变化的段落。"""
+    """比较两份数据：改动的输入、随之改变的计算结果、文字有变化的段落。
+
+    \b
+    例：reportgen diff data/2024-调整前.yaml data/2024.yaml
+        reportgen diff data/2024.yaml --against HEAD   （与 git 中上次提交的版本比较）
+    """
     from . import comparison, loading, pipeline
 
     if (new is None) == (against is None):
@@ -314,7 +330,11 @@ def _piece(kind: str, text: str) -> str:
 @_templates
 @click.pass_context
 def init(ctx: click.Context, year: int, source: Path, output: Path | None, templates: Path | None) -> None:
-    """以上一年的数据为底稿，生成新一年的数据文件（不覆盖已有文件）。"""
+    """以上一年的数据为底稿，生成新一年的数据文件（不覆盖已有文件）。
+
+    \b
+    例：reportgen init 2024 --from data/2023.yaml
+    """
     from . import loading, pipeline, rollover
 
     output = output or source.with_name(f"{year}.yaml")
@@ -351,7 +371,12 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
 @click.option("--force", is_flag=True, help="允许覆盖已有的文件。")
 @click.pass_context
 def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | None, force: bool) -> None:
-    """从去年的 Word 报告（.docx/.doc）生成数据文件，或把 Excel 导出的金额（.xlsx）填入数据文件。"""
+    """从去年的 Word 报告（.docx/.doc）生成数据文件，或把 Excel 导出的金额（.xlsx）填入数据文件。
+
+    \b
+    例：reportgen import 2023年度自评报告.docx -o data/2023.yaml
+        reportgen import 预算执行情况.xlsx --into data/2023.yaml --force
+    """
     from . import importing
     from .writing import write_atomically
 
@@ -414,7 +439,11 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
 @_templates
 @click.pass_context
 def schema(ctx: click.Context, outline: str | None, templates: Path | None) -> None:
-    """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验），含模板集声明的键。"""
+    """输出数据文件的 JSON Schema（供 VS Code 等编辑器补全与校验），含模板集声明的键。
+
+    \b
+    例：reportgen schema > schema/report.schema.json
+    """
     from . import outlines
     from .schema import Report, json_schema
 

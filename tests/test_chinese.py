@@ -12,6 +12,8 @@ from conftest import ROOT, SAMPLE, run, write_variant
 #: Words that may stand in Chinese text: products, formats, and what is typed at the prompt.
 ALLOWED = {
     "reportgen",
+    # The folder of the data files in the help's examples (data/2024.yaml).
+    "data",
     "build",
     "check",
     "diff",

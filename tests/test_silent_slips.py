@@ -237,3 +237,23 @@ def test_build_pdf_says_what_it_made_and_nothing_about_a_missing_office(tmp_path
     assert result.exit_code == 0, result.output
     assert "已生成" in result.output and ".pdf" in result.output
     assert "未找到 LibreOffice" not in result.output
+
+
+# --- small frictions of the command line ------------------------------------------------------
+
+
+def test_the_command_alone_shows_the_help_and_commands_show_examples():
+    alone = run()
+    assert alone.exit_code == 0
+    assert "用法：reportgen [选项] 命令 [参数]..." in alone.output and "build" in alone.output
+    assert "例：reportgen build data/2024.yaml" in run("build", "--help").output
+    assert "例：reportgen init 2024 --from data/2023.yaml" in run("init", "--help").output
+
+
+def test_a_misspelt_command_gets_a_suggestion_and_diff_says_what_it_needs():
+    result = run("biuld", "data/2023.yaml")
+    assert result.exit_code == 2
+    assert "没有“biuld”这个命令，是否应为 build？" in result.output
+    result = run("diff", "data/2023.yaml")
+    assert result.exit_code == 2
+    assert "请给出两个文件，或一个文件加 --against 版本" in result.output
