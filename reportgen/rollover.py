@@ -22,6 +22,7 @@ from .loading import TODO, compose, line_end
 
 #: Paths (keys and "*" for any list position) whose values carry over.
 _KEPT = [
+    ("提纲",),
     ("部门",),
     ("自称",),
     ("附件编号",),

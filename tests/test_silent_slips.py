@@ -257,3 +257,17 @@ def test_a_misspelt_command_gets_a_suggestion_and_diff_says_what_it_needs():
     result = run("diff", "data/2023.yaml")
     assert result.exit_code == 2
     assert "请给出两个文件，或一个文件加 --against 版本" in result.output
+
+
+@pytest.mark.parametrize("source", ["data/2023.yaml", "data/examples/2023-财政部提纲.yaml"])
+def test_init_keeps_the_outline(tmp_path, source):
+    from conftest import ROOT
+
+    text = (ROOT / source).read_text(encoding="utf-8")
+    outline = next((line for line in text.splitlines() if line.startswith("提纲:")), None)
+    target = tmp_path / "2024.yaml"
+    assert run("init", "2024", "--from", ROOT / source, "-o", target).exit_code == 0
+    new = target.read_text(encoding="utf-8")
+    assert "提纲: 待填写" not in new
+    if outline:
+        assert outline in new.splitlines()
