@@ -174,6 +174,15 @@ class BudgetFigures:
     running_share: Percent | None = _key("公用经费占比")
     basic_share: Percent | None = _key("基本支出占比")
     project_share: Percent | None = _key("项目支出占比")
+    #: (调整预算 − 年初预算) ÷ 年初预算; 政府采购 and “三公”经费 决算 ÷ 调整预算; 结转结余 ÷ 调整预算.
+    adjustment_rate: Percent | None = _key("预算调整率")
+    procurement_rate: Percent | None = _key("政府采购执行率")
+    official_costs_rate: Percent | None = _key("三公经费控制率")
+    carried_over_rate: Percent | None = _key("结转结余率")
+
+    def ratios(self) -> dict[str, Decimal | None]:
+        """The computed rates a 比率扣分 indicator may name, by name."""
+        return {key: value for key, value in _figures(self).items() if key in scoring.RATIO_INPUTS}
 
     # The whole line's figures read as 收支's own: budget.rate, budget.actual.
     initial = property(lambda self: self.whole.initial)
@@ -243,6 +252,14 @@ def budget_figures(data: Budget) -> BudgetFigures:
         running_share=share(data.basic.running, data.basic.actual),
         basic_share=share(data.basic.actual, actual),
         project_share=share(project.actual, actual),
+        adjustment_rate=growth(budget, data.initial),
+        procurement_rate=None
+        if data.procurement is None
+        else execution_rate(data.procurement.actual, data.procurement.budget),
+        official_costs_rate=None
+        if data.official_costs is None
+        else execution_rate(data.official_costs.actual, data.official_costs.budget),
+        carried_over_rate=share(data.carried_over, budget),
     )
 
 
@@ -331,12 +348,16 @@ class IndicatorNode:
         return values
 
 
-def indicator(data, path: DataPath, parents: tuple[str, ...], rates: dict) -> IndicatorNode:
+def indicator(data, path: DataPath, parents: tuple[str, ...], rates: dict, ratios: dict) -> IndicatorNode:
     names = parents + (data.name,)
     level = len(names)
     child_data = (getattr(data, "children", None) or []) if level <= len(CHILD_KEYS) else []
-    children = [indicator(child, path + (CHILD_KEYS[level - 1], i), names, rates) for i, child in enumerate(child_data)]
-    scored = scoring.parent(data, [c.scoring for c in children]) if children else scoring.score_leaf(data, rates)
+    children = [
+        indicator(child, path + (CHILD_KEYS[level - 1], i), names, rates, ratios) for i, child in enumerate(child_data)
+    ]
+    scored = (
+        scoring.parent(data, [c.scoring for c in children]) if children else scoring.score_leaf(data, rates, ratios)
+    )
     return IndicatorNode(
         path=path,
         names=names,
@@ -378,7 +399,10 @@ def grade(total: Decimal, bands: dict[str, Decimal]) -> str:
 
 def evaluation_figures(report: Report, budget: BudgetFigures) -> EvaluationFigures:
     known = rates(budget)
-    dimensions = [indicator(d, ("自评", "一级指标", i), (), known) for i, d in enumerate(report.evaluation.dimensions)]
+    dimensions = [
+        indicator(d, ("自评", "一级指标", i), (), known, budget.ratios())
+        for i, d in enumerate(report.evaluation.dimensions)
+    ]
     total = sum((d.score for d in dimensions), Decimal(0))
     return EvaluationFigures(
         dimensions=dimensions,

@@ -145,6 +145,13 @@ class Budget(_Model):
         Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题"
     )
     assessment: Text | None = Field(None, alias="评价", description="收支情况段落末尾的总体评价")
+    procurement: Execution | None = Field(
+        None, alias="政府采购", description="政府采购预算（调整预算）与实际采购（决算），用于政府采购执行率"
+    )
+    official_costs: Execution | None = Field(
+        None, alias="三公经费", description="“三公”经费预算（调整预算）与决算，用于“三公”经费控制率"
+    )
+    carried_over: Amount | None = Field(None, alias="结转结余", description="年末结转结余资金（万元），用于结转结余率")
 
 
 class KeyTask(_Model):
@@ -171,18 +178,28 @@ class Staffing(_Model):
     retired: Count | None = Field(None, alias="离退休人数")
 
 
+#: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
+RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "结转结余率")
+
+
 class Scored(_Model):
     """What a scored indicator may carry; scoring happens at the leaves."""
 
     full_marks: Points | None = Field(
         None, alias="分值", description="满分；有下级指标时可不填（为下级之和），填写时程序核对"
     )
-    rule: Literal["预算执行率", "完成比例", "扣分", "得分"] | None = Field(
+    rule: Literal["预算执行率", "完成比例", "比率扣分", "扣分", "得分"] | None = Field(
         None,
         alias="计分",
         description="预算执行率：min(执行率, 100%) × 分值；完成比例：实际完成值 ÷ 年度指标值 × 分值；"
+        "比率扣分：计算出的比率达到满分线得满分，每差 1 个百分点扣所填分数，扣完为止；"
         "扣分：分值 − 扣分（写了扣分时的默认）；得分：直接填写得分（写了得分时的默认）",
     )
+    ratio: Literal[RATIOS] | None = Field(  # type: ignore[valid-type]
+        None, alias="比率", description="按比率扣分时所用的计算结果（执行率另按口径）"
+    )
+    full_line: Text | None = Field(None, alias="满分线", description="按比率扣分时得满分的界线，如 ≥95%、≤5%")
+    penalty: Points | None = Field(None, alias="每个百分点扣", description="按比率扣分时每差 1 个百分点扣的分数")
     basis: Text | None = Field(
         None,
         alias="口径",

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from .formats import percent, score
 from .numbers import HUNDRED, half_up
+from .schema import RATIOS
 
 #: The 口径 of a 预算执行率 indicator when none is written.
 WHOLE = "部门整体"
@@ -143,7 +144,17 @@ OVERACHIEVED = Decimal(120)
 # --- the rules ------------------------------------------------------------------------
 
 #: Keys only a leaf carries (a parent's score is its children's sum), by attribute.
-LEAF_ONLY = {"计分": "rule", "口径": "basis", "扣分": "deduction", "得分": "score"}
+LEAF_ONLY = {
+    "计分": "rule",
+    "口径": "basis",
+    "扣分": "deduction",
+    "得分": "score",
+    "比率": "ratio",
+    "满分线": "full_line",
+    "每个百分点扣": "penalty",
+}
+#: Keys of the 比率扣分 rule.
+_RATIO_KEYS = {"比率", "满分线", "每个百分点扣"}
 
 
 def rule_of(indicator) -> str:
@@ -155,13 +166,16 @@ def rule_of(indicator) -> str:
         return indicator.rule
     if indicator.score is not None:
         return "得分"
+    if indicator.ratio is not None:
+        return "比率扣分"
     if indicator.deduction is None and indicator.target is not None and indicator.achieved is not None:
         return "完成比例"
     return "扣分"
 
 
-def score_leaf(indicator, rates: dict[str, Decimal | None]) -> Scoring:
-    """A leaf indicator scored by its rule; 0 points when its inputs are unusable."""
+def score_leaf(indicator, rates: dict[str, Decimal | None], ratios: dict[str, Decimal | None] | None = None) -> Scoring:
+    """A leaf indicator scored by its rule; 0 points when its inputs are unusable.
+    ``rates`` are execution rates by 口径, ``ratios`` the other computed rates by name."""
     rule = rule_of(indicator)
     full = indicator.full_marks or Decimal(0)
     if indicator.full_marks is None:
@@ -169,7 +183,7 @@ def score_leaf(indicator, rates: dict[str, Decimal | None]) -> Scoring:
     elif indicator.full_marks == 0:
         problem = Problem(ERROR, "分值", f"“{indicator.name}”的分值不能为 0")
     else:
-        return RULES[rule](indicator, rates)
+        return RULES[rule](indicator, rates, ratios or {})
     return Scoring(rule, full, Decimal(0), None, "缺少分值", (problem,))
 
 
@@ -195,7 +209,7 @@ def _explained(indicator, full: Decimal, points: Decimal) -> tuple[Problem, ...]
     return ()
 
 
-def by_rate(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+def by_rate(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
     """预算执行率: min(执行率, 100%) × 分值."""
     full = indicator.full_marks
     problems = _others(indicator, "预算执行率", {"口径"})
@@ -211,7 +225,7 @@ def by_rate(indicator, rates: dict[str, Decimal | None]) -> Scoring:
     return Scoring("预算执行率", full, points, rate, how, problems)
 
 
-def by_completion(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+def by_completion(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
     """完成比例: achieved ÷ target × 分值 (target ÷ achieved for a ≤ target), full marks when met."""
     full = indicator.full_marks
     problems = _others(indicator, "完成比例", set())
@@ -268,7 +282,7 @@ def by_completion(indicator, rates: dict[str, Decimal | None]) -> Scoring:
     return Scoring("完成比例", full, points, rate, how, problems)
 
 
-def by_deduction(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+def by_deduction(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
     """扣分: 分值 − 扣分."""
     full, name = indicator.full_marks, indicator.name
     deduction = indicator.deduction or Decimal(0)
@@ -282,7 +296,7 @@ def by_deduction(indicator, rates: dict[str, Decimal | None]) -> Scoring:
     return Scoring("扣分", full, full - deduction, None, f"{score(full)} − 扣分 {score(deduction)}", problems)
 
 
-def by_score(indicator, rates: dict[str, Decimal | None]) -> Scoring:
+def by_score(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
     """得分: the score as given (qualitative indicators)."""
     full, name = indicator.full_marks, indicator.name
     problems = _others(indicator, "得分", {"得分"})
@@ -295,9 +309,53 @@ def by_score(indicator, rates: dict[str, Decimal | None]) -> Scoring:
     return Scoring("得分", full, indicator.score or Decimal(0), None, "直接给出得分", problems)
 
 
+#: What each computed rate needs in the data, for the message when it cannot be computed.
+RATIO_INPUTS = {
+    "预算调整率": "收支.年初预算（不为 0）与调整预算",
+    "政府采购执行率": "收支.政府采购 的调整预算（不为 0）与决算",
+    "三公经费控制率": "收支.三公经费 的调整预算（不为 0）与决算",
+    "结转结余率": "收支.结转结余",
+}
+
+
+def by_ratio(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+    """比率扣分: a computed rate against a line (≥95%, ≤5%); full marks on the right side of it,
+    else 每个百分点扣 points off per percentage point beyond it, never below 0."""
+    full, name = indicator.full_marks, indicator.ratio
+    allowed = _RATIO_KEYS | ({"口径"} if name == "执行率" else set())
+    problems = _others(indicator, "比率扣分", allowed)
+    line = parse_measure(indicator.full_line)
+    if name is None:
+        problems += (Problem(ERROR, "比率", f"“{indicator.name}”按比率扣分，须填比率：{'、'.join(RATIOS)}"),)
+    if line is None or line.unit != "%" or line.direction == EQUAL:
+        problems += (
+            Problem(ERROR, "满分线", f'满分线应是带 ≥ 或 ≤ 的百分数，如 ≥95%、≤5%，实际为 "{indicator.full_line}"'),
+        )
+    if indicator.penalty is None:
+        problems += (Problem(ERROR, "每个百分点扣", f"“{indicator.name}”按比率扣分，须填每个百分点扣几分，如 0.5"),)
+    if name == "执行率":
+        basis = indicator.basis or WHOLE
+        label, rate = f"{basis}执行率", rates.get(basis)
+        if basis not in rates:
+            problems += (Problem(ERROR, "口径", f'口径只能填：{"、".join(rates)}，实际为 "{basis}"'),)
+    else:
+        label, rate = name, ratios.get(name)
+        if name is not None and rate is None:
+            problems += (Problem(ERROR, "比率", f"无法计算{name}：须填 {RATIO_INPUTS[name]}"),)
+    if problems or rate is None:
+        return Scoring("比率扣分", full, Decimal(0), None, "无法计算比率", problems)
+    gap = max(rate - line.number, Decimal(0)) if line.direction == AT_MOST else max(line.number - rate, Decimal(0))
+    deduction = min(full, half_up(gap * indicator.penalty))
+    how = f"{label} {percent(rate)}，满分线 {indicator.full_line}，" + (
+        f"差 {score(gap)} 个百分点 × {score(indicator.penalty)} = 扣 {score(deduction)}" if gap else "达到满分线"
+    )
+    return Scoring("比率扣分", full, full - deduction, rate, how)
+
+
 RULES: dict[str, Callable[..., Scoring]] = {
     "预算执行率": by_rate,
     "完成比例": by_completion,
+    "比率扣分": by_ratio,
     "扣分": by_deduction,
     "得分": by_score,
 }

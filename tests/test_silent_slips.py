@@ -271,3 +271,71 @@ def test_init_keeps_the_outline(tmp_path, source):
     assert "提纲: 待填写" not in new
     if outline:
         assert outline in new.splitlines()
+
+
+# --- rates computed from the figures, scored by a line and points per percentage point ------------
+
+_RATE_INDICATORS = """      计分: 预算执行率
+    - 名称: 预算管理
+      二级指标:
+        - 名称: 预算调整率
+          分值: 5
+          比率: 预算调整率
+          满分线: ≤5%
+          每个百分点扣: 0.5
+        - 名称: 项目支出进度
+          分值: 5
+          计分: 比率扣分
+          比率: 执行率
+          口径: 项目支出
+          满分线: ≥95%
+          每个百分点扣: 0.5
+        - 名称: “三公”经费控制率
+          分值: 5
+          比率: 三公经费控制率
+          满分线: ≤100%
+          每个百分点扣: 1
+"""
+
+
+def _rates(tmp_path, *more):
+    return _mof(
+        tmp_path,
+        ("      计分: 预算执行率\n", _RATE_INDICATORS),
+        ("  资金来源:\n", "  三公经费: {调整预算: 12.00, 决算: 12.30}\n  资金来源:\n"),
+        *more,
+    )
+
+
+def test_computed_rates_are_scored_by_their_line(tmp_path):
+    # 预算调整率 (2618.40 − 2350.00) ÷ 2350.00 = 11.42%: 6.42 points beyond ≤5% × 0.5 = 3.21 off → 1.79.
+    # 项目支出 1384.75 ÷ 1492.50 = 92.78%: 2.22 below ≥95% × 0.5 = 1.11 off → 3.89.
+    # 三公经费 12.30 ÷ 12.00 = 102.50%: 2.5 beyond ≤100% × 1 = 2.5 off → 2.5.
+    result = run("check", "-v", _rates(tmp_path))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "预算调整率 11.42%，满分线 ≤5%，差 6.42 个百分点 × 0.5 = 扣 3.21 → 1.79 分" in out
+    assert "项目支出执行率 92.78%，满分线 ≥95%，差 2.22 个百分点 × 0.5 = 扣 1.11 → 3.89 分" in out
+    assert "三公经费控制率 102.50%，满分线 ≤100%，差 2.5 个百分点 × 1 = 扣 2.5 → 2.5 分" in out
+
+
+def test_a_computed_rate_follows_the_data(tmp_path):
+    # 12.60 ÷ 12.00 = 105.00%: 5 points beyond, 5 off, floor at 0; 11.80 ÷ 12.00 = 98.33%: full marks.
+    over = run("check", "-v", _rates(tmp_path, ("决算: 12.30}", "决算: 12.60}")))
+    assert "三公经费控制率 105.00%，满分线 ≤100%，差 5 个百分点 × 1 = 扣 5 → 0 分" in over.output
+    (tmp_path / "b").mkdir()
+    under = run("check", "-v", _rates(tmp_path / "b", ("决算: 12.30}", "决算: 11.80}")))
+    assert "三公经费控制率 98.33%，满分线 ≤100%，达到满分线 → 5 分" in under.output
+
+
+def test_a_rate_without_its_inputs_says_what_to_fill_in(tmp_path):
+    data = _mof(tmp_path, ("      计分: 预算执行率\n", _RATE_INDICATORS))
+    refused(data, "无法计算三公经费控制率：须填 收支.三公经费 的调整预算（不为 0）与决算")
+
+
+def test_the_report_states_the_computed_rate_and_its_line(tmp_path):
+    out = tmp_path / "out"
+    assert run("build", _rates(tmp_path), "--out-dir", out).exit_code == 0
+    (docx,) = out.glob("*.docx")
+    text = "".join(paragraphs(docx))
+    assert "预算调整率。预算调整率为11.42%，满分线≤5%，分值5分，得分1.79分。" in text
