@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from . import formats
+from . import formats, markup
 from .computation import BudgetLine, Role
 from .pipeline import Prepared
 
@@ -59,22 +59,19 @@ def compare(old: Prepared, new: Prepared) -> Comparison:
 def _texts(prepared: Prepared) -> list[tuple[str, str]]:
     """(where, text) of each paragraph; each table row counts as a paragraph."""
     texts: list[tuple[str, str]] = []
-    numbers: list[str] = []  # of the headings above, outermost first
-    section, count = "标题", 0
-    for block in prepared.blocks:
-        if block.kind == "heading":
-            numbers = numbers[: block.level - 1] + [block.number]
-            section, count = "".join(numbers) + "".join(run.text for run in block.runs), 0
-            texts.append((section, block.text))
-        elif block.kind == "table":
-            texts += [
-                (f"{section}，表格第 {i} 行", "｜".join(c.text for c in row)) for i, row in enumerate(block.rows, 1)
-            ]
-        else:
-            if block.kind == "attachment":
-                numbers, section, count = [], block.text, 0
-            count += 1
-            texts.append((f"{section}，第 {count} 段", "".join(block.lines) if block.lines else block.text))
+    for part in prepared.blocks.parts:
+        numbers: list[str] = []  # of the headings above, outermost first
+        section, count = (part.label.text if part.label else "标题"), 0
+        for block in [block for block in (part.label, part.title) if block is not None] + part.blocks:
+            if isinstance(block, markup.Heading):
+                numbers = numbers[: block.level - 1] + [block.number]
+                section, count = "".join(numbers) + block.title, 0
+                texts.append((section, block.text))
+            elif isinstance(block, markup.Table):
+                texts += [(f"{section}，表格第 {i} 行", "｜".join(row)) for i, row in enumerate(block.row_texts(), 1)]
+            else:
+                count += 1
+                texts.append((f"{section}，第 {count} 段", block.text))
     return texts
 
 

@@ -2,7 +2,8 @@
 公文格式》 it comes from ("practice" where the standard is silent and Word users
 have settled on a value).  Nothing outside this module names a size, a font or
 a margin; typesetting reads them from here, and a department may override
-fonts and margins in its data (``版式``).
+fonts and margins in its data (``版式``).  It imports no python-docx, so that
+lines can be measured (:mod:`reportgen.measuring`) where nothing is typeset.
 """
 
 from __future__ import annotations
@@ -10,10 +11,39 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from docx.shared import Length, Mm, Pt, Twips
+if TYPE_CHECKING:
+    from .schema import LayoutOptions
 
-from .schema import LayoutOptions
+
+class Length(int):
+    """A length in EMU (914 400 an inch), the int python-docx takes for every
+    length; its conversions as python-docx's ``docx.shared.Length`` has them."""
+
+    _EMUS_PER_PT = 12700
+    _EMUS_PER_TWIP = 635
+
+    @property
+    def pt(self) -> float:
+        return self / float(self._EMUS_PER_PT)
+
+    @property
+    def twips(self) -> int:
+        return round(self / float(self._EMUS_PER_TWIP))
+
+
+def Pt(points: float) -> Length:
+    return Length(int(points * Length._EMUS_PER_PT))
+
+
+def Mm(mm: float) -> Length:
+    return Length(int(mm * 36000))
+
+
+def Twips(twips: float) -> Length:
+    return Length(int(twips * Length._EMUS_PER_TWIP))
+
 
 # --- page (5.1, 5.2) -------------------------------------------------------------
 #: 5.1: A4 paper.  python-docx's own default template is US Letter.

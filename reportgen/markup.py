@@ -25,15 +25,21 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
 plain paragraph              body text
 ==========================  =================================================
 
-Numbers come only from this structure (the n-th item is "n."), never from the
-data or the template's own digits.  Each ``{.title}`` starts a new document
-(the report, then each attachment), so heading numbers restart there.
+What comes out is a typed :class:`Document` (pandoc's idea): a list of parts
+(the report, then each attachment, from its 附件 label on), each with its label,
+its title and its blocks, every block one of a closed set of types; a later
+stage matches on the type, never on a name.  Numbers come only from this
+structure (the n-th item is "n."), never from the data or the template's own
+digits; each part numbers its headings afresh.  A table is a grid in which a
+spanning cell is referenced from every slot it covers.  A structure outside
+this set (``#####``, a bullet list, a cell merged with nothing) is refused
+with the line of the template's output it stands on.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -51,39 +57,167 @@ class Run:
     run_in: bool = False
 
 
+def _joined(runs: tuple[Run, ...]) -> str:
+    return "".join(run.text for run in runs)
+
+
+# --- blocks ----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class Cell:
+class AttachmentLabel:
+    """附件1 (GB/T 9704 8): the first line of an attachment."""
+
     text: str
-    #: left | right | center
-    align: str = "left"
-    header: bool = False
-    #: True: this cell continues the one above (a vertical merge).
-    merged: bool = False
-    #: How many grid columns the cell spans (``[]{.joined}`` cells to its right widen it).
-    span: int = 1
 
 
-@dataclass
-class Block:
-    """One paragraph of the document, before it is given a style."""
-
-    #: title | attachment | heading | item | body | signature | attachment_list | unit | table
-    kind: str
-    runs: list[Run] = field(default_factory=list)
-    #: table: rows of cells, the header row first.
-    rows: list[list[Cell]] = field(default_factory=list)
-    #: Heading or item level: 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）, 5 = ①.
-    level: int = 0
-    #: The literal number that precedes the text ("一、", "（二）", "3.").
-    number: str = ""
-    #: title and signature: their lines.
-    lines: list[str] = field(default_factory=list)
-    #: title: the document it opens (an attachment) is set on landscape pages.
+@dataclass(frozen=True)
+class Title:
+    #: Each line is a place where the title may break.
+    lines: tuple[str, ...]
+    #: The part it opens is set on landscape pages.
     landscape: bool = False
 
     @property
     def text(self) -> str:
-        return self.number + "".join(run.text for run in self.runs)
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Heading:
+    #: 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）.
+    level: int
+    #: The literal number that precedes the text ("一、", "（二）", "3.").
+    number: str
+    runs: tuple[Run, ...]
+
+    @property
+    def title(self) -> str:
+        return _joined(self.runs)
+
+    @property
+    def text(self) -> str:
+        return self.number + self.title
+
+
+@dataclass(frozen=True)
+class Item:
+    """A numbered entry one level below the heading above it."""
+
+    #: As for headings, and 5 = ①.
+    level: int
+    number: str
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return self.number + _joined(self.runs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+
+    @property
+    def text(self) -> str:
+        return _joined(self.runs)
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """单位：万元, right-aligned above a table."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AttachmentList:
+    """附件：1.…, one line an attachment (7.3.4)."""
+
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signing organ and, below it, the date (7.3.5)."""
+
+    organ: str
+    dates: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.organ + "".join(self.dates)
+
+
+@dataclass(eq=False)
+class Cell:
+    """A table cell, at the grid slot of its top-left corner."""
+
+    text: str
+    #: left | right | center
+    align: str = "left"
+    header: bool = False
+    row: int = 0
+    column: int = 0
+    #: How many grid rows and columns it covers (``[]{.merged}`` below it and
+    #: ``[]{.joined}`` to its right widen it).
+    rows: int = 1
+    columns: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    #: ``slots[r][c]``: the cell covering row r, column c (a spanning cell is
+    #: referenced from every slot it covers).
+    slots: tuple[tuple[Cell, ...], ...]
+    #: How many rows at the top are column headings.
+    header_rows: int = 1
+
+    @property
+    def columns(self) -> int:
+        return len(self.slots[0]) if self.slots else 0
+
+    def cells(self) -> list[Cell]:
+        """Each cell once, in reading order."""
+        return [cell for r, row in enumerate(self.slots) for c, cell in enumerate(row) if starts(cell, r, c)]
+
+    def row_texts(self) -> list[list[str]]:
+        """Each row's cells as read across it (a spanned slot read once, a merged one as empty)."""
+        return [
+            [(cell.text if cell.row == r else "") for c, cell in enumerate(row) if cell.column == c]
+            for r, row in enumerate(self.slots)
+        ]
+
+
+def starts(cell: Cell, row: int, column: int) -> bool:
+    """Whether the slot (row, column) is the cell's top-left corner."""
+    return cell.row == row and cell.column == column
+
+
+Block = Heading | Item | Paragraph | Table | UnitLine | AttachmentList | Signature
+
+
+@dataclass
+class Part:
+    """The report, or one attachment: its 附件 label, title and blocks."""
+
+    label: AttachmentLabel | None = None
+    title: Title | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def landscape(self) -> bool:
+        return self.title is not None and self.title.landscape
+
+
+@dataclass
+class Document:
+    #: The report first, then its attachments.
+    parts: list[Part]
 
 
 def number(level: int, n: int) -> str:
@@ -103,39 +237,85 @@ _PARSER = MarkdownIt("commonmark", {"html": False}).use(attrs_block_plugin).use(
 _PARSER.enable("table")
 _PARSER.disable(["code", "fence", "html_block", "html_inline", "image", "link", "autolink", "backticks"])
 _ALIGNMENT = re.compile(r"text-align:(left|right|center)")
+#: Heading levels the structured text has (GB/T 9704 7.3.3 numbers four).
+HEADING_LEVELS = 4
+#: 一、 and （一） are written in Chinese numerals up to 九十九.
+MAX_CHINESE_NUMBER = 99
+#: Structures markdown-it knows that the structured text does not have.
+_UNSUPPORTED = {
+    "bullet_list_open": "无序列表（以 - 、* 或 + 开头的行）",
+    "blockquote_open": "引用（以 > 开头的行）",
+    "hr": "分隔线（---、***）",
+}
 
 
-def parse(text: str) -> list[Block]:
-    return _Reader().read(_PARSER.parse(text))
+def parse(text: str) -> Document:
+    return _Reader(text.splitlines()).read(_PARSER.parse(text))
+
+
+def refused(lines: list[str], token: Token, problem: str) -> InvalidInput:
+    """The template's output cannot be typeset: said with the line it is on."""
+    if token.map is None:
+        return InvalidInput([error(f"模板输出中{problem}")])
+    line = token.map[0]
+    shown = lines[line].strip() if line < len(lines) else ""
+    return InvalidInput([error(f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}")])
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Reader:
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        #: Counters of headings at levels 1..4 within the current document.
-        self.headings = [0, 0, 0, 0, 0]
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.parts = [Part()]
+        #: Counters of headings at levels 1..4 within the current part.
+        self.headings = [0] * (HEADING_LEVELS + 1)
         self.heading_level = 0
         #: One counter per open ordered list.
         self.lists: list[int] = []
+        #: The table being read: its rows of (cell, merged) as written, and the token opening it.
+        self.rows: list[list[tuple[Cell, bool]]] = []
+        self.table_token: Token | None = None
 
-    def read(self, tokens: list[Token]) -> list[Block]:
+    def read(self, tokens: list[Token]) -> Document:
         for index, token in enumerate(tokens):
             handler = getattr(self, f"_{token.type}", None)
             if handler is not None:
                 handler(token, tokens[index + 1] if index + 1 < len(tokens) else None)
-            elif token.type in ("bullet_list_open", "blockquote_open", "hr"):
-                raise InvalidInput(
-                    [error(f"模板输出中不支持此结构（{token.type}），第 {token.map[0] + 1 if token.map else '?'} 行")]
-                )
-        return self.blocks
+            elif token.type in _UNSUPPORTED:
+                raise refused(self.lines, token, f"不支持{_UNSUPPORTED[token.type]}")
+        return Document([part for part in self.parts if part.label or part.title or part.blocks])
+
+    @property
+    def part(self) -> Part:
+        return self.parts[-1]
+
+    def _begin_part(self) -> None:
+        self.parts.append(Part())
+        self.headings = [0] * len(self.headings)
+        self.heading_level = 0
+
+    def _add(self, block: Block) -> None:
+        self.part.blocks.append(block)
 
     def _heading_open(self, token: Token, inline: Token | None) -> None:
         level = int(token.tag[1])
+        if level > HEADING_LEVELS:
+            raise refused(
+                self.lines, token, f"不支持{level}级标题（标题最多 {HEADING_LEVELS} 级：# 至 {'#' * HEADING_LEVELS}）"
+            )
         self.headings[level] += 1
         for deeper in range(level + 1, len(self.headings)):
             self.headings[deeper] = 0
         self.heading_level = level
-        self.blocks.append(Block("heading", _runs(inline), level=level, number=number(level, self.headings[level])))
+        self._add(Heading(level, self._number(token, level, self.headings[level]), _runs(inline)))
+
+    def _number(self, token: Token, level: int, n: int) -> str:
+        if level <= 2 and n > MAX_CHINESE_NUMBER:
+            raise refused(self.lines, token, f"同一级的标题或条目超过 {MAX_CHINESE_NUMBER} 个，无法用汉字编号")
+        return number(level, n)
 
     def _ordered_list_open(self, token: Token, _next: Token | None) -> None:
         self.lists.append(0)
@@ -149,30 +329,37 @@ class _Reader:
     def _paragraph_open(self, token: Token, inline: Token | None) -> None:
         classes = str(token.attrs.get("class", "")).split()
         css = classes[0] if classes else None
-        if css in ("title", "signature", "attachments"):
-            kind = "attachment_list" if css == "attachments" else str(css)
+        if css == "attachment":
+            self._begin_part()
+            self.part.label = AttachmentLabel(_joined(_runs(inline)))
+        elif css == "title":
             lines = _lines(inline)
-            if css == "title" and title_too_long(lines):
-                raise InvalidInput([error(f"模板输出的标题过长：{title_too_long(lines)}")])
-            self.blocks.append(Block(kind, lines=lines, landscape="landscape" in classes))
-            if css == "title":
-                self.headings = [0] * len(self.headings)
-                self.heading_level = 0
-            return
-        if css in ("attachment", "unit"):
-            self.blocks.append(Block(str(css), _runs(inline)))
-            return
-        if self.lists and token.level == _item_paragraph_level(len(self.lists)):
+            if title_too_long(lines):
+                raise refused(self.lines, token, f"标题过长：{title_too_long(lines)}")
+            # A title opens a part of its own unless it follows its part's 附件 label.
+            if self.part.title or self.part.blocks:
+                self._begin_part()
+            self.part.title = Title(tuple(lines), landscape="landscape" in classes)
+        elif css == "signature":
+            lines = _lines(inline)
+            if not lines:
+                raise refused(self.lines, token, "落款没有内容")
+            self._add(Signature(lines[0], tuple(lines[1:])))
+        elif css == "attachments":
+            self._add(AttachmentList(tuple(_lines(inline))))
+        elif css == "unit":
+            self._add(UnitLine(_joined(_runs(inline))))
+        elif self.lists and token.level == _item_paragraph_level(len(self.lists)):
             level = max(self.heading_level, 2) + len(self.lists)
-            self.blocks.append(Block("item", _runs(inline), level=level, number=number(level, self.lists[-1])))
-            return
-        self.blocks.append(Block("body", _runs(inline)))
+            self._add(Item(level, self._number(token, level, self.lists[-1]), _runs(inline)))
+        else:
+            self._add(Paragraph(_runs(inline)))
 
     def _table_open(self, token: Token, _next: Token | None) -> None:
-        self.blocks.append(Block("table"))
+        self.rows, self.table_token = [], token
 
     def _tr_open(self, token: Token, _next: Token | None) -> None:
-        self.blocks[-1].rows.append([])
+        self.rows.append([])
 
     def _th_open(self, token: Token, inline: Token | None) -> None:
         self._cell(token, inline, header=True)
@@ -184,13 +371,41 @@ class _Reader:
         alignment = _ALIGNMENT.search(str(token.attrs.get("style", "")))
         children = inline.children if inline is not None and inline.children else []
         classes = {c.attrs.get("class") for c in children if c.type == "span_open"}
-        row = self.blocks[-1].rows[-1]
+        row = self.rows[-1]
         if "joined" in classes and row:
-            row[-1] = replace(row[-1], span=row[-1].span + 1)
+            row[-1][0].columns += 1
             return
-        text = "".join(run.text for run in _runs(inline))
+        text = _joined(_runs(inline))
         align = "center" if header else (alignment.group(1) if alignment else "left")
-        row.append(Cell(text, align, header, "merged" in classes))
+        row.append((Cell(text, align, header), "merged" in classes))
+
+    def _table_close(self, token: Token, _next: Token | None) -> None:
+        assert self.table_token is not None
+        self._add(Table(_grid(self.rows, lambda problem: refused(self.lines, self.table_token, problem))))
+
+
+def _grid(rows: list[list[tuple[Cell, bool]]], refuse) -> tuple[tuple[Cell, ...], ...]:
+    """The slots of a table as written: a cell is placed at the next free
+    column of its row; a merged one is the cell above it grown by a row; a
+    row shorter than the widest ends in empty cells."""
+    width = max(sum(cell.columns for cell, _ in row) for row in rows)
+    slots: list[list[Cell]] = []
+    for r, row in enumerate(rows):
+        line = [Cell("", row=r, column=c) for c in range(width)]
+        column = 0
+        for cell, merged in row:
+            if merged:
+                above = slots[r - 1][column] if r else None
+                if above is None or above.column != column or above.columns != cell.columns:
+                    raise refuse(f"表格第 {r + 1} 行第 {column + 1} 列的 []{{.merged}} 上面没有可合并的同宽单元格")
+                above.rows += 1
+                cell = above
+            else:
+                cell.row, cell.column = r, column
+            line[column : column + cell.columns] = [cell] * cell.columns
+            column += cell.columns
+        slots.append(line)
+    return tuple(map(tuple, slots))
 
 
 #: A title longer than this is no title (GB/T 9704 7.2.3 sets one to three lines).
@@ -211,7 +426,7 @@ def _item_paragraph_level(depth: int) -> int:
     return depth * 2
 
 
-def _runs(inline: Token | None) -> list[Run]:
+def _runs(inline: Token | None) -> tuple[Run, ...]:
     runs: list[Run] = []
     in_span = False
     children = inline.children if inline is not None and inline.children else []
@@ -224,7 +439,7 @@ def _runs(inline: Token | None) -> list[Run]:
             runs.append(Run(child.content, in_span))
         elif child.type in ("softbreak", "hardbreak"):
             runs.append(Run(_join_space(children, i), in_span))
-    return _merge(runs)
+    return tuple(_merge(runs))
 
 
 def _join_space(children: list[Token], i: int) -> str:

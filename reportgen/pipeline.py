@@ -23,7 +23,8 @@ REPORT_SUFFIX = ".docx"
 class Prepared:
     source: loading.Source
     evaluated: Evaluated
-    blocks: list[markup.Block]
+    #: The report as typed blocks (:class:`reportgen.markup.Document`).
+    blocks: markup.Document
     title: list[str]
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]

@@ -1,0 +1,133 @@
+"""How wide text is, measured before anything is rendered: title lines and
+table column widths.  Pure functions of the text and :mod:`reportgen.layout`,
+without python-docx, so that ``check`` can measure as ``build`` does."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+
+from . import layout as L
+from .markup import Table
+
+
+def chars_wide(text: str) -> float:
+    """Width in full-width characters: Latin letters and digits are narrower,
+    and a gap is added where Chinese and Latin text meet."""
+    latin = [ord(ch) < 0x2000 for ch in text]
+    gaps = sum(a != b for a, b in itertools.pairwise(latin))
+    return sum(L.LATIN_EM if is_latin else 1 for is_latin in latin) + gaps * L.SCRIPT_GAP_EM
+
+
+def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
+    """Join the template's title segments into the fewest lines that fit the
+    版心 (allowing the slight condensing of :data:`layout.TITLE_MAX_CONDENSE`),
+    and among those the most even (7.2.3: 梯形或菱形).
+
+    For each number of lines, the narrowest widest line is found by dynamic
+    programming over where the lines break (quadratic in the segments per line
+    count), never by trying every split, which would double with each segment."""
+    max_chars = text_width_pt / (L.SIZE_2.pt - L.TITLE_MAX_CONDENSE.pt)
+    pieces = [part for segment in segments for part in _split_long(segment, max_chars)]
+    n = len(pieces)
+    if n == 0:
+        return []
+    width = {(i, j): chars_wide("".join(pieces[i:j])) for i in range(n) for j in range(i + 1, n + 1)}
+    infinite = float("inf")
+    # widest[j]: the narrowest widest line setting pieces[:j] on the current number of lines.
+    widest = [0.0] + [infinite] * n
+    breaks: list[list[int]] = []
+    for _lines in range(1, n + 1):
+        previous, widest = widest, [infinite] * (n + 1)
+        cut = [0] * (n + 1)
+        for j in range(1, n + 1):
+            for i in range(j):
+                candidate = max(previous[i], width[i, j])
+                if candidate < widest[j]:
+                    widest[j], cut[j] = candidate, i
+        breaks.append(cut)
+        # Too wide is accepted only once every piece stands on a line of its own.
+        if widest[n] <= max_chars or len(breaks) == n:
+            break
+    lines, j = [], n
+    for cut in reversed(breaks):
+        lines.append("".join(pieces[cut[j] : j]))
+        j = cut[j]
+    return lines[::-1]
+
+
+def _split_long(segment: str, max_chars: float) -> list[str]:
+    """A segment wider than a line is cut into near-equal parts."""
+    width = chars_wide(segment)
+    if width <= max_chars:
+        return [segment]
+    parts = math.ceil(width / max_chars)
+    target = width / parts
+    pieces, current = [], ""
+    for ch in segment:
+        if current and chars_wide(current + ch) > target + 0.5 and len(pieces) < parts - 1:
+            pieces.append(current)
+            current = ""
+        current += ch
+    return [*pieces, current]
+
+
+# --- table columns -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnNeeds:
+    """Per column (pt), from least to most: what it cannot do without (its
+    longest number, a label on two even lines), what keeps labels whole and
+    long texts in lines of even length, and what sets every text on one line."""
+
+    hard: list[float]
+    even: list[float]
+    single: list[float]
+
+
+def column_needs(table: Table) -> ColumnNeeds:
+    size = L.SIZE_SMALL_4.pt
+    padding = 2 * L.CELL_PADDING.pt
+    least = L.MIN_COLUMN_CHARS * size + padding
+    hard, even, single = ([least] * table.columns for _ in range(3))
+    for cell in table.cells():
+        if cell.columns > 1:
+            continue  # a spanning cell has the room of several columns
+        c = cell.column
+        text = chars_wide(cell.text)
+        latin = max(map(chars_wide, _LATIN_RUN.findall(cell.text)), default=0)
+        lines = max(math.ceil(text / L.UNBROKEN_CELL_CHARS), 1)
+        # A label may take two lines, never leaving one character on the second.
+        two_lines = math.ceil(text / 2) if lines == 1 else L.UNBROKEN_CELL_CHARS / 2
+        slack = L.COLUMN_SLACK_CHARS
+        hard[c] = max(hard[c], (max(latin, two_lines) + slack) * size + padding)
+        even[c] = max(even[c], (text / lines + slack) * size + padding)
+        single[c] = max(single[c], (text + slack) * size + padding)
+    even = [max(e, h) for e, h in zip(even, hard, strict=True)]
+    return ColumnNeeds(hard, even, [max(s, e) for s, e in zip(single, even, strict=True)])
+
+
+def too_wide(table: Table, text_width_pt: float) -> bool:
+    """Whether even the least the columns need overflows the 版心."""
+    return sum(column_needs(table).hard) > text_width_pt
+
+
+def column_widths(table: Table, total_pt: float) -> list[float]:
+    """Column widths (pt) filling the 版心: the most generous of the needs that
+    fits, with what is left shared in proportion to what each column would
+    still like; when even the least does not fit, the least scaled down."""
+    needs = column_needs(table)
+    if sum(needs.single) <= total_pt:
+        return [w * total_pt / sum(needs.single) for w in needs.single]
+    for lower, upper in ((needs.even, needs.single), (needs.hard, needs.even)):
+        if sum(lower) <= total_pt:
+            spare = total_pt - sum(lower)
+            extra = [u - w for u, w in zip(upper, lower, strict=True)]
+            return [w + spare * e / sum(extra) for w, e in zip(lower, extra, strict=True)]
+    return [w * total_pt / sum(needs.hard) for w in needs.hard]
+
+
+_LATIN_RUN = re.compile(r"[!-~]+")

@@ -1,0 +1,94 @@
+"""Stage 7: lay the typed document out as a .docx in the official layout.
+
+Every number comes from :mod:`reportgen.layout`, every measurement from
+:mod:`reportgen.measuring`.  The document carries named paragraph styles
+(公文正文, 一级标题, …) rather than direct formatting, so a clerk who edits the
+file in Word or WPS keeps the layout by using the styles.  One writer for each
+block type of :mod:`reportgen.markup`; the modules along the seams:
+
+* :mod:`.reference` — the reference document (styles, defaults, core properties);
+* :mod:`.pages` — portrait and turned sections, page-number footers;
+* :mod:`.paragraphs` — paragraphs and runs as XML, titles, headings, 落款, 附件说明;
+* :mod:`.tables` — tables from the markup's grid.
+
+The OOXML traps of Chinese documents handled here, each in one place:
+``w:eastAsia`` font names with theme fonts removed (``reference._set_fonts``),
+``w:hint="eastAsia"`` so “ ” — … stay in the Chinese face, ``zh-CN`` language,
+no inherited first-line indent or 28.95 pt line in titles and footers, and
+different footers on odd and even pages.
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_SECTION_START
+
+from .. import layout as L
+from .. import markup
+from ..measuring import balance_title, too_wide
+from . import paragraphs, tables
+from .pages import Footers, setup_page, turn_landscape
+from .paragraphs import Frame
+from .reference import Metadata, reference_document, set_metadata
+
+__all__ = ["Metadata", "balance_title", "reference_document", "typeset"]
+
+#: The writer of each block type.
+_WRITERS = {
+    markup.AttachmentLabel: paragraphs.write_attachment_label,
+    markup.Title: paragraphs.write_title,
+    markup.Heading: paragraphs.write_heading,
+    markup.Item: paragraphs.write_body,
+    markup.Paragraph: paragraphs.write_body,
+    markup.UnitLine: paragraphs.write_unit,
+    markup.AttachmentList: paragraphs.write_attachment_list,
+    markup.Signature: paragraphs.write_signature,
+    markup.Table: tables.write_table,
+}
+
+
+def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata) -> Document:
+    document = docx.Document(io.BytesIO(reference_document(page)))
+    set_metadata(document, metadata)
+    portrait = Frame(page.text_width.pt)
+    landscape = Frame(page.text_height.pt)
+    footers = Footers(document)
+    frame = portrait
+    for turned, unit in _units(document_model, portrait.text_width):
+        wanted = landscape if turned else portrait
+        if wanted is not frame:
+            section = document.add_section(WD_SECTION_START.NEW_PAGE)
+            if wanted is landscape:
+                turn_landscape(section, page)
+                footers.use_landscape(section, page)
+            else:
+                setup_page(section, page)
+                footers.use_portrait(section)
+            frame = wanted
+            frame.fresh_page = True
+        for block in unit:
+            _WRITERS[type(block)](document, block, frame)
+            frame.fresh_page = False
+    return document
+
+
+def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:
+    """(landscape?, blocks) of the runs of pages that turn together (GB/T 9704 9):
+    each attachment as a whole, when its template says so or one of its tables
+    cannot fit the portrait 版心; in the report itself, such a table alone."""
+    units: list[tuple[bool, list]] = []
+    for index, part in enumerate(document.parts):
+        head = [block for block in (part.label, part.title) if block is not None]
+        wide = [isinstance(block, markup.Table) and too_wide(block, text_width) for block in part.blocks]
+        if index > 0 or part.landscape:
+            units.append((part.landscape or any(wide), head + part.blocks))
+            continue
+        units.append((False, head))
+        for block, turned in zip(part.blocks, wide, strict=True):
+            if turned or units[-1][0]:
+                units.append((turned, []))
+            units[-1][1].append(block)
+    return [unit for unit in units if unit[1]]

@@ -1,0 +1,101 @@
+"""Tables: fixed column widths from :mod:`reportgen.measuring`, 0.5 pt lines,
+and one ``w:tc`` for each cell of the markup's grid (a spanning cell's
+``gridSpan`` and ``vMerge`` read from the slots it covers)."""
+
+from __future__ import annotations
+
+import re
+
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from .. import layout as L
+from ..markup import Cell, Table
+from ..measuring import chars_wide, column_widths
+from ..wordxml import element, on_off, put
+from .paragraphs import Frame, add_run, indent, paragraph, properties
+
+
+def write_table(document: Document, block: Table, frame: Frame) -> None:
+    # Whole twips, rounded down, so that the columns never add up past the 版心.
+    widths = [L.Twips(int(width * 20)) for width in column_widths(block, frame.text_width)]
+    table = document.add_table(rows=len(block.slots), cols=block.columns)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _table_frame(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for r, (tr, slots) in enumerate(zip(table._tbl.tr_lst, block.slots, strict=True)):
+        _table_row(tr, header=r < block.header_rows)
+        spare = list(tr.tc_lst)
+        for c, cell in enumerate(slots):
+            if cell.column != c:
+                continue  # covered by the spanning cell to its left
+            tc = spare.pop(0)
+            # A spanning cell takes the places of the cells it covers.
+            for _ in range(cell.columns - 1):
+                tr.remove(spare.pop(0))
+            if cell.columns > 1:
+                tc.tcPr.grid_span = cell.columns
+            width = L.Twips(sum(int(w.twips) for w in widths[c : c + cell.columns]))
+            _fill_cell(tc, cell, width, table, starts=cell.row == r)
+    # A table is followed by an empty line so that what follows does not touch it.
+    paragraph(document, "body")
+
+
+def _table_frame(table) -> None:
+    """0.5 pt single lines around and between every cell; fixed column widths."""
+    table_properties = table._tbl.tblPr
+    borders = put(table_properties, element("w:tblBorders"))
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        put(borders, element(f"w:{edge}", val="single", sz=str(L.TABLE_BORDER_EIGHTHS), space="0", color="000000"))
+    put(table_properties, element("w:tblLayout", type="fixed"))
+    margins = put(table_properties, element("w:tblCellMar"))
+    for side in ("left", "right"):
+        put(margins, element(f"w:{side}", w=str(int(L.CELL_PADDING.twips)), type="dxa"))
+
+
+def _fill_cell(tc, cell: Cell, width: L.Length, table, starts: bool) -> None:
+    """Width, vertical merge and centring, and — in the slot where the cell
+    starts — the text in its style and alignment.  (Cells straight from the
+    XML: python-docx's table.cell() rebuilds the whole grid on every call.)"""
+    cell_properties = tc.tcPr
+    cell_properties.tcW.set(qn("w:w"), str(int(width.twips)))
+    cell_properties.tcW.set(qn("w:type"), "dxa")
+    if cell.rows > 1 or not starts:
+        put(cell_properties, element("w:vMerge", val="restart" if starts else "continue"))
+    put(cell_properties, element("w:vAlign", val="center"))
+    if not starts:
+        return
+    made = Paragraph(tc.p_lst[0], _Cell(tc, table))
+    made._p.insert(0, properties("header" if cell.header else "cell", cell.align))
+    text, left, hanging = _cell_indent(cell.text)
+    if left:
+        indent(made, left, -hanging, L.SIZE_SMALL_4)
+    add_run(made, text)
+
+
+#: A lead-in that the lines after it hang under (“其中：项目甲” → 项目乙 below 项目甲).
+_LEAD_IN = re.compile(r"^(其中：|其中:|含：)")
+
+
+def _cell_indent(text: str) -> tuple[str, float, float]:
+    """(text, left indent, hanging) in characters: a cell that starts indented
+    (full-width spaces) keeps the indent on every line it wraps to, and one
+    that starts with a lead-in wraps under the text after it."""
+    stripped = text.lstrip("\u3000")
+    spaces = len(text) - len(stripped)
+    lead = _LEAD_IN.match(stripped)
+    hanging = chars_wide(lead.group(1)) if lead else 0
+    return (stripped if spaces else text), spaces + hanging, hanging
+
+
+def _table_row(tr, header: bool) -> None:
+    """Rows never split across pages; the header rows repeat on every page."""
+    row_properties = tr.get_or_add_trPr()
+    put(row_properties, on_off("w:cantSplit", True))
+    if header:
+        put(row_properties, on_off("w:tblHeader", True))

@@ -1,0 +1,54 @@
+"""Measuring text before it is rendered: character widths, title lines,
+table column widths (reportgen.measuring; the PDF tests check the outcome)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen import layout as L
+from reportgen import markup
+from reportgen.measuring import balance_title, chars_wide, column_widths, too_wide
+
+
+def test_chinese_characters_are_one_wide_latin_narrower_with_a_gap_between_scripts():
+    assert chars_wide("部门整体") == 4
+    assert chars_wide("2024") == pytest.approx(4 * L.LATIN_EM)
+    # “2024年”: four digits, one character, one gap where the scripts meet.
+    assert chars_wide("2024年") == pytest.approx(4 * L.LATIN_EM + 1 + L.SCRIPT_GAP_EM)
+    assert chars_wide("") == 0
+
+
+def test_a_title_is_set_on_the_fewest_lines_and_evenly():
+    width = L.Layout().text_width.pt  # 442 pt: 20 characters of 二号 at most
+    assert balance_title(["2023年度", "部门整体支出绩效自评报告"], width) == ["2023年度部门整体支出绩效自评报告"]
+    lines = balance_title(["2023年度广州番禺经济技术开发区", "管理委员会", "部门整体支出", "绩效自评报告"], width)
+    # 15.85 and 17 characters wide: evener than 20.85 and 12 (…开发区管理委员会 / 部门整体…).
+    assert lines == ["2023年度广州番禺经济技术开发区", "管理委员会部门整体支出绩效自评报告"]
+    # A segment too long for any line is cut into near-equal parts.
+    long = balance_title(["甲" * 50], width)
+    assert len(long) == 3 and {len(line) for line in long} <= {16, 17, 18}
+
+
+def _table(text: str) -> markup.Table:
+    (part,) = markup.parse(text).parts
+    (table,) = part.blocks
+    return table
+
+
+def test_columns_fill_the_text_width_and_a_long_label_gets_the_most():
+    table = _table("| 项目 | 金额 |\n|:--|--:|\n| 部门预算资金支出率 | 1028.77 |\n")
+    widths = column_widths(table, 400)
+    assert sum(widths) == pytest.approx(400)
+    assert widths[0] > widths[1]
+
+
+def test_a_spanning_cell_claims_no_single_column():
+    narrow = _table("| 甲 | 乙 |\n|--|--|\n| 很长很长很长很长很长很长的说明文字 | []{.joined} |\n")
+    assert column_widths(narrow, 400) == pytest.approx([200, 200])
+
+
+def test_a_table_whose_numbers_cannot_fit_is_too_wide_for_the_page():
+    row = " | ".join(["99999999999.99"] * 9)
+    table = _table("| " + " | ".join("列" * 9) + " |\n|" + "--|" * 9 + "\n| " + row + " |\n")
+    assert too_wide(table, L.Layout().text_width.pt)
+    assert not too_wide(table, L.Layout().text_height.pt * 2)
