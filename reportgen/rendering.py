@@ -90,30 +90,42 @@ def _installed_families() -> set[str]:
     return {name.strip() for line in listed.splitlines() for name in line.split(",")}
 
 
+def office_convert(
+    source: Path, target: str, out_dir: Path, office: str, environment: dict[str, str] | None = None
+) -> Path:
+    """Run LibreOffice once to convert ``source`` into ``out_dir`` (``target``
+    as ``--convert-to`` takes it: ``pdf:writer_pdf_Export``, ``docx``), with a
+    profile of its own in ``out_dir`` and the time limit; where the result
+    should be.  The one LibreOffice command line of the project (the PDF here,
+    a .doc read by :mod:`reportgen.importing`); subprocess errors are left to
+    the caller to word."""
+    command = [
+        office,
+        f"-env:UserInstallation={(out_dir / 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out_dir),
+        str(source),
+    ]
+    subprocess.run(command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
+    return out_dir / (source.stem + "." + target.partition(":")[0])
+
+
 def convert_to_pdf(docx_path: Path, pdf_path: Path, office: str) -> None:
     """Render ``docx_path`` to ``pdf_path`` (replaced atomically)."""
     with tempfile.TemporaryDirectory(prefix="reportgen-office-") as work:
         work_dir = Path(work)
         environment = dict(os.environ, FONTCONFIG_FILE=str(fontconfig(work_dir)))
-        command = [
-            office,
-            f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            str(work_dir),
-            str(docx_path),
-        ]
         try:
-            subprocess.run(command, env=environment, capture_output=True, timeout=TIMEOUT_SECONDS, check=True)
+            produced = office_convert(docx_path, "pdf:writer_pdf_Export", work_dir, office, environment)
         except subprocess.TimeoutExpired:
             raise OutputError(f"LibreOffice 转换 PDF 超过 {TIMEOUT_SECONDS} 秒未完成，已放弃") from None
         except subprocess.CalledProcessError as exc:
             detail = exc.stderr.decode(errors="replace").strip()[-300:]
             raise OutputError(f"LibreOffice 转换 PDF 失败（{detail}）") from None
-        produced = work_dir / (docx_path.stem + ".pdf")
         if not produced.exists():
             raise OutputError("LibreOffice 没有输出 PDF")
         # Through an unpredictable temporary file beside the PDF, never a fixed name.
