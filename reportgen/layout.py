@@ -193,6 +193,8 @@ STYLES = {
 RUN_IN_STYLE = "段首小标题"
 #: 7.3.5.2: the signing organ stands two characters in from the right.
 SIGNATURE_RIGHT_CHARS = 2
+#: 7.3.5.2: the date's first character is two characters right of the organ's.
+SIGNATURE_DATE_SHIFT_CHARS = 2
 #: Table borders in eighths of a point (w:sz): 0.5 pt lines.
 TABLE_BORDER_EIGHTHS = 4
 #: Space left and right inside a table cell.

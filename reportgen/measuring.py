@@ -74,6 +74,19 @@ def _split_long(segment: str, max_chars: float) -> list[str]:
     return [*pieces, current]
 
 
+def signature_spaces(organ: str, date: str) -> tuple[float, float] | None:
+    """GB/T 9704 7.3.5.2 when the date is longer than the organ: the date
+    右空二字 and the organ's right space grown so that the date still starts
+    two characters right of it — (organ's, date's) right space in characters.
+    None in the usual case (organ 右空二字, the date placed from the organ's
+    first character), which needs no measuring of the date's digits."""
+    organ_chars, date_chars = chars_wide(organ), chars_wide(date)
+    if organ_chars - date_chars >= L.SIGNATURE_RIGHT_CHARS:
+        return None
+    shift = L.SIGNATURE_DATE_SHIFT_CHARS
+    return L.SIGNATURE_RIGHT_CHARS + date_chars + shift - organ_chars, L.SIGNATURE_RIGHT_CHARS
+
+
 # --- table columns -----------------------------------------------------------------
 
 

@@ -91,3 +91,32 @@ def test_fonts_margins_and_bold_run_in_headings_can_be_overridden(tmp_path):
     section = document.sections[0]
     assert (round(section.left_margin.mm, 1), round(section.right_margin.mm, 1)) == (30.0, 24.0)
     assert document.styles["段首小标题"].font.bold is True
+
+
+def _lines_of(pdf_path):
+    """Each text line of the PDF: (left, right, top) by its text."""
+    lines = {}
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            rows = collections.defaultdict(list)
+            for char in page.chars:
+                rows[round(char["bottom"])].append(char)
+            for chars in rows.values():
+                text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
+                lines[text] = (min(c["x0"] for c in chars), max(c["x1"] for c in chars), min(c["top"] for c in chars))
+    return lines
+
+
+def test_a_date_longer_than_the_organ_stands_two_characters_in_and_never_wraps(tmp_path):
+    """7.3.5.2: 如成文日期长于发文机关署名，应当使成文日期右空二字编排，并相应增加发文机关署名右空字数."""
+    short_organ = ("# 一、（二）年度总体工作", "落款:\n  单位: 县审计局\n  日期: 2024-12-25\n\n# 一、（二）年度总体工作")
+    lines = _lines_of(rendered(build(write_variant(tmp_path, short_organ), tmp_path / "out")))
+    assert "2024年12月25日" in lines, [text for text in lines if "2024" in text]  # on one line
+    organ_left, organ_right, organ_top = lines["县审计局"]
+    date_left, date_right, date_top = lines["2024年12月25日"]
+    assert RIGHT - date_right == pytest.approx(2 * 16, abs=2)
+    # The organ moves left so that the date still starts two characters right of
+    # it — or a little more: the date's digits are measured wide (layout.LATIN_EM).
+    assert RIGHT - organ_right > 4 * 16
+    assert 2 * 16 - 2 <= date_left - organ_left <= 4 * 16
+    assert date_top - organ_top == pytest.approx(28.95, abs=1)

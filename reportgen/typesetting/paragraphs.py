@@ -20,7 +20,7 @@ from docx.text.run import Run
 from .. import layout as L
 from ..markup import AttachmentLabel, AttachmentList, Heading, Item, Signature, Title, UnitLine
 from ..markup import Paragraph as BodyParagraph
-from ..measuring import balance_title, chars_wide
+from ..measuring import balance_title, chars_wide, signature_spaces
 from ..wordxml import element, local_name, on_off, put
 
 #: Alignment names of the markup → ``w:jc`` values.
@@ -154,12 +154,16 @@ def write_signature(document: Document, block: Signature, frame: Frame) -> None:
     """7.3.5.2: a blank line, the organ two characters in from the right, the
     date below it starting two characters further right.  The date is placed
     from the organ's left edge, so only the organ (Chinese, of known width) is
-    measured, never the date's digits.  Organ and date stay together, on the
-    page of the body text (or 附件说明) above them."""
+    measured, never the date's digits — unless the date is the longer, when it
+    stands two characters in from the right and the organ moves left to keep
+    the two characters between their starts; neither line wraps.  Organ and
+    date stay together, on the page of the body text (or 附件说明) above them."""
     keep_with_next(last_paragraph(document))
     keep_with_next(paragraph(document, "body")._p)
     advance = L.SIZE_3.pt + L.CHARACTER_SPACING_TWENTIETHS / 20
-    right = L.SIGNATURE_RIGHT_CHARS * L.SIZE_3.pt
+    long_date = signature_spaces(block.organ, block.dates[0]) if block.dates else None
+    organ_space, date_space = long_date or (L.SIGNATURE_RIGHT_CHARS, None)
+    right = organ_space * L.SIZE_3.pt
     made = paragraph(document, "signature")
     made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     made.paragraph_format.right_indent = L.Pt(right)
@@ -168,8 +172,12 @@ def write_signature(document: Document, block: Signature, frame: Frame) -> None:
     for line in block.dates:
         keep_with_next(made._p)
         made = paragraph(document, "signature")
-        made.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        made.paragraph_format.left_indent = L.Pt(max(organ_left + right, 0))
+        if date_space is None:
+            made.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            made.paragraph_format.left_indent = L.Pt(max(organ_left + L.SIGNATURE_DATE_SHIFT_CHARS * L.SIZE_3.pt, 0))
+        else:
+            made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            made.paragraph_format.right_indent = L.Pt(date_space * L.SIZE_3.pt)
         add_run(made, line)
 
 
