@@ -103,6 +103,22 @@ class Fonts:
     table_header: str = "黑体"
 
 
+#: The face Word substitutes for each of ours where it is not installed (the
+#: font table's ``w:altName``): Windows carries 仿宋, 楷体, 黑体 and 宋体 without
+#: the GB2312 suffix, and no 方正小标宋简体.
+FONT_ALT_NAMES = {
+    "仿宋_GB2312": "仿宋",
+    "楷体_GB2312": "楷体",
+    "方正小标宋简体": "宋体",
+    "黑体": "SimHei",
+    "宋体": "SimSun",
+}
+#: ``w:charset`` of a Chinese face: GB2312 (ECMA-376 §17.8.3.2).
+FONT_CHARSET_GB2312 = "86"
+#: ``compatibilityMode`` 15: Word 2013 and later open the file without 兼容模式.
+WORD_COMPATIBILITY_MODE = "15"
+
+
 # Pagination (how a typist keeps things together; see typesetting):
 # * headings and the 附件/table-unit lines are kept with the next paragraph
 #   (ParagraphStyle.keep_with_next), so no heading ends a page;

@@ -149,3 +149,24 @@ def test_table_cell_styles_use_single_spacing_off_the_grid(parts):
         assert style.find("w:pPr/w:snapToGrid", NS).get(w("val")) == "0"
         assert style.find("w:pPr/w:ind", NS).get(w("firstLineChars")) == "0"
         assert style.find("w:rPr/w:sz", NS).get(w("val")) == "24"  # 小四 12 pt
+
+
+def test_word_opens_it_in_its_own_mode_and_reads_an_honest_generator(parts):
+    settings = xml(parts, "word/settings.xml")
+    (mode,) = [s for s in settings.iter(w("compatSetting")) if s.get(w("name")) == "compatibilityMode"]
+    assert mode.get(w("val")) == "15"  # 14 would open in 兼容模式 in Word 2013 and later
+    app = xml(parts, "docProps/app.xml")
+    names = {etree.QName(child).localname: child.text for child in app}
+    assert names["Application"] == "reportgen"
+    assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs", "AppVersion", "Template"} & names.keys()
+
+
+def test_the_font_table_lists_every_face_used_with_its_substitute(parts):
+    fonts = {
+        font.get(w("name")): (font.find(w("altName")).get(w("val")), font.find(w("charset")).get(w("val")))
+        for font in xml(parts, "word/fontTable.xml").iter(w("font"))
+    }
+    used = {f.get(w("eastAsia")) for f in xml(parts, "word/styles.xml").iter(w("rFonts"))} - {None}
+    assert used and used <= fonts.keys()
+    assert fonts["仿宋_GB2312"] == ("仿宋", "86") and fonts["楷体_GB2312"] == ("楷体", "86")
+    assert fonts["方正小标宋简体"][1] == "86" and fonts["黑体"] == ("SimHei", "86")

@@ -7,6 +7,7 @@ import datetime
 import functools
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
 
 import docx
 from docx.document import Document
@@ -33,6 +34,9 @@ def reference_document(page: L.Layout) -> bytes:
     _define_styles(document, page)
     setup_page(document.sections[0], page)
     add_page_numbers(document)
+    _set_compatibility(document)
+    _part(document, "/docProps/app.xml")._blob = _APP_PROPERTIES
+    _part(document, "/word/fontTable.xml")._blob = _font_table(page.fonts)
     body = document.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
@@ -46,6 +50,46 @@ def reference_document(page: L.Layout) -> bytes:
 #: of the styles with theme fonts (stylesWithEffects, read by Word 2010), and
 #: list numbering we never use (numbers are literal text, GB/T 9704 7.3.3).
 _LEFTOVER_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml", "/numbering")
+
+
+def _part(document: Document, name: str):
+    return next(part for part in document.part.package.iter_parts() if part.partname == name)
+
+
+def _set_compatibility(document: Document) -> None:
+    setting = document.settings.element.find(
+        f"{qn('w:compat')}/{qn('w:compatSetting')}[@{qn('w:name')}='compatibilityMode']"
+    )
+    setting.set(qn("w:val"), L.WORD_COMPATIBILITY_MODE)
+
+
+#: Extended properties that say what made the file, and no page or word counts
+#: (python-docx's template claims “Microsoft Macintosh Word”, 1 page, 0 words).
+_APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>reportgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    b"</Properties>"
+)
+
+
+def _font_table(fonts: L.Fonts) -> bytes:
+    """Every face the document names, with the one Word should substitute and
+    its character set, so that a machine without the GB2312 faces still sets
+    仿宋 in 仿宋 (ECMA-376 §17.8.3.1, §17.8.3.2)."""
+    entries = []
+    for name in dict.fromkeys(vars(fonts).values()):
+        alternative = L.FONT_ALT_NAMES.get(name)
+        alt = f"<w:altName w:val={quoteattr(alternative)}/>" if alternative else ""
+        entries.append(
+            f'<w:font w:name={quoteattr(name)}>{alt}<w:charset w:val="{L.FONT_CHARSET_GB2312}"/>'
+            '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{"".join(entries)}</w:fonts>'
+    ).encode()
 
 
 def _drop_template_leftovers(document: Document) -> None:
