@@ -335,7 +335,7 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     \b
     例：reportgen init 2024 --from data/2023.yaml
     """
-    from . import loading, pipeline, rollover
+    from . import loading, pipeline, rollover, writing
 
     output = output or source.with_name(f"{year}.yaml")
     if output.exists():
@@ -352,7 +352,7 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     try:
         with _reporting(output, "未生成新一年的文件"):
             # Saved as last year's file is (encoding, line ends); refused if it would not load.
-            loading.save(last.source, text, output)
+            writing.save_data_file(last.source, text, output)
     except _Failed:
         ctx.exit(1)
     click.echo(f"已生成 {output}：沿用了部门、职能、评分表等，{todo} 处标为“{loading.TODO}”。")

@@ -103,24 +103,6 @@ def from_bytes(raw: bytes, path: Path) -> Source:
     return from_text(text, path, warnings, encoding)
 
 
-def save(source: Source, text: str, path: Path | None = None) -> None:
-    """Write ``text``, an edit of ``source``'s text, to ``path`` (default: the
-    source's own file) the way the source is saved: its encoding and line ends,
-    through a link rather than replacing it.  The text must load as data: what
-    would not is refused, and nothing is written."""
-    from .writing import write_atomically
-
-    target = Path(os.path.realpath(path or source.path))
-    if target.suffix.lower() not in YAML_SUFFIXES:
-        raise InvalidInput([error("不是 YAML 文件：数据文件名应以 .yaml 或 .yml 结尾", file=str(path or source.path))])
-    if os.path.lexists(target) and not files.is_file(target):
-        raise InvalidInput([error("不是普通文件（可能是设备或管道），未写入", file=str(path or source.path))])
-    from_text(text, target)  # raises for a text that does not load
-    if "\r\n" in source.text:
-        text = re.sub(r"\r?\n", "\r\n", text)
-    write_atomically(target, text.encode(source.encoding))
-
-
 #: libyaml composes ten times faster; its error texts differ, so a file it
 #: rejects is parsed again by the pure-Python loader for the message.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -64,6 +64,9 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         evaluated = computation.evaluate(report)
         found = check(source, template_set, evaluated, strict)
         worded = wording.word(evaluated, template_set)
+        too_long = markup.title_too_long(worded.title)
+        if too_long:
+            raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
         blocks = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None

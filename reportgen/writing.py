@@ -14,16 +14,20 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import stat
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import OutputError
+from . import files
+from .diagnostics import InvalidInput, OutputError, error
 
 if TYPE_CHECKING:
     from docx.document import Document
+
+    from .loading import Source
 
 #: The earliest time a zip entry can carry.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -98,6 +102,25 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def save_data_file(source: Source, text: str, path: Path | None = None) -> None:
+    """Write ``text``, an edit of ``source``'s text, to ``path`` (default: the
+    source's own file) the way the source is saved: its encoding and line ends,
+    through a link rather than replacing it.  The text must load as data: what
+    would not is refused, and nothing is written."""
+    target = Path(os.path.realpath(path or source.path))
+    if target.suffix.lower() not in files.YAML_SUFFIXES:
+        raise InvalidInput([error("不是 YAML 文件：数据文件名应以 .yaml 或 .yml 结尾", file=str(path or source.path))])
+    if os.path.lexists(target) and not files.is_file(target):
+        raise InvalidInput([error("不是普通文件（可能是设备或管道），未写入", file=str(path or source.path))])
+    # The YAML reader only here: the skip path of build imports this module and no parser.
+    from .loading import from_text
+
+    from_text(text, target)  # raises for a text that does not load
+    if "\r\n" in source.text:
+        text = re.sub(r"\r?\n", "\r\n", text)
+    write_atomically(target, text.encode(source.encoding))
 
 
 def remove_stale(path: Path) -> bool:

@@ -164,9 +164,9 @@ class Merged:
 
     def save(self, target: Path) -> None:
         """Written as the data file is saved (encoding, line ends, through a link)."""
-        from .. import loading
+        from .. import writing
 
-        loading.save(self.source, self.text, target)
+        writing.save_data_file(self.source, self.text, target)
 
 
 def into_data(sheet_path: Path, data_path: Path) -> Merged:
