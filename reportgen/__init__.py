@@ -1,10 +1,13 @@
 """reportgen: a department's yearly data (YAML) → its 部门整体支出绩效自评报告 (.docx, PDF).
 
-Stages, one module each, data flowing one way: loading → outlines → schema →
-computation → checks → wording (references) → markup → typesetting (numbers
-from layout, element order from wordxml) → writing → rendering; ``pipeline``
-runs them, ``batch`` runs many files, ``comparison`` (diff), ``rollover``
-(init) build on them, ``cli`` is the command line and ``__main__`` its entry.
+Stages, data flowing one way (no stage imports a later one): loading → schema
+(valuetypes, schema, validation) → outlines → computation (one evaluated tree;
+rules in scoring) → checks (references) → wording (sandbox) → markup (a typed
+document) → typesetting (measuring, layout, wordxml) → writing → rendering.
+``pipeline`` runs them, ``batch`` runs many files, ``comparison`` (diff) and
+``rollover`` (init) build on them, ``cli`` is the command line and ``__main__``
+its entry; ``importing`` reads the other way.  ``numbers``, ``formats``,
+``files`` and ``diagnostics`` are the foundation every stage shares.
 """
 
 __version__ = "0.1.0"

@@ -1,8 +1,9 @@
 """The pipeline, stage after stage, for one input file.
 
-``prepare`` runs what ``check`` needs (load → schema → computation → checks →
-wording) and imports nothing of python-docx; ``build`` goes on to typeset and
-write.  Each stage only reads what the one before it produced.
+``prepare`` runs what ``check`` needs (load → :func:`validate` → evaluate →
+:func:`check` → wording → markup) and imports nothing of python-docx; ``build``
+goes on to typeset and write.  Each stage only reads what the one before it
+produced; the benchmark and ``import`` call these same functions.
 """
 
 from __future__ import annotations
