@@ -308,10 +308,11 @@ def _echo_comparison(result) -> None:
 
 
 def _piece(kind: str, text: str) -> str:
+    # Said in words, so that a clerk reads it without a legend (and in colour on a terminal).
     if kind == "old":
-        return click.style(f"[-{text}-]", fg="red")
+        return click.style(f"〔删：{text}〕", fg="red")
     if kind == "new":
-        return click.style(f"{{+{text}+}}", fg="green")
+        return click.style(f"〔增：{text}〕", fg="green")
     # Long unchanged stretches shrink to their ends, so the change stays in view.
     return text if len(text) <= 24 else f"{text[:10]}…{text[-10:]}"
 

@@ -26,10 +26,10 @@ def test_adjusted_actual(tmp_path):
     ):
         assert line + "\n" in out
     assert "部门整体决算：1004.09 → 990.19" in out.split("计算结果的改动")[0]  # said once, as an input
-    assert "部门整体预算执行率为[-97.60%-]{+96.25%+}" in out
-    assert "支出进度[-96.37%-]{+93.42%+}" in out
-    assert "自评[-97.76-]{+97.63+}分（满分100分）" in out
-    assert "合计｜965.84｜1028.77｜[-1004.09-]{+990.19+}｜[-97.60%-]{+96.25%+}" in out
+    assert "部门整体预算执行率为〔删：97.60%〕〔增：96.25%〕" in out
+    assert "支出进度〔删：96.37%〕〔增：93.42%〕" in out
+    assert "自评〔删：97.76〕〔增：97.63〕分（满分100分）" in out
+    assert "合计｜965.84｜1028.77｜〔删：1004.09〕〔增：990.19〕｜〔删：97.60%〕〔增：96.25%〕" in out
 
 
 def test_added_project(tmp_path):
@@ -42,8 +42,8 @@ def test_added_project(tmp_path):
         "  执行率偏低的项目：办公用房经费 92.05%、招商业务工作经费 80.55% → "
         "办公用房经费 92.05%、招商业务工作经费 80.55%、园区环保巡查经费 90.00%" in out
     )
-    assert "执行率为80.55%{+、园区环保巡查经费预算执行率为90.00%+}。" in out
-    assert "{+　　　园区环保巡查经费｜—｜30.00｜27.00｜90.00%+}" in out
+    assert "执行率为80.55%〔增：、园区环保巡查经费预算执行率为90.00%〕。" in out
+    assert "〔增：　　　园区环保巡查经费｜—｜30.00｜27.00｜90.00%〕" in out
 
 
 def test_changed_deduction(tmp_path):
@@ -53,10 +53,10 @@ def test_changed_deduction(tmp_path):
     assert "  指标“管理效率”得分：48 → 47" in out
     assert "  指标“管理效率/绩效管理”得分：8 → 7" in out
     assert "  自评总分：97.76 → 96.76" in out
-    assert "本项目扣[-2-]{+3+}分。" in out
+    assert "本项目扣〔删：2〕〔增：3〕分。" in out
     # Paragraphs are found by their heading, as a clerk finds them.
     assert "  二、（三）管理效率分析，第 4 段：4.绩效管理。" in out
-    assert "  附件2-2，表格第 8 行：｜绩效管理｜10｜[-8-]{+7+}｜" in out
+    assert "  附件2-2，表格第 8 行：｜绩效管理｜10｜〔删：8〕〔增：7〕｜" in out
 
 
 def test_no_difference_and_exit_code(tmp_path):
