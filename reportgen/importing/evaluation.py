@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 
 from . import tables
-from .normalise import Text, read as read_text
+from .normalise import Text, read as read_text, reading as reading_of
 from .sections import Reading, items, run_in
 
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{1,40})[”\"」]")
@@ -59,9 +59,19 @@ def _use_indicator_text(reading: Reading, evaluation: dict) -> None:
         for child in dimension.get("二级指标", []):
             names.add(tables.label(child["名称"] or ""))
             names.update(tables.label(leaf["名称"] or "") for leaf in child.get("三级指标", []))
+    leaves = {}
+    for dimension in evaluation["一级指标"]:
+        for child in dimension.get("二级指标", []):
+            for leaf in child.get("三级指标", [child]):
+                leaves.setdefault(tables.label(leaf["名称"] or ""), leaf)
+    last = None
     for paragraph in section.paragraphs if section else []:
         found = _DIMENSION_LINE.match(paragraph.reading) or _LEAF_LINE.match(paragraph.reading)
         if found and any(name and name in paragraph.reading for name in names):
+            reading.use(paragraph)
+            last = next((leaf for name, leaf in leaves.items() if name and name in paragraph.reading), None)
+        elif last is not None and paragraph.index not in reading.used and "分析" not in last:
+            last["分析"] = paragraph.text.written()  # the analysis below an indicator's line
             reading.use(paragraph)
 
 
@@ -101,7 +111,9 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
         for key in ("年度指标值", "实际完成值"):
             if key in values:
                 leaf[key] = values[key]
-        if full is not None and score is not None and completion(leaf.get("年度指标值"), leaf.get("实际完成值"), full) == score:
+        if full is not None and score is not None and completion(
+            reading_of(leaf.get("年度指标值") or ""), reading_of(leaf.get("实际完成值") or ""), full
+        ) == score:
             leaf["计分"] = "完成比例"
         else:
             leaf["计分"] = "得分"
@@ -167,11 +179,11 @@ def _tree(reading: Reading, table, block: tables.Block, present: list[str], comp
             found = _GRADE.search(" ".join(c.reading for c in row.cells.values()))
             grade = grade or (found.group(1) if found else None)
             continue
-        if not dimensions or dimensions[-1]["名称"] != names[0].written():
-            dimensions.append({"名称": names[0].written()})
+        if not dimensions or dimensions[-1]["名称"] != tables.written_label(names[0]):
+            dimensions.append({"名称": tables.written_label(names[0])})
         d = len(dimensions) - 1
         dimension = dimensions[-1]
-        where = f"{name_of_table}“{names[-1].written()}”行"
+        where = f"{name_of_table}“{tables.written_label(names[-1])}”行"
         if len(names) == 1:  # a first-level indicator scored by itself (预算执行率)
             path = ("自评", "一级指标", d)
             dimension["分值"] = _points(reading, row.cells.get("分值"), (*path, "分值"), f"{where}分值")
@@ -181,8 +193,8 @@ def _tree(reading: Reading, table, block: tables.Block, present: list[str], comp
             continue
         children = dimension.setdefault("二级指标", [])
         if len(names) == 3:
-            if not children or children[-1]["名称"] != names[1].written() or "三级指标" not in children[-1]:
-                children.append({"名称": names[1].written(), "三级指标": []})
+            if not children or children[-1]["名称"] != tables.written_label(names[1]) or "三级指标" not in children[-1]:
+                children.append({"名称": tables.written_label(names[1]), "三级指标": []})
             siblings = children[-1]["三级指标"]
             path = ("自评", "一级指标", d, "二级指标", len(children) - 1, "三级指标", len(siblings))
         else:
@@ -198,7 +210,7 @@ def _tree(reading: Reading, table, block: tables.Block, present: list[str], comp
 
 
 def _leaf(reading: Reading, row: tables.Row, name: Text, path: tuple, where: str, measured: bool, completion) -> dict:
-    leaf: dict = {"名称": name.written()}
+    leaf: dict = {"名称": tables.written_label(name)}
     full = _points(reading, row.cells.get("分值"), (*path, "分值"), f"{where}分值")
     leaf["分值"] = full
     score = _points(reading, row.cells.get("得分"), (*path, "得分"), f"{where}得分")
@@ -212,7 +224,9 @@ def _leaf(reading: Reading, row: tables.Row, name: Text, path: tuple, where: str
                 leaf[key] = cell.written()
         if "执行率" in name.reading and "年度指标值" not in leaf:
             leaf["计分"] = "预算执行率"
-        elif full is not None and score is not None and completion(leaf.get("年度指标值"), leaf.get("实际完成值"), full) == score:
+        elif full is not None and score is not None and completion(
+            target.reading if target is not None else None, achieved.reading if achieved is not None else None, full
+        ) == score:
             leaf["计分"] = "完成比例"
         else:
             leaf["计分"] = "得分"

@@ -52,7 +52,7 @@ PARTS = ("基本支出", "项目支出", "人员经费", "公用经费")
 MAX_DIGITS = 15
 MAX_HEADER_ROWS = 3
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|（[一二三四五六七八九十\d]+）|\d+(?:\.\d+)*[、.](?!\d)|[①-⑳]|其中[：，]?)+"
+    r"^(?:[一二三四五六七八九十]+[、.]|（[一二三四五六七八九十\d]+）|\d{1,2}[、.](?!\d{1,2}(?:\D|$))|[①-⑳]|其中[：，]?)+"
 )
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -83,6 +83,12 @@ def unit_of(text: str) -> str | None:
     plain = reading(text)
     found = re.search(r"单位[：]?(亿元|万元|元)|（(亿元|万元|元)）|［(亿元|万元|元)］", plain)
     return next(g for g in found.groups() if g) if found else None
+
+
+def written_label(text: Text) -> str:
+    """The clerk's label without the numbering the form adds."""
+    found = _NUMBERING.match(text.reading)
+    return text.written(found.end() if found else 0).strip("：:，, ")
 
 
 def label(text: str) -> str:
@@ -212,6 +218,8 @@ def blocks(rows: list[list[Text]], caption: str = "") -> list[Block]:
                             units[key] = unit
                     break
             band_unit = band_unit or next((unit_of(p) for p in parts if unit_of(p)), None)
+        if "完成情况" in columns and "实际完成值" not in columns and ("年度指标值" in columns or "三级指标" in columns):
+            columns["实际完成值"] = columns.pop("完成情况")  # 实际完成情况 beside 年度指标值 is the value
         default = table_unit or title_unit or band_unit or "万元"
         for key in AMOUNT_KEYS:
             units.setdefault(key, default)
@@ -233,7 +241,7 @@ def _add_row(block: Block, cells: list[Text], number: int) -> None:
     code = named["编码"].reading if "编码" in named else ""
     name_cell = _name_cell(block, cells)
     name = label(name_cell.reading) if name_cell is not None else ""
-    written = _NUMBERING.sub("", name_cell.written()).strip("：:，, ") if name_cell is not None else ""
+    written = written_label(name_cell) if name_cell is not None else ""
     if not code:
         leading = re.match(r"^(\d{3,7})\s*(.*)$", name)
         if leading and _CODE.match(leading.group(1)):
