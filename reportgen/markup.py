@@ -21,7 +21,8 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              alignment; a cell ``[]{.merged}`` continues the
                              cell above it (vertically merged), a cell
                              ``[]{.joined}`` the cell to its left (one cell
-                             spanning both columns)
+                             spanning both columns); ``[文字]{.right}``
+                             (``.left``, ``.center``) aligns one cell
 plain paragraph              body text
 ==========================  =================================================
 
@@ -239,6 +240,8 @@ _PARSER.disable(["code", "fence", "html_block", "html_inline", "image", "link", 
 _ALIGNMENT = re.compile(r"text-align:(left|right|center)")
 #: Heading levels the structured text has (GB/T 9704 7.3.3 numbers four).
 HEADING_LEVELS = 4
+#: A cell ``[9.51]{.right}`` is aligned so whatever its column's alignment.
+_CELL_ALIGNMENTS = ("left", "right", "center")
 #: 一、 and （一） are written in Chinese numerals up to 九十九.
 MAX_CHINESE_NUMBER = 99
 #: Structures markdown-it knows that the structured text does not have.
@@ -376,7 +379,8 @@ class _Reader:
             row[-1][0].columns += 1
             return
         text = _joined(_runs(inline))
-        align = "center" if header else (alignment.group(1) if alignment else "left")
+        chosen = next((name for name in _CELL_ALIGNMENTS if name in classes), None)
+        align = chosen or ("center" if header else (alignment.group(1) if alignment else "left"))
         row.append((Cell(text, align, header), "merged" in classes))
 
     def _table_close(self, token: Token, _next: Token | None) -> None:

@@ -130,3 +130,11 @@ def test_reading_markup_loads_no_pydantic():
 def test_measuring_loads_no_python_docx():
     code = "import reportgen.measuring, sys; assert 'docx' not in sys.modules, 'python-docx loaded'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_a_cell_may_set_its_own_alignment_over_its_column():
+    (part,) = markup.parse("| 名称 | 值 |\n|:--|:--|\n| [得分]{.center} | [9.51]{.right} |\n").parts
+    (table,) = part.blocks
+    heading, value = table.slots[1]
+    assert (heading.text, heading.align) == ("得分", "center")
+    assert (value.text, value.align) == ("9.51", "right")
