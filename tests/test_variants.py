@@ -48,9 +48,10 @@ def test_signature_follows_the_attachment_list(variant_docx):
     assert ours[end + 1 : end + 3] == ["广州番禺经济技术开发区管理委员会", "2024年3月1日"]
 
 
-def test_signature_geometry_in_the_rendered_pdf(variant_docx):
+def _lines_of(pdf_path):
+    """Each text line of the PDF: its (left, right, top) and its page, by its text."""
     lines, pages = {}, {}
-    with pdfplumber.open(rendered(variant_docx)) as pdf:
+    with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages):
             rows = collections.defaultdict(list)
             for char in page.chars:
@@ -59,6 +60,11 @@ def test_signature_geometry_in_the_rendered_pdf(variant_docx):
                 text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
                 lines[text] = (min(c["x0"] for c in chars), max(c["x1"] for c in chars), min(c["top"] for c in chars))
                 pages[text] = number
+    return lines, pages
+
+
+def test_signature_geometry_in_the_rendered_pdf(variant_docx):
+    lines, pages = _lines_of(rendered(variant_docx))
     organ_left, organ_right, organ_top = lines["广州番禺经济技术开发区管理委员会"]
     date_left, _, date_top = lines["2024年3月1日"]
     # 7.3.5.2: organ two characters in from the right; date on the next line,
@@ -93,24 +99,13 @@ def test_fonts_margins_and_bold_run_in_headings_can_be_overridden(tmp_path):
     assert document.styles["段首小标题"].font.bold is True
 
 
-def _lines_of(pdf_path):
-    """Each text line of the PDF: (left, right, top) by its text."""
-    lines = {}
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            rows = collections.defaultdict(list)
-            for char in page.chars:
-                rows[round(char["bottom"])].append(char)
-            for chars in rows.values():
-                text = "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"]))
-                lines[text] = (min(c["x0"] for c in chars), max(c["x1"] for c in chars), min(c["top"] for c in chars))
-    return lines
-
-
 def test_a_date_longer_than_the_organ_stands_two_characters_in_and_never_wraps(tmp_path):
     """7.3.5.2: 如成文日期长于发文机关署名，应当使成文日期右空二字编排，并相应增加发文机关署名右空字数."""
-    short_organ = ("# 一、（二）年度总体工作", "落款:\n  单位: 县审计局\n  日期: 2024-12-25\n\n# 一、（二）年度总体工作")
-    lines = _lines_of(rendered(build(write_variant(tmp_path, short_organ), tmp_path / "out")))
+    short_organ = (
+        "# 一、（二）年度总体工作",
+        "落款:\n  单位: 县审计局\n  日期: 2024-12-25\n\n# 一、（二）年度总体工作",
+    )
+    lines, _ = _lines_of(rendered(build(write_variant(tmp_path, short_organ), tmp_path / "out")))
     assert "2024年12月25日" in lines, [text for text in lines if "2024" in text]  # on one line
     organ_left, organ_right, organ_top = lines["县审计局"]
     date_left, date_right, date_top = lines["2024年12月25日"]
