@@ -455,7 +455,7 @@ def schema(ctx: click.Context, outline: str | None, templates: Path | None) -> N
                 model = outlines.choose({outlines.OUTLINE_KEY: outline} if outline else {}, templates).model
         except _Failed:
             ctx.exit(1)
-    click.echo(json.dumps(json_schema(model), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(json_schema(model, tuple(outlines.builtin())), ensure_ascii=False, indent=2))
 
 
 class Refused(click.ClickException):

@@ -339,3 +339,39 @@ def test_the_report_states_the_computed_rate_and_its_line(tmp_path):
     (docx,) = out.glob("*.docx")
     text = "".join(paragraphs(docx))
     assert "预算调整率。预算调整率为11.42%，满分线≤5%，分值5分，得分1.79分。" in text
+
+
+# --- the editor's schema agrees with check -----------------------------------------------------
+
+
+def _editor_errors(path):
+    import json
+
+    import jsonschema
+    import yaml
+    from conftest import ROOT
+
+    schema = json.loads((ROOT / "schema" / "report.schema.json").read_text(encoding="utf-8"))
+    # JSON has no dates: the editor sees a YAML date as its text, and so do we here.
+    data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+    validator = jsonschema.Draft202012Validator(schema)
+    return [f"{'.'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(data)]
+
+
+@pytest.mark.parametrize("example", ["data/2023.yaml", "data/examples/2023-财政部提纲.yaml"])
+def test_the_editor_accepts_what_check_accepts(example):
+    from conftest import ROOT
+
+    assert _editor_errors(ROOT / example) == []
+
+
+def test_a_fresh_init_file_is_clean_in_the_editor_and_a_slip_is_not(tmp_path):
+    from conftest import ROOT
+
+    target = tmp_path / "2024.yaml"
+    assert run("init", "2024", "--from", ROOT / "data/examples/2023-财政部提纲.yaml", "-o", target).exit_code == 0
+    assert "待填写" in target.read_text(encoding="utf-8")
+    assert _editor_errors(target) == []
+    slip = tmp_path / "slip.yaml"
+    slip.write_text(target.read_text(encoding="utf-8").replace("提纲: 财政部", "提纲: 财务部"), encoding="utf-8")
+    assert any(error.startswith("提纲:") for error in _editor_errors(slip))
