@@ -59,7 +59,7 @@ def compare(old: Prepared, new: Prepared) -> Comparison:
 def _texts(prepared: Prepared) -> list[tuple[str, str]]:
     """(where, text) of each paragraph; each table row counts as a paragraph."""
     texts: list[tuple[str, str]] = []
-    for part in prepared.blocks.parts:
+    for part in prepared.document.parts:
         numbers: list[str] = []  # of the headings above, outermost first
         section, count = (part.label.text if part.label else "标题"), 0
         for block in [block for block in (part.label, part.title) if block is not None] + part.blocks:

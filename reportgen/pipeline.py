@@ -24,8 +24,8 @@ REPORT_SUFFIX = ".docx"
 class Prepared:
     source: loading.Source
     evaluated: Evaluated
-    #: The report as typed blocks (:class:`reportgen.markup.Document`).
-    blocks: markup.Document
+    #: The report and its attachments as a typed document (parts of typed blocks).
+    document: markup.Document
     title: list[str]
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]
@@ -68,11 +68,11 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         too_long = markup.title_too_long(worded.title)
         if too_long:
             raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
-        blocks = markup.parse(worded.text)
+        document = markup.parse(worded.text)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
-    return Prepared(source, evaluated, blocks, worded.title, located)
+    return Prepared(source, evaluated, document, worded.title, located)
 
 
 def validate(source: loading.Source, templates: Path | None = None) -> tuple[outlines.TemplateSet, Report]:
@@ -120,7 +120,7 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
         date=_document_date(report),
         identifier=fingerprint or "",
     )
-    document = typesetting.typeset(prepared.blocks, Layout.from_options(report.layout), metadata)
+    document = typesetting.typeset(prepared.document, Layout.from_options(report.layout), metadata)
     output = out_dir / prepared.file_name
     data = writing.docx_bytes(document)
     old_pdf = output.with_suffix(".pdf")
