@@ -80,14 +80,19 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
     under its "1.一级指标（满分N分）" line."""
     section = reading.by_key.get("绩效指标")
     dimensions: list[dict] = []
+    last = None
     for paragraph in section.paragraphs if section else []:
         text = paragraph.text
         head = _DIMENSION_LINE.match(text.reading)
         if head:
             dimensions.append({"名称": text.written(head.start(1), head.end(1))})
             reading.use(paragraph)
+            last = None
             continue
         leaf_line = _LEAF_LINE.match(text.reading)
+        if not leaf_line and last is not None and "分析" not in last:
+            last["分析"] = text.written()  # the analysis below an indicator's line
+            reading.use(paragraph)
         if not leaf_line or not dimensions:
             continue
         reading.use(paragraph)
@@ -106,6 +111,7 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
         if leaf_line.group(1) is None and dimension["名称"] == leaf["名称"] or "执行率" in leaf["名称"] and "年度指标值" not in values:
             dimension.update({"分值": full, "计分": "预算执行率"})
             reading.sources[("自评", "一级指标", d, "分值")] = where
+            last = None
             continue
         leaf["分值"] = full
         for key in ("年度指标值", "实际完成值"):
@@ -132,6 +138,7 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
             children.append(leaf)
             path = ("自评", "一级指标", d, "二级指标", len(children) - 1)
         reading.sources[(*path, "分值")] = where
+        last = leaf
         if full is None:
             reading.gaps[(*path, "分值")] = f"{where}没有写分值"
     return {"一级指标": dimensions} if dimensions and any("二级指标" in d or "计分" in d for d in dimensions) else None
@@ -421,7 +428,8 @@ def goals(reading: Reading) -> None:
         found = []
         for item in items(reading, reading.by_key["年度总体目标"].paragraphs):
             target, achieved = run_in(item)
-            found.append({"目标": target + "；" if target else item.written(), "完成情况": achieved or None})
+            # The goal as the report writes it, with its own full stop.
+            found.append({"目标": target + "。" if target else item.written(), "完成情况": achieved or None})
         reading.data["绩效目标"] = found
         for i, goal in enumerate(found):
             if goal["完成情况"] is None:

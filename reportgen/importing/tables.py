@@ -152,6 +152,8 @@ class Row:
     #: The label as typed (for the data file).
     written: str = ""
     code: str = ""
+    #: The same row read as a named line, where its leading digits may be a code.
+    plain: Row | None = None
 
 
 @dataclass
@@ -225,6 +227,8 @@ def blocks(rows: list[list[Text]], caption: str = "") -> list[Block]:
             units.setdefault(key, default)
         found.append(Block(columns, units, header=r + 1))
         r += len(band)
+    for block in found:
+        _codes_only_in_a_code_table(block)
     return [b for b in found if b.rows or b.columns]
 
 
@@ -242,11 +246,21 @@ def _add_row(block: Block, cells: list[Text], number: int) -> None:
     name_cell = _name_cell(block, cells)
     name = label(name_cell.reading) if name_cell is not None else ""
     written = written_label(name_cell) if name_cell is not None else ""
-    if not code:
-        leading = re.match(r"^(\d{3,7})\s*(.*)$", name)
-        if leading and _CODE.match(leading.group(1)):
-            code, name = leading.group(1), leading.group(2)
+    leading = re.match(r"^(\d{3,7})\s*(.*)$", name) if not code else None
+    if leading and _CODE.match(leading.group(1)):
+        row = Row(number, leading.group(2), row_kind(leading.group(2), leading.group(1)), named, written, leading.group(1))
+        row.plain = Row(number, name, row_kind(name), named, written)
+        block.rows.append(row)
+        return
     block.rows.append(Row(number, name, row_kind(name, code), named, written, code))
+
+
+def _codes_only_in_a_code_table(block: Block) -> None:
+    """A label that starts with digits is a 功能分类 code only in a table of them
+    (several such rows); else it is part of the name ("12345热线运营项目")."""
+    coded = [row for row in block.rows if getattr(row, "plain", None) is not None]
+    if "编码" not in block.columns and len(coded) < 3:
+        block.rows = [row.plain or row for row in block.rows]
 
 
 def _name_cell(block: Block, cells: list[Text]) -> Text | None:
