@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import files, formats, markup, numbers, references
+from . import files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error
-from .outlines import TemplateSet
+from .outlines import ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY, TemplateSet
+from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
 
 MAIN_TEMPLATE = "report.md.j2"
 TITLE_TEMPLATE = "title.j2"
@@ -38,10 +38,6 @@ TITLE_TEMPLATE = "title.j2"
 #: What one rendering may cost: a user's template set is a program, and a
 #: runaway one must end with a message, not hang a clerk's machine.
 RENDER_SECONDS = 10
-MAX_OUTPUT_CHARS = 2_000_000
-MAX_RANGE = 10_000
-MAX_POWER = 64
-MAX_REPEAT = 100_000
 
 
 _MARKUP_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -85,91 +81,6 @@ def escape_markup(value: object) -> Markup:
     return Markup(_MARKUP_PUNCTUATION.sub(r"\\\1", text))
 
 
-class TemplateLimit(Exception):
-    """A template exceeded what one rendering may cost; the message is Chinese."""
-
-
-#: A field width in a format string ("%9999999s", "{:>9999999}").
-_WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{6,}|\{[^{}]*:[^{}]*\d{6,}")
-
-
-def _subject_position(function) -> int:
-    """Where a filter's value stands among its arguments: after the context or
-    environment that Jinja passes first to some filters."""
-    return 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
-
-
-def _check_sizes(args: tuple, kwargs: dict) -> None:
-    """Arguments that would make a filter or method build a huge string
-    (center(10**9), indent(10**9), "%9999999s"): refused before they run."""
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
-            raise TemplateLimit(f"数值参数不能超过 {MAX_REPEAT}")
-        if isinstance(value, str) and _WIDE_FORMAT.search(value):
-            raise TemplateLimit("格式中的宽度过大")
-
-
-def _sized(function):
-    """A Jinja filter whose arguments (not the value it filters, which may be
-    any figure of the data) are checked by :func:`_check_sizes`."""
-
-    @functools.wraps(function)
-    def checked(*args, **kwargs):
-        _check_sizes(args[_subject_position(function) + 1 :], kwargs)
-        return function(*args, **kwargs)
-
-    return checked
-
-
-class _Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, with arithmetic that stays exact and bounded."""
-
-    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
-    deadline = float("inf")
-
-    def call_binop(self, context, operator, left, right):
-        self.tick()
-        if isinstance(left, float) or isinstance(right, float):
-            raise formats.FloatValue(left if isinstance(left, float) else right)
-        if operator == "**" and not (isinstance(right, int) and abs(right) <= MAX_POWER):
-            raise TemplateLimit(f"乘方的指数不能超过 {MAX_POWER}")
-        if operator == "*" and any(isinstance(v, str | list | tuple) for v in (left, right)):
-            count = right if isinstance(right, int) else left
-            if isinstance(count, int) and count > MAX_REPEAT:
-                raise TemplateLimit(f"文字或列表重复的次数不能超过 {MAX_REPEAT}")
-        if operator == "%" and isinstance(left, str):
-            _check_sizes((left,), {})
-        return super().call_binop(context, operator, left, right)
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
-        __self.tick()
-        _check_sizes(args, kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj, attribute):
-        self.tick()
-        if isinstance(obj, str) and attribute in ("format", "format_map"):
-            _check_sizes((obj,), {})  # "{:>999999999}".format(…)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        self.tick()
-        return super().getitem(obj, argument)
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TemplateLimit(f"模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环")
-
-    def bounded_range(self, *args):
-        """range() for templates: at most :data:`MAX_RANGE` numbers, watched by the clock."""
-        numbers = range(*args)
-        if len(numbers) > MAX_RANGE:
-            raise TemplateLimit(f"range() 最多 {MAX_RANGE} 项")
-        for number in numbers:
-            self.tick()
-            yield number
-
-
 class _Loader(jinja2.BaseLoader):
     """Templates through the guarded reader, first folder that has one wins: a
     link out of its folder, a FIFO, a device or a huge file is refused with a
@@ -191,28 +102,38 @@ class _Loader(jinja2.BaseLoader):
 
 
 @functools.cache
-def environment(folders: tuple[Path, ...]) -> _Sandbox:
+def environment(folders: tuple[Path, ...]) -> Sandbox:
     """One environment per template set, built once per process."""
-    env = _Sandbox(
+    env = Sandbox(
         loader=_Loader(folders),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         # Autoescape keeps macro output (Markup) from being escaped twice; the
         # escaping itself is ours, done in finalize.
         autoescape=True,
-        finalize=escape_markup,
+        finalize=Sandbox.finalized(escape_markup),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
     )
-    for name in _FLOAT_FILTERS:
+    # No binary floats; nothing random (the same data gives the same report).
+    for name in (*_FLOAT_FILTERS, "random", "shuffle"):
         env.filters.pop(name, None)
+    env.globals.pop("lipsum", None)
     env.filters.update(FILTERS)
-    env.filters.update({name: _sized(function) for name, function in env.filters.items()})
+    env.filters.update(
+        {name: bounded_filter(name, function, _subject_position(function)) for name, function in env.filters.items()}
+    )
     env.globals["range"] = env.bounded_range
     return env
+
+
+def _subject_position(function) -> int:
+    """Where a filter's value stands among its arguments: after the context or
+    environment that Jinja passes first to some filters."""
+    return 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
 
 
 #: What went wrong with the template cache since last asked (see :func:`cache_problems`).
@@ -274,7 +195,7 @@ def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
     """The evaluated report as templates see it, with references in the data's
     own text (``执行率为{{ 收支.执行率 | percent }}``) resolved."""
     values = references.resolve(evaluated.values())
-    values["附件模板"] = dict(template_set.attachments)
+    values[ATTACHMENT_TEMPLATES_KEY] = dict(template_set.attachments)
     return values
 
 
@@ -294,10 +215,7 @@ def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
     title = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
-    too_long = markup.title_too_long(lines)
-    if too_long:
-        raise InvalidInput([_template_error(f"标题模板输出了 {too_long}", TITLE_TEMPLATE, None)])
-    values["标题行"] = lines
+    values[TITLE_LINES_KEY] = lines
     return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
 
 
@@ -340,7 +258,7 @@ class _Overtime(Exception):
 
 def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
     env = environment(folders)
-    env.deadline = time.monotonic() + RENDER_SECONDS
+    env.seconds, env.deadline = RENDER_SECONDS, time.monotonic() + RENDER_SECONDS
     try:
         with _Stopwatch(RENDER_SECONDS + 1):
             pieces, size = [], 0
@@ -375,6 +293,13 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
     except TemplateLimit as exc:
         file, line = _template_frame(exc)
         raise InvalidInput([_template_error(f"模板运行超出限制：{exc}", file, line)]) from None
+    except (SyntaxError, MemoryError) as exc:
+        # Python compiles a template's loops and blocks as its own: about 20 may nest.
+        # The error is in the Python compiled from the template, whose lines are not the template's.
+        compiled = getattr(exc, "filename", None) or ""
+        file, line = (compiled, None) if compiled.endswith(".j2") else _template_frame(exc)
+        message = "模板的 for、if、宏等嵌套过深或模板过大，无法编译；请减少嵌套的层数"
+        raise InvalidInput([_template_error(message, file or name, line)]) from None
     except (
         jinja2.UndefinedError,
         jinja2.sandbox.SecurityError,

@@ -1,0 +1,262 @@
+"""The Jinja2 sandbox templates run in, with every result's size bounded.
+
+A user's template set (``--templates``) is a program.  Jinja's own sandbox keeps
+it from Python's internals; this one also keeps it from building values no
+report needs: ``(["x"*100000]*100000) | join`` is ten gigabytes made of two
+small arguments, ``((2**64)**64)**64`` a number of millions of digits.  So the
+size a value would have written out is checked before every operation that can
+multiply it (repetition, joining, replacing, indenting, formatting, ``~``,
+output), not only the arguments' sizes; numbers are bounded in digits; lists in
+items.  What is refused raises :class:`TemplateLimit`, which the wording stage
+reports at the template's line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+
+from jinja2.compiler import CodeGenerator
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import formats
+
+#: The longest text a template may build, the report's own limit.
+MAX_OUTPUT_CHARS = 2_000_000
+MAX_RANGE = 10_000
+MAX_POWER = 64
+#: A numeric argument (a width, a count) and a repetition.
+MAX_REPEAT = 100_000
+#: Items of a list or dict a template builds.
+MAX_ITEMS = 100_000
+#: About 10,000 decimal digits: far past any figure, short of a slow number.
+MAX_INT_BITS = 33_220
+
+
+class TemplateLimit(Exception):
+    """A template exceeded what one rendering may cost; the message is Chinese."""
+
+
+#: A field width in a format string ("%9999999s", "{:>9999999}"), or one taken from the arguments ("%*s").
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|%[-+ #0]*\d*\.(?:\d{6,}|\*)|\{[^{}]*:[^{}]*\d{6,}")
+_TOO_LONG = f"生成的文字或列表过长（最多 {MAX_OUTPUT_CHARS} 个字符）"
+
+
+def extent(value: object, budget: int = MAX_OUTPUT_CHARS) -> int:
+    """About how many characters ``value`` takes written out, counted only until
+    past ``budget``: a list holding one long text many times cannot hide its size
+    (the same text counts each time it appears), and a list holding itself ends."""
+    total, pending = 0, [value]
+    while pending and total <= budget:
+        item = pending.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset | dict):
+            total += 2 + len(item)
+            if total <= budget:
+                pending.extend(item.items() if isinstance(item, dict) else item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            total += item.bit_length() // 3 + 1
+        else:
+            total += 1
+    return total
+
+
+def _bounded(size: int) -> None:
+    if size > MAX_OUTPUT_CHARS:
+        raise TemplateLimit(_TOO_LONG)
+
+
+def _check_arguments(args: tuple, kwargs: dict) -> None:
+    """Arguments that would make a filter or method build a huge result
+    (center(10**9), indent(10**9), "%9999999s"): refused before they run."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
+            raise TemplateLimit(f"数值参数不能超过 {MAX_REPEAT}")
+        if isinstance(value, str) and _WIDE_FORMAT.search(value):
+            raise TemplateLimit("格式中的宽度过大")
+
+
+def _replaced(text: str, old: object, new: object, count: object = None) -> int:
+    times = len(text) + 1 if old == "" else text.count(old) if isinstance(old, str) else 0
+    if isinstance(count, int) and count >= 0:
+        times = min(times, count)
+    return len(text) + times * extent(new)
+
+
+def _formatted(template: str, *args, **kwargs) -> int:
+    """A bound for ``template % args`` and ``template.format(...)``: every field
+    may insert the largest argument."""
+    fields = template.count("%") + template.count("{")
+    largest = max((extent(a) for a in (*args, *kwargs.values())), default=0)
+    return len(template) + fields * largest
+
+
+def _indented(text: str, width: object = 4, *_args, **_kwargs) -> int:
+    return len(text) + (text.count("\n") + 1) * (len(width) if isinstance(width, str) else int(width or 0))
+
+
+def _joined(items: object, separator: object = "", *_args, **_kwargs) -> int:
+    count = len(items) if isinstance(items, list | tuple | set | frozenset | dict | str) else 0
+    return extent(items) + count * extent(separator)
+
+
+def _wrapped(text: str, width: object = 79, break_long: object = True, wrapstring: object = None, *_a, **_k) -> int:
+    return len(text) * (1 + len(wrapstring if isinstance(wrapstring, str) else "\n"))
+
+
+#: How large a filter's result may be, from its arguments, where that can exceed their sizes.
+_FILTER_RESULTS = {
+    "join": _joined,
+    "replace": lambda text, old="", new="", count=None, *_a, **_k: _replaced(str(text), old, new, count),
+    "indent": lambda text, width=4, *a, **k: _indented(str(text), width),
+    "wordwrap": lambda text, *a, **k: _wrapped(str(text), *a, **k),
+    "format": lambda template, *a, **k: _formatted(str(template), *a, **k),
+}
+#: The same for methods of a text.
+_STR_METHOD_RESULTS = {
+    "join": lambda text, items, *_a: _joined(items, text),
+    "replace": _replaced,
+    "format": _formatted,
+    "format_map": lambda template, mapping, *_a: _formatted(template, mapping),
+    "expandtabs": lambda text, size=8, *_a, **_k: len(text) + text.count("\t") * int(size),
+}
+#: Methods that grow a list or dict in place, and by how many items.
+_GROWING = {"append": lambda *_a: 1, "insert": lambda *_a: 1, "extend": len, "update": len, "setdefault": lambda *_a: 1}
+
+
+def bounded_filter(name: str, function, subject_position: int):
+    """A Jinja filter refused, before it runs, where its arguments (after the
+    value it filters, which may be any figure of the data) or the result they
+    would give are too large."""
+    estimate = _FILTER_RESULTS.get(name)
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        _check_arguments(args[subject_position + 1 :], kwargs)
+        subject = args[subject_position:]
+        _bounded(estimate(*subject, **kwargs) if estimate and subject else extent(subject))
+        return function(*args, **kwargs)
+
+    return checked
+
+
+class BoundedCode(CodeGenerator):
+    """Jinja's code generator, with the parts of ``a ~ b`` measured before they
+    are written out and joined (Jinja's own visit_Concat, one call added)."""
+
+    def visit_Concat(self, node, frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"{join}(environment.measured((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write(")))")
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with arithmetic that stays exact and results that stay small."""
+
+    code_generator_class = BoundedCode
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    deadline = float("inf")
+    seconds = 10
+
+    def call_binop(self, context, operator, left, right):
+        self.tick()
+        if isinstance(left, float) or isinstance(right, float):
+            raise formats.FloatValue(left if isinstance(left, float) else right)
+        numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
+        if operator == "**":
+            if not (isinstance(right, int) and abs(right) <= MAX_POWER):
+                raise TemplateLimit(f"乘方的指数不能超过 {MAX_POWER}")
+            if numbers and left.bit_length() * right > MAX_INT_BITS:
+                raise TemplateLimit("乘方的结果过大（最多约一万位数字）")
+        elif operator == "*" and numbers:
+            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                raise TemplateLimit("乘积过大（最多约一万位数字）")
+        elif operator == "*" and any(isinstance(v, str | list | tuple) for v in (left, right)):
+            sequence, count = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(count, int) and count > 0:
+                if count > MAX_REPEAT:
+                    raise TemplateLimit(f"文字或列表重复的次数不能超过 {MAX_REPEAT}")
+                _bounded(extent(sequence) * count)
+        elif operator == "+" and not numbers:
+            _bounded(extent(left) + extent(right))
+        elif operator == "%" and isinstance(left, str):
+            _check_arguments((left,), {})
+            _bounded(_formatted(left, right))
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        __self.tick()
+        _check_arguments(args, kwargs)
+        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        if isinstance(receiver, str) and name in _STR_METHOD_RESULTS:
+            _bounded(_STR_METHOD_RESULTS[name](receiver, *args, **kwargs))
+        elif isinstance(receiver, list | dict) and name in _GROWING:
+            if len(receiver) + _GROWING[name](*args) > MAX_ITEMS:
+                raise TemplateLimit(f"列表或字典最多 {MAX_ITEMS} 项")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj, attribute):
+        self.tick()
+        found = super().getattr(obj, attribute)
+        if isinstance(obj, str) and attribute in ("format", "format_map") and callable(found):
+            _check_arguments((obj,), {})  # "{:>999999999}".format(…)
+            measure = _STR_METHOD_RESULTS[attribute]
+
+            @functools.wraps(found)
+            def measured_format(*args, **kwargs):
+                _bounded(measure(obj, *args, **kwargs))
+                return found(*args, **kwargs)
+
+            return measured_format
+        return found
+
+    def getitem(self, obj, argument):
+        self.tick()
+        return super().getitem(obj, argument)
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimit(f"模板运行超过 {self.seconds} 秒，可能有死循环或过大的循环")
+
+    @staticmethod
+    def measured(parts: tuple) -> tuple:
+        """The parts of ``a ~ b``, refused if written out they would be too long."""
+        _bounded(sum(extent(part) for part in parts))
+        return parts
+
+    @staticmethod
+    def concat(pieces) -> str:
+        """Jinja joins a block's or macro's output with this: measured before joining."""
+        pieces = list(pieces)
+        _bounded(sum(len(piece) for piece in pieces))
+        return "".join(pieces)
+
+    def bounded_range(self, *args):
+        """range() for templates: at most :data:`MAX_RANGE` numbers, watched by the clock."""
+        numbers = range(*args)
+        if len(numbers) > MAX_RANGE:
+            raise TemplateLimit(f"range() 最多 {MAX_RANGE} 项")
+        for number in numbers:
+            self.tick()
+            yield number
+
+    @staticmethod
+    def finalized(escape):
+        """Jinja's finalize (what ``{{ }}`` writes) with the value measured first."""
+
+        def finalize(value):
+            if not isinstance(value, str):
+                _bounded(extent(value))
+            return escape(value)
+
+        return finalize

@@ -1,0 +1,89 @@
+"""A template set is a program: what it builds is bounded in size, not only its
+arguments.  Each of these is small to write and huge (or endless) to run; each
+ends at once with a Chinese message naming the template and its line, and
+``check`` says so exactly as ``build`` would."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import refused, run, write_variant
+
+
+def _template(tmp_path: Path, body: str, name: str = "sections/problems.md.j2") -> Path:
+    folder = tmp_path / "t"
+    (folder / Path(name).parent).mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(body, encoding="utf-8")
+    return folder
+
+
+_LONG = "生成的文字或列表过长（最多 2000000 个字符）"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # Each argument is allowed; the result would be ten gigabytes.
+        ('{{ (["x" * 100000] * 100000) | join }}', _LONG),
+        ('{{ ["x" * 100000] * 100000 }}', _LONG),
+        ('{{ ("x" * 100000) | replace("x", "y" * 1000) }}', _LONG),
+        ('{{ ("x" * 100000).replace("x", "y" * 1000) }}', _LONG),
+        ('{{ ("\\n" * 100000) | indent(100000) }}', _LONG),
+        ('{{ ("{0}" * 50000).format("x" * 100000) }}', _LONG),
+        ('{{ ("%s" * 50000) % ("x" * 100000) }}', _LONG),
+        ('{{ "、".join(["x" * 100000] * 100) }}', _LONG),
+        ('{{ ("\\t" * 100000).expandtabs(100000) }}', _LONG),
+        # Doubling in a loop: each step is measured before it is made.
+        (
+            '{% set ns = namespace(s="x" * 100000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}',
+            _LONG,
+        ),
+        (
+            '{% set ns = namespace(s="x" * 100000) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
+            _LONG,
+        ),
+        ("{% set xs = [1] %}{% for i in range(40) %}{% do xs.extend(xs) %}{% endfor %}", "列表或字典最多 100000 项"),
+        # Numbers of millions of digits, in one line.
+        ("{{ ((2 ** 64) ** 64) ** 64 }}", "乘方的结果过大"),
+        (
+            "{% set ns = namespace(n=2) %}{% set ns.n = 2 ** 60 %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+            "乘积过大",
+        ),
+        ("{{ '%*s' % (1000000000, 'x') }}", "格式中的宽度过大"),
+    ],
+)
+def test_results_too_large_are_refused_before_they_are_built(tmp_path, body, message):
+    templates = _template(tmp_path, f"前文\n\n{body}\n")
+    started = time.monotonic()
+    result = refused(write_variant(tmp_path), "problems.md.j2:3 错误：模板运行超出限制：", message, options=("--templates", templates))
+    assert time.monotonic() - started < 5
+    assert "意外错误" not in result.output
+
+
+def test_loops_nested_past_what_python_compiles_are_a_message(tmp_path):
+    depth = 25
+    body = "".join(f"{{% for i{n} in [1] %}}" for n in range(depth)) + "x" + "{% endfor %}" * depth
+    templates = _template(tmp_path, body + "\n")
+    result = refused(write_variant(tmp_path), "嵌套过深", options=("--templates", templates))
+    assert "problems.md.j2" in result.output and "意外错误" not in result.output
+
+
+def test_nothing_random_in_a_template(tmp_path):
+    """The same data gives the same report: Jinja's random filter and lipsum are not offered."""
+    templates = _template(tmp_path, "{{ 部门职能 | random }}\n")
+    refused(write_variant(tmp_path), "没有名为“random”的过滤器", options=("--templates", templates))
+    templates = _template(tmp_path, "{{ lipsum(2) }}\n")
+    refused(write_variant(tmp_path), "引用了不存在的变量或键“lipsum”", options=("--templates", templates))
+
+
+def test_sizes_within_the_limits_still_work(tmp_path):
+    body = '{{ (["甲"] * 3) | join("、") }}；{{ ("乙" * 2).replace("乙", "丙") }}；{{ 2 ** 10 }}；{{ "a" ~ "b" }}\n'
+    templates = _template(tmp_path, body)
+    result = run("build", write_variant(tmp_path), "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    from conftest import paragraphs
+
+    (report,) = (tmp_path / "out").glob("*.docx")
+    assert "甲、甲、甲；丙丙；1024；ab" in paragraphs(report)
