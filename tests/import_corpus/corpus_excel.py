@@ -10,6 +10,7 @@ the sheet states left to fill in (or last year's), so only the import can put th
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import random
 from decimal import Decimal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 
-from corpus_generate import TODO, Case, _truth_data, write_data
+from corpus_generate import TODO, Case, _truth_data, save_reproducibly, write_data
 
 #: (类, 款, 项) of the 功能分类, with codes and names as the 政府收支分类科目 writes them.
 FUNCTIONS = [
@@ -156,7 +157,9 @@ def xlsx_case(rng: random.Random, number: int, out_dir: Path) -> Case:
         sums = [sum((p[key] for p in projects), Decimal(0)) for key in AMOUNT_KEYS]
         target.append([None, "小计", *[sheet.value(s) for s in sums], None])
     document = work / f"{truth['年度']}年预算执行情况.xlsx"
-    book.save(document)
+    # the time of writing would make every run differ
+    book.properties.created = book.properties.modified = datetime.datetime(truth["年度"] + 1, 1, 10)
+    save_reproducibly(book, document)
     base, base_variants = _base(truth, rng)
     base_path = work / "base.yaml"
     write_data(base_path, base)

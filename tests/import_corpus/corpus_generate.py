@@ -11,17 +11,20 @@ same seed gives the same cases.
 from __future__ import annotations
 
 import copy
+import io
 import datetime
 import json
 import random
 import re
 import shutil
+import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import docx
 import yaml
+from xml.sax.saxutils import escape
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -71,6 +74,25 @@ _Dumper.add_representer(datetime.date, lambda dumper, value: dumper.represent_sc
 def write_data(path: Path, data: dict) -> None:
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
     path.write_text(text, encoding="utf-8")
+
+
+def save_reproducibly(document, path: Path) -> None:
+    """Save a python-docx or openpyxl document with fixed zip times, so a seed gives the same bytes."""
+    from reportgen.writing import normalised_zip
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                # openpyxl stamps the time of saving as the modification time
+                created = re.search(rb"<dcterms:created[^>]*>([^<]*)<", data)
+                if created:
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*<", rb"\g<1>" + created.group(1) + b"<", data)
+            target.writestr(entry, data)
+    path.write_bytes(normalised_zip(patched.getvalue()))
 
 
 def _valid(path: Path):
@@ -144,6 +166,7 @@ def read_blocks(path: Path) -> list:
 _FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 _CJK = r"[\u4e00-\u9fff]"
 _CN_DIGITS = "〇一二三四五六七八九"
+_CJK_CHARACTER = re.compile(_CJK)
 
 
 def _yuan(value) -> Decimal:
@@ -486,7 +509,7 @@ class Writer:
             else:
                 paragraphs += 1
                 written.append((f"第{paragraphs}段", self.paragraph(block)))
-        self.document.save(str(path))
+        save_reproducibly(self.document, path)
         return written
 
     def paragraph(self, block: Para) -> str:
@@ -519,12 +542,14 @@ class Writer:
 
     def runs(self, paragraph, text: str) -> None:
         if self.mode == MODES[3]:
-            for i, character in enumerate(text):
-                run = paragraph.add_run(character)
-                fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-                fonts.set(qn("w:eastAsia"), _FONTS[(i // 3) % 2])
-                fonts.set(qn("w:ascii"), _FONTS[3])
-                fonts.set(qn("w:hAnsi"), _FONTS[3])
+            # one run per character, the fonts changing every few characters, as WPS leaves them
+            runs = "".join(
+                f'<w:r><w:rPr><w:rFonts w:ascii="{_FONTS[3]}" w:hAnsi="{_FONTS[3]}" w:eastAsia="{_FONTS[(i // 3) % 2]}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{escape(character)}</w:t></w:r>'
+                for i, character in enumerate(text)
+            )
+            for run in parse_xml(f'<w:p {nsdecls("w")}>{runs}</w:p>'):
+                paragraph._p.append(run)
         else:
             paragraph.add_run(text)
 
@@ -549,6 +574,7 @@ class Writer:
         rows, columns = len(block.rows), max(len(row) for row in block.rows)
         table = self.document.add_table(rows=rows, cols=columns)
         table.style = "Table Grid"
+        origins = []
         for r, row in enumerate(block.rows):
             for c, (text, covered) in enumerate(row):
                 if covered is None:
@@ -558,12 +584,15 @@ class Writer:
                     height = 1
                     while r + height < rows and c < len(block.rows[r + height]) and block.rows[r + height][c][1] == "up":
                         height += 1
-                    cell = table.cell(r, c)
                     if width > 1 or height > 1:
-                        cell = cell.merge(table.cell(r + height - 1, c + width - 1))
-                    cell.text = text
-                    if text:
-                        yield r, c, text
+                        table.cell(r, c).merge(table.cell(r + height - 1, c + width - 1))
+                    origins.append((r, c, text))
+        # the grid once, after the merges (python-docx rebuilds it on every cell lookup)
+        grid = table._cells
+        for r, c, text in origins:
+            if text:
+                grid[r * columns + c].text = text
+                yield r, c, text
 
 
 # --- one case ------------------------------------------------------------------------------------------
@@ -596,7 +625,8 @@ def _free_texts(data, found: list[str]) -> list[str]:
     elif isinstance(data, list):
         for value in data:
             _free_texts(value, found)
-    elif isinstance(data, str) and len(normalise(data)) >= 4:
+    elif isinstance(data, str) and len(normalise(data)) >= 4 and len(_CJK_CHARACTER.findall(data)) >= 2:
+        # wording, not a figure such as ≥95% or 10.8个
         found.append(data)
     return found
 
@@ -618,6 +648,23 @@ def _kept(written: list[tuple[str, str]], blocks: list, truth: dict) -> list[tup
     return kept
 
 
+CONTROL = "原样（reportgen 自己的输出，对照）"
+CONTROL_SHARE = 0.08
+
+
+def _as_written(blocks: list) -> list[tuple[str, str]]:
+    written, tables, paragraphs = [], 0, 0
+    for block in blocks:
+        if isinstance(block, Table):
+            tables += 1
+            written += [(f"表{tables}第{r + 1}行第{c + 1}列", cell[0]) for r, row in enumerate(block.rows)
+                        for c, cell in enumerate(row) if cell[0]]
+        else:
+            paragraphs += 1
+            written.append((f"第{paragraphs}段", block.text))
+    return written
+
+
 def docx_case(rng: random.Random, number: int, out_dir: Path) -> Case:
     outline = "财政部" if rng.random() < 0.45 else "广东"
     name = f"case{number:03d}-docx-{outline}"
@@ -625,14 +672,20 @@ def docx_case(rng: random.Random, number: int, out_dir: Path) -> Case:
     work.mkdir(parents=True)
     data, truth_path, built, features = _truth_data(rng, outline, work)
     blocks = read_blocks(built)
-    shutil.rmtree(work / "built")
-    perturber = Perturber(rng, data, blocks)
-    blocks = perturber.run()
-    mode = rng.choice(MODES)
-    controls = rng.random() < 0.3
-    variants = [f"提纲:{outline}", f"版式:{mode}", *(["内容控件"] if controls else []), *perturber.applied, *features]
     document = work / f"{data['年度']}年度部门整体支出绩效自评报告.docx"
-    written = Writer(rng, mode, controls).write(blocks, document)
+    if rng.random() < CONTROL_SHARE:
+        # the report exactly as reportgen wrote it: what any reading must get all of
+        shutil.move(built, document)
+        variants = [f"提纲:{outline}", CONTROL, *features]
+        written = _as_written(blocks)
+    else:
+        perturber = Perturber(rng, data, blocks)
+        blocks = perturber.run()
+        mode = rng.choice(MODES)
+        controls = rng.random() < 0.3
+        variants = [f"提纲:{outline}", f"版式:{mode}", *(["内容控件"] if controls else []), *perturber.applied, *features]
+        written = Writer(rng, mode, controls).write(blocks, document)
+    shutil.rmtree(work / "built")
     case = Case(name, "docx", document, truth_path, variants, kept=_kept(written, blocks, data))
     (work / "case.json").write_text(json.dumps(case.manifest(), ensure_ascii=False, indent=1), encoding="utf-8")
     return case

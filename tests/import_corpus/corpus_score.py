@@ -18,6 +18,7 @@ real ``reportgen import``) and compares the data file it wrote with the case's t
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -134,6 +135,11 @@ class Comparer:
         self.extra: list[str] = []
 
     def walk(self, truth, imported, path: tuple, in_list: bool = False) -> None:
+        # a value the data model takes as one text or a list of them (其他需要说明的问题)
+        if isinstance(truth, list) and isinstance(imported, str):
+            imported = [imported]
+        elif isinstance(truth, str) and isinstance(imported, list) and len(imported) == 1:
+            imported = imported[0]
         if isinstance(truth, dict):
             self.mapping(truth, imported if isinstance(imported, dict) else {}, path)
         elif isinstance(truth, list):
@@ -173,14 +179,20 @@ class Comparer:
             if match is not None:
                 free.remove(match)
             pairs[i] = match
-        for i in range(len(truth)):
-            if pairs[i] is None and free:
-                pairs[i] = free.pop(0)
+        # an item read with its text altered ("1.（一）……", a name with its number) is the
+        # same item, wrongly read; anything less alike is a missed item and an extra one
+        for i, item in enumerate(truth):
+            if pairs[i] is None:
+                wanted = identity(item)
+                pairs[i] = next((j for j in free if _alike(wanted, identity(imported[j]))), None)
+                if pairs[i] is not None:
+                    free.remove(pairs[i])
         for i, item in enumerate(truth):
             other = imported[pairs[i]] if pairs[i] is not None else None
             self.walk(item, other, path + (i,), in_list=True)
         for j in free:
-            self.extra.append(f"{_shown(path + (j,))}: {_brief(imported[j])}")
+            if _filled(imported[j]):
+                self.extra.append(f"{_shown(path + (j,))}: {_brief(imported[j])}")
 
     def leaf(self, truth, imported, path: tuple, in_list: bool) -> None:
         key = next((step for step in reversed(path) if isinstance(step, str)), "")
@@ -195,7 +207,9 @@ class Comparer:
         else:
             kind = "文字"
         numeric = kind == "金额" or key in NUMBER_KEYS
-        self.record(path, kind, str(truth), _plain(imported) if not isinstance(imported, (dict, list)) else str(imported), numeric)
+        if isinstance(imported, (dict, list)):
+            imported = str(imported) if _filled(imported) else None
+        self.record(path, kind, str(truth), _plain(imported), numeric)
 
     def record(self, path: tuple, kind: str, truth: str, imported: str | None, numeric: bool) -> None:
         fact = Fact(_shown(path), kind, truth, imported)
@@ -207,8 +221,29 @@ class Comparer:
                 a, b = _decimal(truth), _decimal(value)
                 fact.verdict = "right" if a is not None and a == b else "wrong"
             else:
-                fact.verdict = "right" if normalise(value) == normalise(truth) else "wrong"
+                fact.verdict = "right" if _text(value) == _text(truth) else "wrong"
         self.facts.append(fact)
+
+
+def _text(value: str) -> str:
+    """A text as compared: normalised, without its closing punctuation (the templates end
+    "……以上；" and "……以上。" alike, so a report cannot tell them apart)."""
+    return normalise(value).rstrip("。；;，,、.")
+
+
+def _filled(value) -> bool:
+    """Whether an imported item holds anything but 待填写 (a placeholder is not an extra value)."""
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_filled(v) for v in value)
+    return _plain(value) is not None
+
+
+def _alike(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
 
 
 def _effective(indicator: dict, truth: dict) -> Decimal | None:
@@ -321,7 +356,7 @@ def score_case(case: Case, importer, work: Path) -> CaseScore:
         if fact.path in todo:
             fact.imported, fact.verdict = None, "missed"
     text = _file_text(result.data_file, resolve) if status == "ok" else ""
-    lost = [(where, piece) for where, piece in case.kept if normalise(piece) not in text]
+    lost = [(where, piece) for where, piece in case.kept if _text(piece) not in text]
     message = "" if status == "ok" else (result.output or "")[-600:]
     return CaseScore(case.name, case.kind, case.variants, status, comparer.facts, lost, len(case.kept),
                      comparer.extra, message)

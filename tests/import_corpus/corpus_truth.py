@@ -161,7 +161,7 @@ class TruthMaker:
         self.features: list[str] = []
 
     def amount(self, low: int, high: int) -> Decimal:
-        return Decimal(self.rng.randint(low * 100, high * 100)) / 100
+        return money(Decimal(self.rng.randint(low * 100, high * 100)) / 100)
 
     def fill(self, shape: str, **extra) -> str:
         rng = self.rng
