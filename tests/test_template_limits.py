@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import refused, run, write_variant
+from conftest import paragraphs, refused, run, write_variant
 
 
 def _template(tmp_path: Path, body: str, name: str = "sections/problems.md.j2") -> Path:
@@ -83,7 +83,19 @@ def test_sizes_within_the_limits_still_work(tmp_path):
     templates = _template(tmp_path, body)
     result = run("build", write_variant(tmp_path), "--templates", templates, "--out-dir", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    from conftest import paragraphs
-
     (report,) = (tmp_path / "out").glob("*.docx")
     assert "甲、甲、甲；丙丙；1024；ab" in paragraphs(report)
+
+
+@pytest.mark.parametrize("block", ["{.signature}\n   \n", "{.title}\n \n", "{.attachments}\n\n", "| 列 |\n"])
+def test_an_empty_or_odd_block_that_check_accepts_builds(tmp_path, block):
+    """check passes ⇒ build succeeds, for blocks with nothing (or only spaces) under them."""
+    templates = _template(tmp_path, f"正文\n\n{block}")
+    data = write_variant(tmp_path)
+    checked = run("check", data, "--templates", templates)
+    built = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert "意外错误" not in checked.output + built.output
+    assert checked.exit_code == built.exit_code, (checked.output, built.output)
+    if built.exit_code == 0:
+        (report,) = (tmp_path / "out").glob("*.docx")
+        assert "正文" in paragraphs(report)
