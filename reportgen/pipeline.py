@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, computation, loading, markup, outlines, validation, wording, writing
+from . import checks, computation, files, loading, markup, outlines, validation, wording, writing
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .schema import Report
@@ -126,7 +126,7 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
     old_pdf = output.with_suffix(".pdf")
     # A PDF beside the report was made from the .docx as it was: if that changes
     # and no new PDF is made, the old one would silently disagree with it.
-    stale = not pdf and old_pdf.exists() and _read(output) != data
+    stale = not pdf and old_pdf.exists() and _read(output, len(data)) != data
     writing.write_atomically(output, data)
     removed = writing.remove_stale(old_pdf) if stale else None
     pdf_path = None
@@ -143,10 +143,13 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
     return Built(output, pdf_path, removed)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, limit: int) -> bytes | None:
+    """The file as it is, through the guarded reader (a FIFO or device named like the
+    output is never read); None when it is absent, not a regular file, or larger than
+    ``limit`` (then it differs from what is about to be written anyway)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return files.read_bytes(path, limit)
+    except InvalidInput:
         return None
 
 
