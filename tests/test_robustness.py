@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, SAMPLE_NAME, build, paragraphs, refused, run, write_variant
 
-from reportgen.typesetting import balance_title
+from reportgen.measuring import balance_title
 
 # --- reading ---------------------------------------------------------------------------------
 

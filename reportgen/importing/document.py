@@ -24,7 +24,8 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from ..formats import cn_number
-from .normalise import Text, read as read_text
+from .normalise import Text
+from .normalise import read as read_text
 
 #: What a report's package may hold at most (a report is well under 1 MB).
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024
@@ -99,7 +100,7 @@ def read(path: Path) -> Document:
 
 
 def _read_converted(path: Path) -> Document:
-    from ..rendering import find_office
+    from ..rendering import find_office, office_convert
 
     office = find_office()
     if office is None:
@@ -107,22 +108,10 @@ def _read_converted(path: Path) -> Document:
             [error("读取 .doc 需要 LibreOffice（未找到）；请安装 LibreOffice，或在 Word/WPS 中把文件另存为 .docx")]
         )
     with tempfile.TemporaryDirectory(prefix="reportgen-import-") as work:
-        command = [
-            office,
-            f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            work,
-            str(path),
-        ]
         try:
-            subprocess.run(command, capture_output=True, timeout=180, check=True)
+            converted = office_convert(path, "docx", Path(work), office)
         except (OSError, subprocess.SubprocessError):
             raise InvalidInput([error("LibreOffice 无法转换这个 .doc 文件；请在 Word/WPS 中另存为 .docx")]) from None
-        converted = Path(work) / (path.stem + ".docx")
         if not converted.exists():
             raise InvalidInput([error("LibreOffice 没有转换出 .docx；请在 Word/WPS 中另存为 .docx")])
         return _read_docx(converted)
