@@ -40,6 +40,7 @@ with the line of the template's output it stands on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -252,17 +253,29 @@ _UNSUPPORTED = {
 }
 
 
-def parse(text: str) -> Document:
-    return _Reader(text.splitlines()).read(_PARSER.parse(text))
+#: A template file and a line of it (see :attr:`reportgen.wording.Wording.origin_of`).
+Origin = tuple[str, int]
 
 
-def refused(lines: list[str], token: Token, problem: str) -> InvalidInput:
-    """The template's output cannot be typeset: said with the line it is on."""
+def parse(text: str, origin_of: Callable[[int], Origin | None] = lambda line: None) -> Document:
+    """``origin_of`` gives the template line that wrote a line of ``text``
+    (0-based), so that what cannot be read is reported there."""
+    return _Reader(text.splitlines(), origin_of).read(_PARSER.parse(text))
+
+
+def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
+    """The template's output cannot be typeset: said at the template line that wrote
+    it, with the line of the output it stands on."""
     if token.map is None:
         return InvalidInput([error(f"模板输出中{problem}")])
     line = token.map[0]
-    shown = lines[line].strip() if line < len(lines) else ""
-    return InvalidInput([error(f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}")])
+    shown = reader.lines[line].strip() if line < len(reader.lines) else ""
+    message = f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}"
+    origin = reader.origin_of(line)
+    if origin is None:
+        return InvalidInput([error(message)])
+    file, template_line = origin
+    return InvalidInput([error(message, file=file, line=template_line)])
 
 
 def _shortened(text: str, limit: int = 40) -> str:
@@ -270,8 +283,8 @@ def _shortened(text: str, limit: int = 40) -> str:
 
 
 class _Reader:
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
+    def __init__(self, lines: list[str], origin_of: Callable[[int], Origin | None]) -> None:
+        self.lines, self.origin_of = lines, origin_of
         self.parts = [Part()]
         #: Counters of headings at levels 1..4 within the current part.
         self.headings = [0] * (HEADING_LEVELS + 1)
@@ -288,7 +301,7 @@ class _Reader:
             if handler is not None:
                 handler(token, tokens[index + 1] if index + 1 < len(tokens) else None)
             elif token.type in _UNSUPPORTED:
-                raise refused(self.lines, token, f"不支持{_UNSUPPORTED[token.type]}")
+                raise refused(self, token, f"不支持{_UNSUPPORTED[token.type]}")
         return Document([part for part in self.parts if part.label or part.title or part.blocks])
 
     @property
@@ -307,7 +320,7 @@ class _Reader:
         level = int(token.tag[1])
         if level > HEADING_LEVELS:
             raise refused(
-                self.lines, token, f"不支持{level}级标题（标题最多 {HEADING_LEVELS} 级：# 至 {'#' * HEADING_LEVELS}）"
+                self, token, f"不支持{level}级标题（标题最多 {HEADING_LEVELS} 级：# 至 {'#' * HEADING_LEVELS}）"
             )
         self.headings[level] += 1
         for deeper in range(level + 1, len(self.headings)):
@@ -317,7 +330,7 @@ class _Reader:
 
     def _number(self, token: Token, level: int, n: int) -> str:
         if level <= 2 and n > MAX_CHINESE_NUMBER:
-            raise refused(self.lines, token, f"同一级的标题或条目超过 {MAX_CHINESE_NUMBER} 个，无法用汉字编号")
+            raise refused(self, token, f"同一级的标题或条目超过 {MAX_CHINESE_NUMBER} 个，无法用汉字编号")
         return number(level, n)
 
     def _ordered_list_open(self, token: Token, _next: Token | None) -> None:
@@ -338,7 +351,7 @@ class _Reader:
         elif css == "title":
             lines = _lines(inline)
             if title_too_long(lines):
-                raise refused(self.lines, token, f"标题过长：{title_too_long(lines)}")
+                raise refused(self, token, f"标题过长：{title_too_long(lines)}")
             # A title opens a part of its own unless it follows its part's 附件 label.
             if self.part.title or self.part.blocks:
                 self._begin_part()
@@ -346,7 +359,7 @@ class _Reader:
         elif css == "signature":
             lines = _lines(inline)
             if not lines:
-                raise refused(self.lines, token, "落款没有内容")
+                raise refused(self, token, "落款没有内容")
             self._add(Signature(lines[0], tuple(lines[1:])))
         elif css == "attachments":
             self._add(AttachmentList(tuple(_lines(inline))))
@@ -385,7 +398,7 @@ class _Reader:
 
     def _table_close(self, token: Token, _next: Token | None) -> None:
         assert self.table_token is not None
-        self._add(Table(_grid(self.rows, lambda problem: refused(self.lines, self.table_token, problem))))
+        self._add(Table(_grid(self.rows, lambda problem: refused(self, self.table_token, problem))))
 
 
 def _grid(rows: list[list[tuple[Cell, bool]]], refuse) -> tuple[tuple[Cell, ...], ...]:

@@ -20,6 +20,8 @@ import re
 import threading
 import time
 import traceback
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,13 +90,16 @@ class _Loader(jinja2.BaseLoader):
 
     def __init__(self, folders: tuple[Path, ...]):
         self.folders = folders
+        #: Each template's text by file name, to find its lines in (see :class:`_Origins`).
+        self.sources: dict[str, str] = {}
 
     def get_source(self, environment, template):
         pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
         for folder in self.folders:
             path = folder.joinpath(*pieces)
             if os.path.lexists(path):
-                return files.read_text(path, inside=folder), str(path), lambda: True
+                source = self.sources[str(path)] = files.read_text(path, inside=folder)
+                return source, str(path), lambda: True
         raise jinja2.TemplateNotFound(template)
 
 
@@ -127,6 +132,8 @@ def environment(folders: tuple[Path, ...]) -> Sandbox:
         {name: bounded_filter(name, function, _subject_position(function)) for name, function in env.filters.items()}
     )
     env.globals["range"] = env.bounded_range
+    env.template_class = _TracedTemplate
+    env.rendering, env.origin = [], None
     return env
 
 
@@ -199,6 +206,111 @@ def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
     return values
 
 
+
+# --- where each piece of output was written ---------------------------------------
+
+#: A template file and a line of it.
+Origin = tuple[str, int]
+
+
+class _TracedTemplate(jinja2.Template):
+    """A template whose output says where in which template file each piece was written.
+
+    A line of the output that markup cannot read (``#####``) is then reported at
+    the template's own line, not at a line of a text the user never sees.  Jinja
+    writes an ``{% include %}`` as a loop over the included template's pieces, so
+    each template's rendering is wrapped, and the innermost one at work names the
+    piece; inside it, ``{% block %}`` and ``{% extends %}`` are ``yield from``
+    chains, followed to the frame that wrote the piece."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func = _traced(template.root_render_func, environment)
+        return template
+
+
+def _traced(render, env):
+    def traced_render(context):
+        generator = render(context)
+        env.rendering.append(generator)
+        try:
+            for piece in generator:
+                if env.rendering[-1] is generator:
+                    env.origin = _written_at(generator, piece)
+                yield piece
+        finally:
+            env.rendering.pop()
+
+    return traced_render
+
+
+def _written_at(generator: types.GeneratorType, piece: str) -> tuple[str, int, bool]:
+    """The template file and line of the statement that yielded ``piece``, and
+    whether the piece is the template's own text."""
+    while isinstance(generator.gi_yieldfrom, types.GeneratorType):
+        generator = generator.gi_yieldfrom
+    frame = generator.gi_frame
+    names = frame.f_globals
+    line = _template_line(names.get("debug_info", ""), frame.f_lineno)
+    return names.get("__file__", ""), line, piece in frame.f_code.co_consts
+
+
+@functools.lru_cache(maxsize=256)
+def _debug_lines(debug_info: str) -> tuple[tuple[int, int], ...]:
+    return tuple(tuple(map(int, pair.split("="))) for pair in debug_info.split("&") if pair)
+
+
+def _template_line(debug_info: str, code_line: int) -> int:
+    # As jinja2.Template.get_corresponding_lineno, on the frame's own module.
+    for template_line, line in reversed(_debug_lines(debug_info)):
+        if line <= code_line:
+            return template_line
+    return 1
+
+
+@dataclass(frozen=True)
+class _Origins:
+    """Where each line of a rendering was written, worked out for the line asked about."""
+
+    pieces: list[str]
+    written: list[tuple[str, int, bool] | None]
+    sources: dict[str, str]
+
+    def __call__(self, line: int) -> Origin | None:
+        """The template file and line that wrote the first visible character of
+        ``line`` (0-based) of the output."""
+        at = 0
+        for piece, where in zip(self.pieces, self.written):
+            for offset, segment in enumerate(piece.split("\n")):
+                at += bool(offset)
+                if at == line and segment.strip() and where is not None:
+                    return self._in_source(piece, offset, *where)
+                if at > line:
+                    return None
+        return None
+
+    def _in_source(self, piece: str, offset: int, file: str, line: int, literal: bool) -> Origin:
+        # Jinja records lines for statements, not for the template's own text: a
+        # literal piece is found in the source after its statement's line.
+        source = self.sources.get(file, "")
+        if literal and source:
+            after = _line_start(source, line)
+            found = source.find(piece, after)
+            if found >= 0:
+                return file, source.count("\n", 0, found) + 1 + offset
+        return file, line
+
+
+def _line_start(text: str, line: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.find("\n", at) + 1
+        if at == 0:
+            return len(text)
+    return at
+
+
 # --- rendering ------------------------------------------------------------------
 
 
@@ -208,15 +320,18 @@ class Wording:
     title: list[str]
     #: The whole report as structured text (see :mod:`reportgen.markup`).
     text: str
+    #: The template file and line that wrote a line of ``text`` (0-based).
+    origin_of: Callable[[int], Origin | None] = lambda line: None
 
 
 def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
     values = context(evaluated, template_set)
-    title = _render(TITLE_TEMPLATE, values, template_set.folders)
+    title, _ = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
     values[TITLE_LINES_KEY] = lines
-    return Wording(lines, _render(MAIN_TEMPLATE, values, template_set.folders))
+    text, origin_of = _render(MAIN_TEMPLATE, values, template_set.folders)
+    return Wording(lines, text, origin_of)
 
 
 class _Stopwatch:
@@ -256,19 +371,23 @@ class _Overtime(Exception):
     """Raised into a rendering that ran out of time (see :class:`_Stopwatch`)."""
 
 
-def _render(name: str, values: dict, folders: tuple[Path, ...]) -> str:
+def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _Origins]:
+    """The template's output, and for each of its lines the template line that wrote it."""
     env = environment(folders)
     env.seconds, env.deadline = RENDER_SECONDS, time.monotonic() + RENDER_SECONDS
     try:
         with _Stopwatch(RENDER_SECONDS + 1):
-            pieces, size = [], 0
+            pieces, written, size = [], [], 0
+            env.rendering.clear()
             for piece in env.get_template(name).generate(values):
                 size += len(piece)
                 if size > MAX_OUTPUT_CHARS:
                     raise TemplateLimit(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符")
                 env.tick()
                 pieces.append(piece)
-            return "".join(pieces)
+                written.append(env.origin)
+                env.origin = None
+            return "".join(pieces), _Origins(pieces, written, env.loader.sources)
     except _Overtime as exc:
         file, line = _template_frame(exc)
         message = f"模板运行超出限制：模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环"

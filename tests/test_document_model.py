@@ -110,16 +110,28 @@ def test_a_structure_outside_the_markup_is_refused_with_its_line(text, expected)
     assert expected in diagnostic.message
 
 
-def test_check_names_the_line_of_a_template_writing_a_fifth_level(tmp_path):
+@pytest.mark.parametrize(
+    ("template", "line"),
+    [
+        # The template's own text, after a loop: line 5 of the file.
+        ("{% for duty in 部门职能 %}\n1. {{ duty }}\n{% endfor %}\n\n##### 太深的标题\n", 5),
+        # Written by a macro: the line that calls it (a value's own "#" is escaped).
+        ("{% macro deep(t) %}##### {{ t }}{% endmacro %}\n正文。\n\n{{ deep('太深的标题') }}\n", 4),
+        # In a template included by this one: that template's file and line.
+        ("正文。\n\n{% include 'sections/deeper.md.j2' %}\n", None),
+    ],
+)
+def test_check_names_the_template_and_line_writing_a_fifth_level(tmp_path, template, line):
     folder = tmp_path / "我的模板" / "sections"
     folder.mkdir(parents=True)
-    (folder / "duties.md.j2").write_text(
-        "##### 太深的标题\n\n{% for duty in 部门职能 %}\n1. {{ duty }}\n{% endfor %}\n"
-    )
+    (folder / "duties.md.j2").write_text(template, encoding="utf-8")
+    (folder / "deeper.md.j2").write_text("\n\n#### 四级\n\n##### 太深的标题\n", encoding="utf-8")
     result = run("check", SAMPLE, "--templates", folder.parent)
     assert result.exit_code == 1, result.output
     assert "“##### 太深的标题”：不支持5级标题（标题最多 4 级：# 至 ####）" in result.output
-    assert "模板输出的第 " in result.output and "Traceback" not in result.output
+    written = f"{folder / 'duties.md.j2'}:{line}" if line else f"{folder / 'deeper.md.j2'}:5"
+    assert f"{written} 错误" in result.output or f"{written}:" in result.output, result.output
+    assert "Traceback" not in result.output
 
 
 def test_reading_markup_loads_no_pydantic():
