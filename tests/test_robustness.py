@@ -127,6 +127,18 @@ def test_projects_rounded_from_yuan_are_within_tolerance(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_an_item_folded_into_the_one_above_is_pointed_out(tmp_path):
+    data = write_variant(
+        tmp_path,
+        (
+            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n",
+            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n    -另一项职能。\n",
+        ),
+    )
+    result = run("check", data)
+    assert "2023.yaml:24:5 警告：部门职能[4]：第 24 行以“-”开头，却被并入了这一项的文字" in result.output
+
+
 # --- templates and the title ----------------------------------------------------------------------
 
 
@@ -238,18 +250,6 @@ def test_usage_errors_and_interrupts_exit_with_their_codes(tmp_path):
     assert _cli("check", str(Path(tmp_path) / "none.yaml")).returncode == 1
 
 
-def test_an_item_folded_into_the_one_above_is_pointed_out(tmp_path):
-    data = write_variant(
-        tmp_path,
-        (
-            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n",
-            "  - 对汽车城开发建设工作进行组织、协调、督促和检查。\n    -另一项职能。\n",
-        ),
-    )
-    result = run("check", data)
-    assert "2023.yaml:24:5 警告：部门职能[4]：第 24 行以“-”开头，却被并入了这一项的文字" in result.output
-
-
 def test_a_pdf_that_fails_after_the_docx_says_the_docx_was_written(tmp_path, monkeypatch):
     from reportgen import rendering
     from reportgen.diagnostics import OutputError
@@ -264,6 +264,9 @@ def test_a_pdf_that_fails_after_the_docx_says_the_docx_was_written(tmp_path, mon
     assert result.exit_code == 1
     assert f"已生成 {out / (SAMPLE_NAME + '.docx')}，但未能生成 PDF：写入失败：磁盘已满" in result.output
     assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == [SAMPLE_NAME + ".docx"]
+
+
+# --- the wording of unusual data --------------------------------------------------------------
 
 
 def test_staffing_without_some_counts_reads_well(tmp_path):
