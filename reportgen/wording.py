@@ -240,7 +240,8 @@ def _traced(render, env):
                     env.origin = _written_at(generator, piece)
                 yield piece
         finally:
-            env.rendering.pop()
+            # Not always the top: a rendering given up on is closed when it is collected.
+            env.rendering.remove(generator)
 
     return traced_render
 
@@ -378,7 +379,6 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
     try:
         with _Stopwatch(RENDER_SECONDS + 1):
             pieces, written, size = [], [], 0
-            env.rendering.clear()
             for piece in env.get_template(name).generate(values):
                 size += len(piece)
                 if size > MAX_OUTPUT_CHARS:
