@@ -46,8 +46,49 @@ _LEAF_LABELS = {
     "分值": rf"分值{_POINTS}",
     "得分": rf"得分{_POINTS}",
     "偏差原因": r"偏差原因[：:]([^。]+)",
+    "扣分原因": r"扣分原因[：:]([^。]+)",
     "改进措施": r"改进措施[：:]([^。]+)",
 }
+#: How far each label's clause runs in an indicator's line: a figure to the next
+#: comma, a note to the end of its sentence.
+_LEAF_CLAUSES = re.compile(
+    r"(?:年度指标值|实际完成值|分值|得分|满分线)[^，。；]*[，。；]?"
+    r"|[^，。；]*为-?\d[\d.]*%[，。；]?"  # 部门整体预算执行率为97.60%，
+    r"|(?:偏差原因|扣分原因|改进措施)[：:][^。]*。?"
+)
+
+
+def _leaf_values(text: Text, start: int) -> dict[str, str]:
+    """The labelled figures and notes of an indicator's line, from ``start`` (after its name)."""
+    values = {}
+    for key, pattern in _LEAF_LABELS.items():
+        found = re.compile(pattern).search(text.reading, start)
+        if found:
+            values[key] = text.written(found.start(1), found.end(1))
+    return values
+
+
+#: What an indicator's line may say about it in words, beside the figures.
+_LEAF_NOTES = ("偏差原因", "扣分原因", "改进措施")
+
+
+def _leaf_analysis(text: Text, start: int) -> str | None:
+    """What an indicator's line says beside its figures and labelled notes (from
+    ``start``, after its name): its 分析, which must not be lost."""
+    pieces, at = [], start
+    for clause in _LEAF_CLAUSES.finditer(text.reading, start):
+        pieces.append(text.written(at, clause.start()))
+        at = clause.end()
+    pieces.append(text.written(at))
+    analysis = "".join(piece.strip(" ，,；;") for piece in pieces).strip()
+    return analysis if analysis.strip("。.") else None
+
+
+def _add_analysis(indicator: dict, analysis: str | None) -> None:
+    """An indicator's 分析, in the order the report gave its parts."""
+    known = indicator.get("分析") or ""
+    if analysis and analysis not in known:  # the 自评表 may have given it already
+        indicator["分析"] = known + analysis
 
 
 def _use_indicator_text(reading: Reading, evaluation: dict) -> None:
@@ -61,6 +102,8 @@ def _use_indicator_text(reading: Reading, evaluation: dict) -> None:
             names.update(tables.label(leaf["名称"] or "") for leaf in child.get("三级指标", []))
     leaves = {}
     for dimension in evaluation["一级指标"]:
+        if not dimension.get("二级指标"):
+            leaves.setdefault(tables.label(dimension["名称"] or ""), dimension)
         for child in dimension.get("二级指标", []):
             for leaf in child.get("三级指标", [child]):
                 leaves.setdefault(tables.label(leaf["名称"] or ""), leaf)
@@ -69,9 +112,18 @@ def _use_indicator_text(reading: Reading, evaluation: dict) -> None:
         found = _DIMENSION_LINE.match(paragraph.reading) or _LEAF_LINE.match(paragraph.reading)
         if found and any(name and name in paragraph.reading for name in names):
             reading.use(paragraph)
-            last = next((leaf for name, leaf in leaves.items() if name and name in paragraph.reading), None)
-        elif last is not None and paragraph.index not in reading.used and "分析" not in last:
-            last["分析"] = paragraph.text.written()  # the analysis below an indicator's line
+            if found.re is _LEAF_LINE:
+                last = leaves.get(tables.label(found.group(2)))
+                if last is not None:
+                    notes = _leaf_values(paragraph.text, found.start(3))
+                    for key in _LEAF_NOTES:
+                        if key in notes and not last.get(key):  # the 自评表 left it out
+                            last[key] = notes[key]
+                    _add_analysis(last, _leaf_analysis(paragraph.text, found.start(3)))
+            else:
+                last = None
+        elif last is not None and paragraph.index not in reading.used:
+            _add_analysis(last, paragraph.text.written())  # the analysis below an indicator's line
             reading.use(paragraph)
 
 
@@ -90,28 +142,25 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
             last = None
             continue
         leaf_line = _LEAF_LINE.match(text.reading)
-        if not leaf_line and last is not None and "分析" not in last:
-            last["分析"] = text.written()  # the analysis below an indicator's line
+        if not leaf_line and last is not None:
+            _add_analysis(last, text.written())  # the analysis below an indicator's line
             reading.use(paragraph)
         if not leaf_line or not dimensions:
             continue
         reading.use(paragraph)
         dimension = dimensions[-1]
         d = len(dimensions) - 1
-        values = {}
-        for key, pattern in _LEAF_LABELS.items():
-            found = re.search(pattern, text.reading[leaf_line.start(3) :])
-            if found:
-                offset = leaf_line.start(3)
-                values[key] = text.written(offset + found.start(1), offset + found.end(1))
+        values = _leaf_values(text, leaf_line.start(3))
         leaf: dict = {"名称": text.written(leaf_line.start(2), leaf_line.end(2))}
         full = Decimal(values["分值"]) if "分值" in values else None
         score = Decimal(values["得分"]) if "得分" in values else None
         where = f"{reading.where(paragraph)}"
+        analysis = _leaf_analysis(text, leaf_line.start(3))
         if leaf_line.group(1) is None and dimension["名称"] == leaf["名称"] or "执行率" in leaf["名称"] and "年度指标值" not in values:
             dimension.update({"分值": full, "计分": "预算执行率"})
+            _add_analysis(dimension, analysis)
             reading.sources[("自评", "一级指标", d, "分值")] = where
-            last = None
+            last = dimension
             continue
         leaf["分值"] = full
         for key in ("年度指标值", "实际完成值"):
@@ -124,9 +173,10 @@ def _indicators_from_text(reading: Reading, completion) -> dict | None:
         else:
             leaf["计分"] = "得分"
             leaf["得分"] = score
-        for key in ("偏差原因", "改进措施"):
+        for key in _LEAF_NOTES:
             if key in values:
                 leaf[key] = values[key]
+        _add_analysis(leaf, analysis)
         children = dimension.setdefault("二级指标", [])
         if leaf_line.group(1):
             parent = text.written(leaf_line.start(1), leaf_line.end(1))
@@ -278,9 +328,13 @@ def _text_into(reading: Reading, evaluation: dict) -> None:
             reading.use(paragraph)
             _, start, end = segments[0]
             after = re.match(rf"^满分{_POINTS}，(?:自评)?得分{_POINTS}，?", text.reading[start:end])
-            rest = text.reading[start + after.end() : end] if after else ""
-            if after and rest and "扣" not in rest and "”" not in rest:
-                by_name[segments[0][0]]["结论"] = text.written(start + after.end(), end).rstrip("。")
+            # The 结论 is the sentence's own end; 主要扣减原因 starts the next one.
+            begin = start + after.end() if after else end
+            stop = text.reading.find("。", begin, end)
+            stop = end if stop < 0 else stop
+            rest = text.reading[begin:stop]
+            if rest and "扣" not in rest and "”" not in rest:
+                by_name[segments[0][0]]["结论"] = text.written(begin, stop)
         elif _TOTAL.search(text.reading):
             reading.use(paragraph)
     _analysis(reading, evaluation)
