@@ -4,6 +4,7 @@ the published text (which test_reproduction checks our sample against)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from pathlib import Path
@@ -149,6 +150,31 @@ def test_a_report_typed_by_hand_imports_with_everything_in_place(tmp_path, sampl
     expected |= {f"自评.一级指标[2].二级指标[{i}].分值" for i in range(1, 8)} | {"自评.一级指标[1].二级指标[2].名称"}
     assert set(missing) == expected, checked
     assert "错误" not in re.sub(r"错误：\S+?：尚未填写[^\n]*\n", "", checked).replace("处错误", "")
+
+
+def test_a_header_unit_against_the_caption_and_a_one_line_signature(tmp_path, sample_docx):
+    """A header "调整预算数（万元）" over figures in 元 (the caption's unit, and the size of
+    the columns beside it) is read in 元; "单位　　2024 年 3 月 8 日" after the 附件说明 is the 落款."""
+    document = docx.Document()
+    source = docx.Document(str(_table_report(sample_docx, tmp_path / "t.docx")))
+    for paragraph in source.paragraphs:
+        document.add_paragraph(paragraph.text)
+    rows = [[c.text for c in row.cells] for row in source.tables[0].rows]
+    rows[0][2] = "调整预算数（万元）"
+    body = document.paragraphs[[p.text for p in document.paragraphs].index("2023年本部门收支情况见下表（单位：元）。")]
+    table = document.add_table(rows=len(rows), cols=4)
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    body._p.addnext(table._tbl)
+    document.add_paragraph("附件：1.2023年度部门整体支出绩效自评表")
+    document.add_paragraph("某市投资促进局\u3000\u30002024 年 3 月 8 日")
+    document.save(str(tmp_path / "r.docx"))
+    data, _, _ = _imported(tmp_path, tmp_path / "r.docx")
+    budget = data["收支"]
+    assert (budget["调整预算"], budget["基本支出"]["调整预算"]) == (1028.77, 471.38)
+    assert data["落款"] == {"单位": "某市投资促进局", "日期": datetime.date(2024, 3, 8)}
+    assert not any("2024" in str(item) for item in data["改进措施"])
 
 
 def test_the_missing_values_are_explained_in_the_file(tmp_path, sample_docx):

@@ -22,7 +22,7 @@ def test_the_corpus_is_imported_without_wrong_values(tmp_path):
     figures = scores.figures()
     assert totals["internal_errors"] == 0, scores.as_json()["failed"]
     assert figures["wrong"] == 0, scores.wrong_values()
-    assert figures["right"] / (figures["right"] + figures["wrong"] + figures["missed"]) >= 0.95, figures
-    # The aim is no lost paragraph; measured 34 of 2372 (the analysis lines of
-    # 财政部 indicators written in a shape the readers do not yet take).
-    assert totals["lost"] <= totals["kept_texts"] * 0.02, scores.as_json()["lost"][:10]
+    # Measured 99.4 % (2971 of 2990) on these cases; what is missed is marked 待填写, never guessed.
+    assert figures["right"] / (figures["right"] + figures["wrong"] + figures["missed"]) >= 0.99, figures
+    # Every paragraph lands in the data or in the closing comment.
+    assert totals["lost"] == 0, scores.as_json()["lost"][:10]

@@ -249,20 +249,37 @@ def department_rows(reading: Reading) -> None:
 
 
 def signature(reading: Reading) -> None:
-    """The 落款 (an organ line and a date line) wherever it stands: the last
-    date line with a short line before it."""
+    """The 落款 wherever it stands: the last date line with a short line before it
+    (the organ), or the last short line of an organ, a space and a date."""
     paragraphs = reading.document.paragraphs
-    for i in range(len(paragraphs) - 1, 0, -1):
+    for i in range(len(paragraphs) - 1, -1, -1):
         date = _DATE.match(paragraphs[i].reading)
-        organ = paragraphs[i - 1]
-        if date and len(organ.reading) <= 40 and "。" not in organ.reading and not organ.reading.startswith("附件"):
-            year, month, day = map(int, date.groups())
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                reading.data["落款"] = {"单位": organ.text.written(), "日期": f"{year}-{month:02d}-{day:02d}"}
-                reading.use(organ, paragraphs[i])
-                for section in reading.sections + list(reading.by_key.values()):
-                    section.paragraphs = [p for p in section.paragraphs if p not in (organ, paragraphs[i])]
-            return
+        organ = paragraphs[i - 1] if i else None
+        if date and organ and len(organ.reading) <= 40 and "。" not in organ.reading and not organ.reading.startswith("附件"):
+            if _sign(reading, organ.text.written(), date.groups(), organ, paragraphs[i]):
+                return
+        one_line = _SIGNED.match(paragraphs[i].reading)
+        if one_line and not date:
+            text, year = paragraphs[i].text, one_line.start(2)
+            # A space between them tells an organ and its date from a sentence ending in a date.
+            between = text.raw[text.ends[year - 1] : text.starts[year]]
+            if between.strip() == "" and between and _sign(reading, text.written(0, year), one_line.groups()[1:], paragraphs[i]):
+                return
+
+
+#: 单位 and 日期 on one line (reading form: the spaces between them are gone).
+_SIGNED = re.compile(r"^([^，。；：、！？\d]{3,40}?)(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
+def _sign(reading: Reading, organ: str, date: tuple[str, ...], *used: Paragraph) -> bool:
+    year, month, day = map(int, date)
+    if organ.startswith("附件") or not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    reading.data["落款"] = {"单位": organ, "日期": f"{year}-{month:02d}-{day:02d}"}
+    reading.use(*used)
+    for section in reading.sections + list(reading.by_key.values()):
+        section.paragraphs = [p for p in section.paragraphs if p not in used]
+    return True
 
 
 def attachments(reading: Reading) -> None:

@@ -229,7 +229,31 @@ def blocks(rows: list[list[Text]], caption: str = "") -> list[Block]:
         r += len(band)
     for block in found:
         _codes_only_in_a_code_table(block)
+        if table_unit:
+            _settle_units(block, table_unit)
     return [b for b in found if b.rows or b.columns]
+
+
+_UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _settle_units(block: Block, table_unit: str) -> None:
+    """A header that names a unit other than the caption's is believed only if the
+    column's figures then stand beside the other amount columns: 年初预算 and 决算 of
+    one table are of one size, never ten thousand times apart."""
+    def total(key: str) -> Decimal:
+        return sum((abs(number_in(row.cells[key], kind="points").number or 0) for row in block.rows if key in row.cells), Decimal(0))
+
+    siblings = [k for k in AMOUNT_KEYS if k in block.columns and block.units.get(k) == table_unit]
+    scale = max((total(k) for k in siblings), default=Decimal(0))
+    for key in AMOUNT_KEYS:
+        unit = block.units.get(key)
+        if key not in block.columns or unit == table_unit or not scale:
+            continue
+        mine = total(key)
+        as_header = mine * _UNIT_FACTOR[unit] / _UNIT_FACTOR[table_unit]
+        if mine and abs((as_header / scale).ln()) > abs((mine / scale).ln()):
+            block.units[key] = table_unit
 
 
 def _sub_header(band: list[list[Text]], row: list[Text]) -> bool:

@@ -380,7 +380,7 @@ class Perturber:
             if self.chance("收支表单位为元", 0.35):
                 self.table_in_yuan(table)
             if self.chance("收支表表头近义词", 0.4):
-                self.rename_header(table, {"年初预算": ["年初预算数", "年初预算（万元）"], "调整预算": ["全年预算数", "调整预算数", "调整后预算"],
+                self.rename_header(table, {"年初预算": ["年初预算数", f"年初预算（{table.unit}）", "年初预算（万元）"], "调整预算": ["全年预算数", "调整预算数", "调整后预算"],
                                            "决算": ["全年执行数", "决算数", "实际支出"], "执行率": ["预算执行率", "执行率（%）"]})
             if self.chance("收支表行标签带编号", 0.35):
                 self.number_labels(table)
