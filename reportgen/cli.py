@@ -348,7 +348,10 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
         ctx.exit(1)
     if year <= last.report.year:
         raise Refused(f"新的年度 {year} 应晚于 {source} 的年度 {last.report.year}，未生成新文件")
-    text, todo = rollover.next_year(last.source.text, last.report.year, year, rollover.carried_figures(last.evaluated))
+    carried = rollover.carried_figures(last.evaluated)
+    text, todo = rollover.next_year(
+        last.source.text, last.report.year, year, carried, last.template_set.extension.carried()
+    )
     text = rollover.schema_line(text, source, output)
     try:
         with _reporting(output, "未生成新一年的文件"):

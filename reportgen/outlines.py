@@ -10,6 +10,9 @@ and what it asks of the data, the way an mkdocs theme carries its
       绩效自评表: attachments/evaluation.md.j2
     字段:                               # keys of its own, validated like built-in ones
       通知文号: {类型: 文字, 必填: 是, 说明: 开展自评工作的通知的文号}
+      预算编码: {类型: 文字, 沿用: 是}       # init keeps it for next year
+    指标字段:                           # keys every indicator may carry (a column of the 评分表)
+      评分标准: {类型: 文字, 必填: 是, 沿用: 是}   # 必填: on every scored (末级) indicator
 
 The built-in outlines are the folders of ``templates/`` that hold an
 ``outline.yaml``; they share ``templates/common/``.  The data picks one with
@@ -56,6 +59,7 @@ class FieldSpec(schema._Model):
 
     type: Literal[FIELD_TYPES] = Field(alias="类型")  # type: ignore[valid-type]
     required: YesNo = Field(False, alias="必填")
+    carried: YesNo = Field(False, alias="沿用", description="init 生成下一年的文件时保留其值（如评分标准、预算编码）")
     description: Text | None = Field(None, alias="说明")
     item: Literal[tuple(SCALAR_TYPES)] = Field("文字", alias="元素", description="列表每项的类型")  # type: ignore[valid-type]
     columns: dict[Name(schema.ITEM_CHARS), Literal[tuple(SCALAR_TYPES)]] | None = Field(  # type: ignore[valid-type]
@@ -89,6 +93,70 @@ class Extension:
     required: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ("收支情况表", "绩效自评表")
     fields: tuple[tuple[str, FieldSpec], ...] = ()
+    #: Keys every indicator may carry (its columns in the outline's 评分表).
+    indicator_fields: tuple[tuple[str, FieldSpec], ...] = ()
+
+    def carried(self) -> tuple[tuple[str, ...], ...]:
+        """Paths (``*`` for any list position) of the declared keys ``init`` keeps."""
+        paths = [(key,) for key, spec in self.fields if spec.carried]
+        for key, spec in self.indicator_fields:
+            if spec.carried:
+                paths += [INDICATOR_LEVELS[: 1 + depth * 2] + (key,) for depth in (1, 2, 3)]
+        return tuple(paths)
+
+    def missing_on_leaves(self, report: schema.Report) -> list[Diagnostic]:
+        """A required indicator key is asked of each scored indicator (a 末级 one):
+        a parent's row of the 评分表 carries its children's."""
+        required = [key for key, spec in self.indicator_fields if spec.required]
+        found = []
+        for path, node in _indicators(report):
+            if getattr(node, "children", None):
+                continue
+            extra = node.model_dump(by_alias=True)
+            for key in required:
+                if extra.get(key) is None:
+                    found.append(error("缺少此项（模板集声明的指标字段，每个末级指标都要填写）", path + (key,)))
+        return found
+
+
+#: The indicator tree's keys, level by level: 一级指标, *, 二级指标, *, 三级指标, *.
+INDICATOR_LEVELS = ("自评", "一级指标", "*", "二级指标", "*", "三级指标", "*")
+
+
+def _indicators(report: schema.Report):
+    for i, dimension in enumerate(report.evaluation.dimensions):
+        yield ("自评", "一级指标", i), dimension
+        for j, indicator in enumerate(dimension.children or []):
+            yield ("自评", "一级指标", i, "二级指标", j), indicator
+            for k, leaf in enumerate(indicator.children or []):
+                yield ("自评", "一级指标", i, "二级指标", j, "三级指标", k), leaf
+
+
+def _with_fields(name: str, base: type[schema._Model], fields: tuple[tuple[str, FieldSpec], ...], **more) -> type:
+    """``base`` with the declared keys added, all optional (a parent of scored
+    indicators need not carry them), and ``more`` fields replaced."""
+    added = {
+        f"extra_{i}": (spec.annotation() | None, Field(None, alias=key, description=spec.description))
+        for i, (key, spec) in enumerate(fields)
+    }
+    return create_model(name, __base__=base, __doc__=base.__doc__, **added, **more)
+
+
+def _evaluation_model(fields: tuple[tuple[str, FieldSpec], ...]) -> type[schema.Evaluation]:
+    def children(model: type, key: str) -> tuple:
+        info = model.model_fields["children"]
+        return (list[key] | None, Field(None, alias=info.alias, min_length=1))  # type: ignore[valid-type]
+
+    leaf = _with_fields("Indicator3", schema.Indicator3, fields)
+    indicator = _with_fields("Indicator", schema.Indicator, fields, children=children(schema.Indicator, leaf))
+    dimension = _with_fields("Dimension", schema.Dimension, fields, children=children(schema.Dimension, indicator))
+    info = schema.Evaluation.model_fields["dimensions"]
+    return create_model(
+        "Evaluation",
+        __base__=schema.Evaluation,
+        __doc__=schema.Evaluation.__doc__,
+        dimensions=(list[dimension], Field(alias=info.alias, min_length=1)),  # type: ignore[valid-type]
+    )
 
 
 def model_for(extension: Extension) -> type[schema.Report]:
@@ -112,6 +180,9 @@ def model_for(extension: Extension) -> type[schema.Report]:
             annotation if spec.required else annotation | None,
             Field(default, alias=key, description=spec.description),
         )
+    if extension.indicator_fields:
+        info = schema.Report.model_fields["evaluation"]
+        fields["evaluation"] = (_evaluation_model(extension.indicator_fields), Field(alias=info.alias))
     return create_model("Report", __base__=schema.Report, __doc__=schema.Report.__doc__, **fields)
 
 
@@ -138,6 +209,7 @@ class OutlineSpec(schema._Model):
     required: list[Literal[REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
     attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(default_factory=dict, alias="附件")
     fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="字段")
+    indicator_fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="指标字段")
 
 
 @dataclass(frozen=True)
@@ -149,6 +221,8 @@ class TemplateSet:
     attachments: tuple[tuple[str, str], ...]
     #: The data model this outline validates against.
     model: type[schema.Report]
+    #: What the outline asks beyond the built-in model.
+    extension: Extension
     #: What is wrong but does not stop a build (a misplaced template of the user's).
     warnings: tuple[Diagnostic, ...] = ()
 
@@ -196,13 +270,15 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
     required: list[str] = []
     attachments: dict[str, str] = {}
     fields: dict[str, FieldSpec] = {}
+    indicator_fields: dict[str, FieldSpec] = {}
     for spec in specs:
         required += [key for key in spec.required if key not in required]
         attachments.update(spec.attachments)
         fields.update(spec.fields)
-    extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()))
+        indicator_fields.update(spec.indicator_fields)
+    extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()))
     unused = _unused_templates(user_templates, (outline, COMMON), set(attachments.values())) if user_templates else ()
-    return TemplateSet(name, folders, tuple(attachments.items()), model_for(extension), unused)
+    return TemplateSet(name, folders, tuple(attachments.items()), model_for(extension), extension, unused)
 
 
 #: Close enough to a built-in template's path to be a misspelling of it.
@@ -257,6 +333,10 @@ def _clashes(spec: OutlineSpec):
             yield error(f"“{key}”是内置的键，模板集不能重新声明；请换一个名称", ("字段", key))
         elif key in PROVIDED_KEYS:
             yield error(f"“{key}”是程序提供给模板的名称，模板集不能声明为自己的键；请换一个名称", ("字段", key))
+    indicator_keys = schema.indicator_keys()
+    for key in spec.indicator_fields:
+        if key in indicator_keys:
+            yield error(f"“{key}”是指标内置的键或算出的数，模板集不能重新声明；请换一个名称", ("指标字段", key))
 
 
 def _missing_templates(spec: OutlineSpec, search: tuple[Path, ...]):

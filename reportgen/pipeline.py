@@ -29,6 +29,7 @@ class Prepared:
     title: list[str]
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]
+    template_set: outlines.TemplateSet
 
     @property
     def report(self) -> Report:
@@ -72,7 +73,7 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
-    return Prepared(source, evaluated, document, worded.title, located)
+    return Prepared(source, evaluated, document, worded.title, located, template_set)
 
 
 def validate(source: loading.Source, templates: Path | None = None) -> tuple[outlines.TemplateSet, Report]:
@@ -87,6 +88,9 @@ def validate(source: loading.Source, templates: Path | None = None) -> tuple[out
         raise InvalidInput(unfilled + [d for d in exc.diagnostics if d.path not in todo]) from None
     if unfilled:
         raise InvalidInput(unfilled)
+    missing = template_set.extension.missing_on_leaves(report)
+    if missing:
+        raise InvalidInput(missing)
     return template_set, report
 
 

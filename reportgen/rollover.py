@@ -64,13 +64,16 @@ def carried_figures(evaluated) -> dict[tuple, str]:
     return carried
 
 
-def next_year(text: str, old_year: int, year: int, carried: dict[tuple, str] | None = None) -> tuple[str, int]:
+def next_year(
+    text: str, old_year: int, year: int, carried: dict[tuple, str] | None = None, kept: tuple[tuple, ...] = ()
+) -> tuple[str, int]:
     """The new file's text and how many values wait to be filled in; ``carried``
-    (path → value) are written as they are, added where the file lacks them."""
+    (path → value) are written as they are, added where the file lacks them;
+    ``kept`` are paths (like :data:`_KEPT`) the template set declares as carried over."""
     carried = dict(carried or {})
     edits: list[tuple[int, int, str]] = []
     mappings: dict[tuple, yaml.MappingNode] = {}
-    _walk(compose(text), (), text, edits, year, carried, mappings, set())
+    _walk(compose(text), (), text, edits, year, carried, mappings, set(), [*_KEPT, *kept])
     edits += _insertions(carried, mappings, text)
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -88,19 +91,19 @@ def _matches(path: tuple, patterns: list[tuple]) -> bool:
 
 
 def _walk(
-    node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict, seen: set
+    node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict, seen: set, kept: list
 ) -> None:
     # A node met again through an alias (*名称) stands in the text once, where its anchor is.
-    if _matches(path, _KEPT) or id(node) in seen:
+    if _matches(path, kept) or id(node) in seen:
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         mappings[path] = node
         for key_node, value_node in node.value:
-            _walk(value_node, path + (key_node.value,), text, edits, year, carried, mappings, seen)
+            _walk(value_node, path + (key_node.value,), text, edits, year, carried, mappings, seen, kept)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), text, edits, year, carried, mappings, seen)
+            _walk(item, path + (index,), text, edits, year, carried, mappings, seen, kept)
     else:
         # The value's own text starts after its anchor (&名称) or tag, which stay for the aliases.
         span = text[node.start_mark.index : node.end_mark.index]

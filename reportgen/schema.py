@@ -318,6 +318,16 @@ def builtin_keys() -> set[str]:
     return {f.alias for f in Report.model_fields.values() if f.alias}
 
 
+#: What templates find on an indicator beside its data (computed, see ``computation.IndicatorNode``).
+INDICATOR_FIGURES = ("完成率", "满分", "末级指标")
+
+
+def indicator_keys() -> set[str]:
+    """The keys an indicator has at any level, typed or computed."""
+    typed = {f.alias for model in (Dimension, Indicator, Indicator3) for f in model.model_fields.values() if f.alias}
+    return typed | set(INDICATOR_FIGURES)
+
+
 def json_schema(model: type[Report] = Report, outlines: tuple[str, ...] = ()) -> dict:
     """The JSON Schema an editor checks a data file by, as ``check`` sees it: ``提纲`` one of
     ``outlines``, a value left ``待填写`` accepted everywhere (``check`` still lists it),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import pytest
-from conftest import SAMPLE_NAME, paragraphs, refused, run, write_variant
+from conftest import SAMPLE, SAMPLE_NAME, paragraphs, refused, run, write_variant
 
 from reportgen import wording
 
@@ -22,6 +23,9 @@ OUTLINE = """\
     说明: 开展自评工作的通知的文号
   重点项目数:
     类型: 整数
+  预算编码:
+    类型: 文字
+    沿用: 是
   专项资金:
     类型: 表
     列: {名称: 文字, 金额: 金额}
@@ -54,6 +58,7 @@ PROJECTS = """\
 
 FIELDS = """\
 通知文号: 番财绩〔2024〕2号
+预算编码: 440113-001
 重点项目数: 3
 专项资金:
   - 名称: 招商专项
@@ -134,7 +139,8 @@ def test_init_and_diff_handle_declared_keys(tmp_path):
     result = run("init", "2024", "--from", data, "--templates", templates)
     assert result.exit_code == 0, result.output
     text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
-    assert "通知文号: 待填写\n重点项目数: 待填写\n" in text
+    # A key declared 沿用 is the same next year (the 预算编码); the others are asked again.
+    assert "通知文号: 待填写\n预算编码: 440113-001\n重点项目数: 待填写\n" in text
 
     changed = tmp_path / "changed.yaml"
     changed.write_text(data.read_text(encoding="utf-8").replace("重点项目数: 3", "重点项目数: 4"), encoding="utf-8")
@@ -312,3 +318,121 @@ def test_filters_and_methods_cannot_build_huge_strings(tmp_path, body):
     result = run("check", write_variant(tmp_path), "--templates", templates)
     assert result.exit_code == 1
     assert "模板运行超出限制：" in result.output
+
+
+# --- keys every indicator carries (a 评分表 with a 评分标准 column) --------------------------
+
+RUBRIC_OUTLINE = """\
+附件:
+  评分表: attachments/rubric.md.j2
+指标字段:
+  评分标准:
+    类型: 文字
+    必填: 是
+    沿用: 是
+    说明: 该指标的评分规则
+  未完成原因:
+    类型: 文字
+"""
+
+RUBRIC = """\
+{.title}
+{% for line in 附件标题行 %}
+{{ line }}
+{% endfor %}
+
+| 指标 | 分值 | 评分标准 | 得分 | 未完成原因 |
+|:--|--:|:--|--:|:--|
+{% for 一级 in 自评.一级指标 %}
+{% for 指标 in 一级.末级指标 %}
+| {{ 指标.名称 }} | {{ 指标.分值 | score }} | {{ 指标.评分标准 }} | {{ 指标.得分 | score }} | {{ 指标.未完成原因 or "" }} |
+{% endfor %}
+{% endfor %}
+"""
+
+
+def _rubric_set(tmp_path: Path) -> Path:
+    folder = tmp_path / "评分表模板"
+    (folder / "attachments").mkdir(parents=True)
+    (folder / "outline.yaml").write_text(RUBRIC_OUTLINE, encoding="utf-8")
+    (folder / "attachments" / "rubric.md.j2").write_text(RUBRIC, encoding="utf-8")
+    return folder
+
+
+def _rubric_data(tmp_path: Path, skip: str = "") -> Path:
+    """The sample with a 评分标准 on every scored indicator (but ``skip``'s), and a 未完成原因 on 绩效管理."""
+    lines = []
+    for line in write_variant(tmp_path, ("附件: [收支情况表, 绩效自评表]", "附件: [评分表]"), name="base.yaml").read_text(
+        encoding="utf-8"
+    ).splitlines(keepends=True):
+        lines.append(line)
+        leaf = line.startswith("        - 名称: ")
+        name = line.split("名称: ")[-1].strip()
+        if leaf and name != skip:
+            lines.append(f"          评分标准: {name}达到要求得满分\n")
+        if leaf and name == "绩效管理":
+            lines.append("          未完成原因: 制度尚在起草\n")
+    path = tmp_path / "2023.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_declared_indicator_keys_are_columns_of_the_score_sheet(tmp_path):
+    templates = _rubric_set(tmp_path)
+    result = run("build", _rubric_data(tmp_path), "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    table = docx.Document(str(tmp_path / "out" / f"{SAMPLE_NAME}.docx")).tables[-1]
+    rows = {row.cells[0].text: [cell.text for cell in row.cells[1:]] for row in table.rows}
+    # 分值, 评分标准, 得分 (执行率 97.60 % of 10; the sample's 绩效管理 loses 2 of 10), 未完成原因.
+    assert rows["部门预算资金支出率"] == ["10", "部门预算资金支出率达到要求得满分", "9.76", ""]
+    assert rows["绩效管理"] == ["10", "绩效管理达到要求得满分", "8", "制度尚在起草"]
+    assert rows["采购管理"] == ["5", "采购管理达到要求得满分", "5", ""]
+
+
+def test_a_required_indicator_key_is_asked_of_every_scored_indicator(tmp_path):
+    templates = _rubric_set(tmp_path)
+    data = _rubric_data(tmp_path, skip="信息公开")
+    result = refused(data, options=("--templates", templates))
+    lines = [line for line in result.output.splitlines() if "评分标准" in line]
+    # 信息公开 is the third 二级指标 of 管理效率; it starts on line 120 (116 of the sample, and 4 评分标准 lines before it).
+    assert lines == [
+        f"{data}:120:11 错误：自评.一级指标[2].二级指标[3].评分标准：缺少此项（模板集声明的指标字段，每个末级指标都要填写）"
+    ], result.output
+    assert run("build", data, "--templates", templates, "--out-dir", tmp_path / "out").exit_code == 1
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_init_keeps_a_carried_indicator_key_and_asks_the_others_again(tmp_path):
+    templates = _rubric_set(tmp_path)
+    data = _rubric_data(tmp_path)
+    result = run("init", "2024", "--from", data, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
+    assert "          评分标准: 预算编制达到要求得满分\n" in text
+    assert "          未完成原因: 待填写\n" in text
+
+
+def test_an_indicator_key_cannot_shadow_a_built_in_or_computed_one(tmp_path):
+    templates = _rubric_set(tmp_path)
+    (templates / "outline.yaml").write_text("指标字段:\n  得分:\n    类型: 分值\n  完成率:\n    类型: 百分数\n", encoding="utf-8")
+    result = run("check", SAMPLE, "--templates", templates)
+    assert result.exit_code == 1
+    assert "outline.yaml:2:3 错误：指标字段.得分：“得分”是指标内置的键或算出的数，模板集不能重新声明" in result.output
+    assert "outline.yaml:4:3 错误：指标字段.完成率：“完成率”是指标内置的键或算出的数" in result.output
+
+
+def test_schema_with_a_template_set_offers_its_indicator_keys(tmp_path):
+    schema = json.loads(run("schema", "--templates", _rubric_set(tmp_path)).output)
+    described = json.dumps(schema, ensure_ascii=False)
+    assert described.count('"评分标准"') >= 3  # on 一级, 二级 and 三级指标
+    assert "该指标的评分规则" in described
+
+
+def test_diff_names_a_changed_indicator_key_by_its_indicator(tmp_path):
+    templates = _rubric_set(tmp_path)
+    data = _rubric_data(tmp_path)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(data.read_text(encoding="utf-8").replace("制度尚在起草", "制度已起草待审定"), encoding="utf-8")
+    result = run("diff", data, changed, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    assert "指标“管理效率/绩效管理”未完成原因：制度尚在起草 → 制度已起草待审定" in result.output
