@@ -42,15 +42,42 @@ SECTIONS = {
     "履职效能": ["履职效能分析", "履职效能"],
     "管理效率": ["管理效率分析", "管理效率"],
     "存在问题": ["存在的主要问题", "存在问题及原因", "存在的问题", "存在问题", "主要问题"],
-    "改进措施": ["下一步改进措施", "改进措施及建议", "改进措施", "下一步工作", "整改措施", "改进建议", "下一步工作计划"],
+    "改进措施": [
+        "下一步改进措施",
+        "改进措施及建议",
+        "改进措施",
+        "下一步工作",
+        "整改措施",
+        "改进建议",
+        "下一步工作计划",
+    ],
     "其他需要说明的问题": ["其他需要说明的问题", "其他需要说明的情况", "其他说明", "其他事项"],
     "概况": ["部门概况", "部门基本情况", "单位基本概况", "单位基本情况", "基本情况", "单位概况"],
     "绩效自评": ["绩效自评情况", "绩效目标及完成情况", "自评情况"],
 }
 #: Heading cues for each outline: (section key, level it stands at) or a heading word.
 OUTLINE_CUES = {
-    "财政部": ["部门概况", "绩效目标及完成情况", "年度总体目标", "绩效指标完成情况", "预算执行情况", "自评得分情况", "存在问题及原因", "其他需要说明的问题"],
-    "广东": ["部门基本情况", "绩效自评情况", "自评结论", "履职效能", "管理效率", "部门整体收支情况", "部门整体绩效管理情况", "年度总体工作和重点工作任务", "存在的主要问题"],
+    "财政部": [
+        "部门概况",
+        "绩效目标及完成情况",
+        "年度总体目标",
+        "绩效指标完成情况",
+        "预算执行情况",
+        "自评得分情况",
+        "存在问题及原因",
+        "其他需要说明的问题",
+    ],
+    "广东": [
+        "部门基本情况",
+        "绩效自评情况",
+        "自评结论",
+        "履职效能",
+        "管理效率",
+        "部门整体收支情况",
+        "部门整体绩效管理情况",
+        "年度总体工作和重点工作任务",
+        "存在的主要问题",
+    ],
 }
 
 
@@ -171,7 +198,9 @@ def new_reading(document: Document) -> Reading:
         if section.key in reading.by_key:
             reading.by_key[section.key].paragraphs += section.paragraphs
         else:
-            reading.by_key[section.key] = Section(section.key, section.heading, section.level, list(section.paragraphs), section.block)
+            reading.by_key[section.key] = Section(
+                section.key, section.heading, section.level, list(section.paragraphs), section.block
+            )
     return reading
 
 
@@ -208,7 +237,9 @@ def title(reading: Reading) -> None:
         if label:
             reading.data["附件编号"] = int(label.group(1))
             reading.use(paragraph)
-        elif "报告" in paragraph.reading or not lines and len(paragraph.reading) <= 40 and "。" not in paragraph.reading:
+        elif (
+            "报告" in paragraph.reading or not lines and len(paragraph.reading) <= 40 and "。" not in paragraph.reading
+        ):
             lines.append(paragraph)
             if "报告" in paragraph.reading:
                 break
@@ -255,7 +286,13 @@ def signature(reading: Reading) -> None:
     for i in range(len(paragraphs) - 1, -1, -1):
         date = _DATE.match(paragraphs[i].reading)
         organ = paragraphs[i - 1] if i else None
-        if date and organ and len(organ.reading) <= 40 and "。" not in organ.reading and not organ.reading.startswith("附件"):
+        if (
+            date
+            and organ
+            and len(organ.reading) <= 40
+            and "。" not in organ.reading
+            and not organ.reading.startswith("附件")
+        ):
             if _sign(reading, organ.text.written(), date.groups(), organ, paragraphs[i]):
                 return
         one_line = _SIGNED.match(paragraphs[i].reading)
@@ -263,7 +300,11 @@ def signature(reading: Reading) -> None:
             text, year = paragraphs[i].text, one_line.start(2)
             # A space between them tells an organ and its date from a sentence ending in a date.
             between = text.raw[text.ends[year - 1] : text.starts[year]]
-            if between.strip() == "" and between and _sign(reading, text.written(0, year), one_line.groups()[1:], paragraphs[i]):
+            if (
+                between.strip() == ""
+                and between
+                and _sign(reading, text.written(0, year), one_line.groups()[1:], paragraphs[i])
+            ):
                 return
 
 
@@ -299,7 +340,9 @@ def attachments(reading: Reading) -> None:
             listing = False
             continue
         name = item.group(1)
-        found.append("收支情况表" if "收支情况表" in name or "收支表" in name else "绩效自评表" if "自评表" in name else name)
+        found.append(
+            "收支情况表" if "收支情况表" in name or "收支表" in name else "绩效自评表" if "自评表" in name else name
+        )
         reading.use(paragraph)
         for section in reading.sections + list(reading.by_key.values()):
             if paragraph in section.paragraphs:

@@ -28,7 +28,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "名称": ("项目名称", "科目名称", "支出项目", "功能分类科目名称", "预算项目", "名称", "项目", "科目"),
     "年初预算": ("年初预算数", "年初预算", "年初数", "年初预算安排"),
     "调整预算": ("调整后预算数", "调整预算数", "全年预算数", "调整后预算", "调整预算", "全年预算", "预算数"),
-    "决算": ("全年执行数", "实际支出数", "决算数", "支出决算数", "支出决算", "执行数", "支出数", "决算", "实际支出", "全年支出"),
+    "决算": (
+        "全年执行数",
+        "实际支出数",
+        "决算数",
+        "支出决算数",
+        "支出决算",
+        "执行数",
+        "支出数",
+        "决算",
+        "实际支出",
+        "全年支出",
+    ),
     "上年决算": ("上年决算数", "上年决算", "上年执行数", "上年支出数"),
     "执行率": ("预算执行率", "执行率", "支出进度"),
     "分值": ("分值", "满分", "标准分值", "标准分", "权重"),
@@ -72,7 +83,9 @@ def column_key(text: str) -> str | None:
     best: tuple[int, str] | None = None
     for key, words in COLUMNS.items():
         for synonym in words:
-            if word == synonym or (len(word) <= len(synonym) + 4 and (word.endswith(synonym) or word.startswith(synonym))):
+            if word == synonym or (
+                len(word) <= len(synonym) + 4 and (word.endswith(synonym) or word.startswith(synonym))
+            ):
                 if best is None or len(synonym) > best[0]:
                     best = (len(synonym), key)
     return best[1] if best else None
@@ -241,8 +254,12 @@ def _settle_units(block: Block, table_unit: str) -> None:
     """A header that names a unit other than the caption's is believed only if the
     column's figures then stand beside the other amount columns: 年初预算 and 决算 of
     one table are of one size, never ten thousand times apart."""
+
     def total(key: str) -> Decimal:
-        return sum((abs(number_in(row.cells[key], kind="points").number or 0) for row in block.rows if key in row.cells), Decimal(0))
+        return sum(
+            (abs(number_in(row.cells[key], kind="points").number or 0) for row in block.rows if key in row.cells),
+            Decimal(0),
+        )
 
     siblings = [k for k in AMOUNT_KEYS if k in block.columns and block.units.get(k) == table_unit]
     scale = max((total(k) for k in siblings), default=Decimal(0))
@@ -272,7 +289,9 @@ def _add_row(block: Block, cells: list[Text], number: int) -> None:
     written = written_label(name_cell) if name_cell is not None else ""
     leading = re.match(r"^(\d{3,7})\s*(.*)$", name) if not code else None
     if leading and _CODE.match(leading.group(1)):
-        row = Row(number, leading.group(2), row_kind(leading.group(2), leading.group(1)), named, written, leading.group(1))
+        row = Row(
+            number, leading.group(2), row_kind(leading.group(2), leading.group(1)), named, written, leading.group(1)
+        )
         row.plain = Row(number, name, row_kind(name), named, written)
         block.rows.append(row)
         return
@@ -293,7 +312,9 @@ def _name_cell(block: Block, cells: list[Text]) -> Text | None:
     if "名称" in block.columns and block.columns["名称"] < len(cells):
         return cells[block.columns["名称"]]
     known = set(block.columns.values())
-    first_number = min((i for k, i in block.columns.items() if k in AMOUNT_KEYS or k in ("分值", "得分")), default=len(cells))
+    first_number = min(
+        (i for k, i in block.columns.items() if k in AMOUNT_KEYS or k in ("分值", "得分")), default=len(cells)
+    )
     candidates = [i for i in range(min(first_number, len(cells))) if i not in known and cells[i].reading]
     if not candidates:
         return None
