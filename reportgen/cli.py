@@ -451,14 +451,15 @@ def schema(ctx: click.Context, outline: str | None, templates: Path | None) -> N
     from . import outlines
     from .schema import Report, json_schema
 
-    model = Report
+    model, names = Report, tuple(outlines.builtin())
     if outline is not None or templates is not None:
         try:
             with _reporting(templates or Path("outline.yaml"), "未输出"):
                 model = outlines.choose({outlines.OUTLINE_KEY: outline} if outline else {}, templates).model
+                names = outlines.available(templates)
         except _Failed:
             ctx.exit(1)
-    click.echo(json.dumps(json_schema(model, tuple(outlines.builtin())), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(json_schema(model, names), ensure_ascii=False, indent=2))
 
 
 class Refused(click.ClickException):

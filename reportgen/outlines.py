@@ -198,6 +198,8 @@ def _unwrap_optional(annotation: object) -> object:
 
 
 SPEC_FILE = "outline.yaml"
+#: The report's skeleton, which a standalone outline must have (see :mod:`reportgen.wording`).
+MAIN_TEMPLATE = "report.md.j2"
 COMMON = DEFAULT_TEMPLATES / "common"
 DEFAULT_OUTLINE = "广东"
 OUTLINE_KEY = "提纲"
@@ -206,6 +208,7 @@ OUTLINE_KEY = "提纲"
 class OutlineSpec(schema._Model):
     name: Text | None = Field(None, alias="名称")
     description: Text | None = Field(None, alias="说明")
+    parent: Text | None = Field(None, alias="继承", description="以哪个内置提纲为底：只需放要改的模板")
     required: list[Literal[REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
     attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(default_factory=dict, alias="附件")
     fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="字段")
@@ -246,27 +249,53 @@ def forget() -> None:
     _template_set.cache_clear()
 
 
+def available(user_templates: Path | None = None) -> tuple[str, ...]:
+    """The names ``提纲`` may take: the built-in outlines and the user's folder's own."""
+    own = _own_outline(user_templates.resolve()) if user_templates else None
+    return (*builtin(), *([own] if own else []))
+
+
 def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
-    """The template set for ``data``, from its ``提纲`` and the user's folder."""
+    """The template set for ``data``, from its ``提纲`` and the user's folder.  A
+    folder whose ``outline.yaml`` names an outline of its own (``名称: 岳阳``) is that
+    outline, the default when the data names none."""
+    user = user_templates.resolve() if user_templates else None
+    own = _own_outline(user) if user else None
     name = data.get(OUTLINE_KEY) if isinstance(data, dict) else None
-    name = DEFAULT_OUTLINE if name is None else name
-    outlines = builtin()
+    name = (own or DEFAULT_OUTLINE) if name is None else name
+    outlines = (*builtin(), *([own] if own else []))
     if not isinstance(name, str):
         message = f"应为一个提纲的名称（{'、'.join(outlines)} 之一），不要写成列表或“键: 值”，也不要加方括号"
         raise InvalidInput([error(message, (OUTLINE_KEY,))])
     if name not in outlines:
         raise InvalidInput([error(f'只能填：{"、".join(outlines)}，实际为 "{name}"', (OUTLINE_KEY,))])
-    return _template_set(name, user_templates.resolve() if user_templates else None)
+    return _template_set(name, user)
+
+
+def _own_outline(user_templates: Path) -> str | None:
+    """The outline a user's folder stands for by itself; None when it only
+    replaces some templates of whichever outline the data names."""
+    # Whatever stands there (a link out of the folder, a FIFO) is read through the guard, or refused.
+    if not os.path.lexists(user_templates / SPEC_FILE):
+        return None
+    name = _read_spec(user_templates).name
+    return name if name and name not in builtin() else None
 
 
 @functools.cache
 def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
-    outline = builtin()[name]
-    folders = tuple(p for p in (user_templates, outline, COMMON) if p is not None)
-    specs = [_read_spec(outline)]
-    # Whatever stands there (a link out of the folder, a FIFO) is read through the guard, or refused.
-    if user_templates is not None and os.path.lexists(user_templates / SPEC_FILE):
-        specs.append(_read_spec(user_templates, folders))
+    if name in builtin():
+        base: tuple[Path, ...] = (builtin()[name],)
+        specs = [_read_spec(base[0])]
+        if user_templates is not None and os.path.lexists(user_templates / SPEC_FILE):
+            specs.append(_read_spec(user_templates, (user_templates, *base, COMMON)))
+    else:
+        assert user_templates is not None  # only a user's folder adds names
+        own = _read_spec(user_templates)
+        base = (builtin()[own.parent],) if own.parent else ()
+        specs = [_read_spec(b) for b in base] + [own]
+    folders = tuple(p for p in (user_templates, *base, COMMON) if p is not None)
+    outline = base[0] if base else user_templates
     required: list[str] = []
     attachments: dict[str, str] = {}
     fields: dict[str, FieldSpec] = {}
@@ -304,14 +333,16 @@ def _unused_templates(folder: Path, builtin: tuple[Path, ...], named: set[str]) 
 
 def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
     """A folder's ``outline.yaml``, validated; its problems are reported in it.
-    Attachment templates are looked for in ``search`` (default: the folder and
-    the common one)."""
+    Attachment templates are looked for in ``search`` (default: the folder, the
+    outline it extends and the common one)."""
     path = folder / SPEC_FILE
     source = None
     try:
         source = loading.load(path, inside=folder)
         spec = validation.validate(source.data, OutlineSpec)
-        problems = [*_clashes(spec), *_missing_templates(spec, search or (folder, COMMON))]
+        parent = _parent(spec, folder)
+        search = search or (folder, *parent, COMMON)
+        problems = [*_clashes(spec), *_missing_templates(spec, search)]
         if problems:
             raise InvalidInput(problems)
         return spec
@@ -324,6 +355,21 @@ def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
 #: (:func:`reportgen.wording.context`): the attachments' templates and the title's lines.
 ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY = "附件模板", "标题行"
 PROVIDED_KEYS = (ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY)
+
+
+def _parent(spec: OutlineSpec, folder: Path) -> tuple[Path, ...]:
+    """The built-in outline's folder a user's outline extends (``继承``), checked;
+    a folder standing alone must then write the report's skeleton itself."""
+    if folder.parent == DEFAULT_TEMPLATES or not spec.name or spec.name in builtin():
+        return ()
+    if spec.parent is None:
+        if not files.is_file(folder / MAIN_TEMPLATE):
+            message = f"独立的提纲需要自己的 {MAIN_TEMPLATE}；或写“继承: {DEFAULT_OUTLINE}”，只放要改的模板"
+            raise InvalidInput([error(message, ("名称",))])
+        return ()
+    if spec.parent not in builtin():
+        raise InvalidInput([error(f'只能继承内置的提纲：{"、".join(builtin())}，实际为 "{spec.parent}"', ("继承",))])
+    return (builtin()[spec.parent],)
 
 
 def _clashes(spec: OutlineSpec):

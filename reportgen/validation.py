@@ -85,6 +85,8 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
         if kind == "literal_error":
             # pydantic lists the choices in English ("'a' or 'b'").
             context["expected"] = "、".join(re.findall(r"'([^']*)'", str(context["expected"])))
+            if not context["expected"] and path[:1] == ("附件",):
+                return error(f'所选的提纲没有附表，“附件”只能不写或写 []，实际为 "{value}"', path)
         message = _MESSAGES[kind].format(**context)
         if kind != "missing" and isinstance(value, str):
             message += f'，实际为 "{value}"'

@@ -362,9 +362,11 @@ def _rubric_set(tmp_path: Path) -> Path:
 def _rubric_data(tmp_path: Path, skip: str = "") -> Path:
     """The sample with a 评分标准 on every scored indicator (but ``skip``'s), and a 未完成原因 on 绩效管理."""
     lines = []
-    for line in write_variant(tmp_path, ("附件: [收支情况表, 绩效自评表]", "附件: [评分表]"), name="base.yaml").read_text(
-        encoding="utf-8"
-    ).splitlines(keepends=True):
+    for line in (
+        write_variant(tmp_path, ("附件: [收支情况表, 绩效自评表]", "附件: [评分表]"), name="base.yaml")
+        .read_text(encoding="utf-8")
+        .splitlines(keepends=True)
+    ):
         lines.append(line)
         leaf = line.startswith("        - 名称: ")
         name = line.split("名称: ")[-1].strip()
@@ -414,7 +416,9 @@ def test_init_keeps_a_carried_indicator_key_and_asks_the_others_again(tmp_path):
 
 def test_an_indicator_key_cannot_shadow_a_built_in_or_computed_one(tmp_path):
     templates = _rubric_set(tmp_path)
-    (templates / "outline.yaml").write_text("指标字段:\n  得分:\n    类型: 分值\n  完成率:\n    类型: 百分数\n", encoding="utf-8")
+    (templates / "outline.yaml").write_text(
+        "指标字段:\n  得分:\n    类型: 分值\n  完成率:\n    类型: 百分数\n", encoding="utf-8"
+    )
     result = run("check", SAMPLE, "--templates", templates)
     assert result.exit_code == 1
     assert "outline.yaml:2:3 错误：指标字段.得分：“得分”是指标内置的键或算出的数，模板集不能重新声明" in result.output
@@ -436,3 +440,102 @@ def test_diff_names_a_changed_indicator_key_by_its_indicator(tmp_path):
     result = run("diff", data, changed, "--templates", templates)
     assert result.exit_code == 0, result.output
     assert "指标“管理效率/绩效管理”未完成原因：制度尚在起草 → 制度已起草待审定" in result.output
+
+
+# --- an outline of its own (岳阳's), and one that extends a built-in one ----------------------
+
+OWN_REPORT = """\
+{.title}
+{% for line in 标题行 %}
+{{ line }}
+{% endfor %}
+
+# 部门基本情况
+
+{{ 自称 }}全年预算{{ 收支.调整预算 | money }}万元，执行率{{ 收支.执行率 | percent }}。
+
+# 评价结论
+
+自评得分{{ 自评.总分 | score }}分，等级为“{{ 自评.等级 }}”。
+"""
+
+
+def _own_outline(tmp_path: Path, spec: str = "名称: 岳阳\n", report: str | None = OWN_REPORT) -> Path:
+    folder = tmp_path / "岳阳模板"
+    folder.mkdir()
+    (folder / "outline.yaml").write_text(spec, encoding="utf-8")
+    if report is not None:
+        (folder / "report.md.j2").write_text(report, encoding="utf-8")
+    return folder
+
+
+def _without_management(tmp_path: Path, outline: str = "", attachments: str = "[收支情况表, 绩效自评表]") -> Path:
+    """The sample without 绩效管理 (广东 requires it), with ``outline`` before 年度."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("附件: [收支情况表, 绩效自评表]", f"附件: {attachments}")
+    text = text[: text.index("\n绩效管理:")] + text[text.index("\n自评:") :]
+    path = tmp_path / "2023.yaml"
+    path.write_text(text.replace("\n年度:", f"\n{outline}年度:", 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("outline", ["提纲: 岳阳\n", ""], ids=["named", "the folder's by default"])
+def test_a_folder_with_an_outline_of_its_own_stands_alone(tmp_path, outline):
+    templates = _own_outline(tmp_path)
+    # It has no attachments: the sample's are refused, saying so.
+    refused(
+        _without_management(tmp_path, outline),
+        '错误：附件[1]：所选的提纲没有附表，“附件”只能不写或写 []，实际为 "收支情况表"',
+        options=("--templates", templates),
+    )
+    data = _without_management(tmp_path, outline, attachments="[]")
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    # Only its own skeleton: 广东's sections (and its required 绩效管理) are not asked for.
+    assert text[1:] == [
+        "一、部门基本情况",
+        "我委全年预算1028.77万元，执行率97.60%。",
+        "二、评价结论",
+        "自评得分97.76分，等级为“优”。",
+    ], text
+    schema = json.loads(run("schema", "--templates", templates).output)
+    assert schema["properties"]["提纲"]["enum"] == ["广东", "财政部", "岳阳"]
+
+
+def test_an_outline_of_its_own_is_known_only_with_its_folder(tmp_path):
+    refused(_without_management(tmp_path, "提纲: 岳阳\n"), '错误：提纲：只能填：广东、财政部，实际为 "岳阳"')
+
+
+def test_an_outline_standing_alone_needs_its_skeleton_or_a_parent(tmp_path):
+    alone = _own_outline(tmp_path, report=None)
+    refused(
+        _without_management(tmp_path),
+        "outline.yaml:1:5 错误：名称：独立的提纲需要自己的 report.md.j2；或写“继承: 广东”",
+        options=("--templates", alone),
+    )
+    (alone / "outline.yaml").write_text("名称: 岳阳\n继承: 湖南\n", encoding="utf-8")
+    refused(
+        _without_management(tmp_path),
+        'outline.yaml:2:5 错误：继承：只能继承内置的提纲：广东、财政部，实际为 "湖南"',
+        options=("--templates", alone),
+    )
+
+
+def test_an_outline_extending_a_built_in_one_keeps_its_requirements_and_replaces_a_template(tmp_path):
+    templates = _own_outline(tmp_path, "名称: 番禺\n继承: 广东\n必填: [落款]\n", report=None)
+    (templates / "sections").mkdir()
+    (templates / "sections" / "problems.md.j2").write_text("本年度未发现需要说明的问题。\n", encoding="utf-8")
+    refused(
+        _without_management(tmp_path),
+        "错误：绩效管理：缺少此项（必填）",
+        "错误：落款：缺少此项（必填）",
+        options=("--templates", templates),
+    )
+    data = write_variant(tmp_path, ("\n年度:", "\n落款:\n  单位: 某局\n  日期: 2024-03-08\n年度:"), name="signed.yaml")
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    # 广东's skeleton and sections, with the folder's own 存在的主要问题.
+    at = text.index("三、存在的主要问题")
+    assert text[at + 1] == "本年度未发现需要说明的问题。"
+    assert "二、绩效自评情况" in text and "某局" in text

@@ -141,7 +141,9 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
     assert new.read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize(("sample", "outline"), [(SAMPLE, None), (MOF_SAMPLE, "提纲: 财政部\n")], ids=["广东", "财政部"])
+@pytest.mark.parametrize(
+    ("sample", "outline"), [(SAMPLE, None), (MOF_SAMPLE, "提纲: 财政部\n")], ids=["广东", "财政部"]
+)
 def test_init_keeps_the_outline(tmp_path, sample, outline):
     """提纲 is the same next year: init never turns it into 待填写 (广东, the default, is not written)."""
     source = tmp_path / sample.name
