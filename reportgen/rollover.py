@@ -91,7 +91,15 @@ def _matches(path: tuple, patterns: list[tuple]) -> bool:
 
 
 def _walk(
-    node: yaml.Node, path: tuple, text: str, edits: list, year: int, carried: dict, mappings: dict, seen: set, kept: list
+    node: yaml.Node,
+    path: tuple,
+    text: str,
+    edits: list,
+    year: int,
+    carried: dict,
+    mappings: dict,
+    seen: set,
+    kept: list,
 ) -> None:
     # A node met again through an alias (*名称) stands in the text once, where its anchor is.
     if _matches(path, kept) or id(node) in seen:
