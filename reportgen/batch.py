@@ -123,6 +123,8 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
     """Two inputs of the same year and department write the same report: only
     one of them survives, so both are failures the clerk must resolve, told
     which input the report on disk now comes from (its recorded fingerprint)."""
+    from .wording import FILE_NAME_TEMPLATE  # loaded by the builds that came before
+
     by_output: dict[Path, list[Outcome]] = {}
     for outcome in outcomes:
         if outcome.output is not None:
@@ -143,7 +145,11 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
             else:
                 fate = f"{output} 是其中哪一个生成的无法确定"
             outcome.lines.append(
-                (f"{outcome.path}：{names} 的年度与部门相同，生成同一个文件；{fate}。请改正其中一个的年度或部门", True)
+                (
+                    f"{outcome.path}：{names} 生成同一个文件 {output.name}；{fate}。"
+                    f"请改正其中一个的年度或部门；若它们本是不同的报告，让模板 {FILE_NAME_TEMPLATE} 写出不同的文件名",
+                    True,
+                )
             )
 
 

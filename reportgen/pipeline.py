@@ -27,6 +27,8 @@ class Prepared:
     #: The report and its attachments as a typed document (parts of typed blocks).
     document: markup.Document
     title: list[str]
+    #: The output's name as the outline's file-name template wrote it.
+    name: str
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]
     template_set: outlines.TemplateSet
@@ -37,7 +39,7 @@ class Prepared:
 
     @property
     def file_name(self) -> str:
-        return writing.safe_file_name("".join(self.title)) + REPORT_SUFFIX
+        return writing.safe_file_name(self.name) + REPORT_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
-    return Prepared(source, evaluated, document, worded.title, located, template_set)
+    return Prepared(source, evaluated, document, worded.title, worded.file_name, located, template_set)
 
 
 def validate(source: loading.Source, templates: Path | None = None) -> tuple[outlines.TemplateSet, Report]:

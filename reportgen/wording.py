@@ -31,11 +31,12 @@ from markupsafe import Markup
 from . import files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error
-from .outlines import ATTACHMENT_TEMPLATES_KEY, TITLE_LINES_KEY, TemplateSet
+from .outlines import ATTACHMENT_TEMPLATES_KEY, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
 from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
 
-MAIN_TEMPLATE = "report.md.j2"
 TITLE_TEMPLATE = "title.j2"
+#: The output's name without its suffix; by default the title's lines written together.
+FILE_NAME_TEMPLATE = "filename.j2"
 
 #: What one rendering may cost: a user's template set is a program, and a
 #: runaway one must end with a message, not hang a clerk's machine.
@@ -206,7 +207,6 @@ def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
     return values
 
 
-
 # --- where each piece of output was written ---------------------------------------
 
 #: A template file and a line of it.
@@ -321,6 +321,8 @@ class Wording:
     title: list[str]
     #: The whole report as structured text (see :mod:`reportgen.markup`).
     text: str
+    #: The output file's name as its template wrote it (not yet made safe for a file system).
+    file_name: str
     #: The template file and line that wrote a line of ``text`` (0-based).
     origin_of: Callable[[int], Origin | None] = lambda line: None
 
@@ -331,8 +333,20 @@ def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
     # The title is plain text, not markup: undo the escaping.
     lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
     values[TITLE_LINES_KEY] = lines
+    name, _ = _render(FILE_NAME_TEMPLATE, values, template_set.folders)
+    # One line of plain text: a template's line breaks and markup escapes are not part of a name.
+    name = "".join(re.sub(r"\\(.)", r"\1", line).strip() for line in name.splitlines())
+    if not name:
+        raise InvalidInput(
+            [
+                error(
+                    "文件名模板的输出为空；应写出报告的文件名（不含 .docx），如 {{ 标题行 | join }}",
+                    file=FILE_NAME_TEMPLATE,
+                )
+            ]
+        )
     text, origin_of = _render(MAIN_TEMPLATE, values, template_set.folders)
-    return Wording(lines, text, origin_of)
+    return Wording(lines, text, name, origin_of)
 
 
 class _Stopwatch:

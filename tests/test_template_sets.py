@@ -539,3 +539,44 @@ def test_an_outline_extending_a_built_in_one_keeps_its_requirements_and_replaces
     at = text.index("三、存在的主要问题")
     assert text[at + 1] == "本年度未发现需要说明的问题。"
     assert "二、绩效自评情况" in text and "某局" in text
+
+
+def test_a_file_name_template_tells_two_departments_apart(tmp_path):
+    """岳阳's title does not name the department: without a file-name template of the
+    outline's own, two departments of one city write one file, and are told so."""
+    templates = _own_outline(tmp_path, report=OWN_REPORT)
+    (templates / "title.j2").write_text("{{ 年度 }}年度部门整体支出绩效评价报告\n", encoding="utf-8")
+    first = _without_management(tmp_path, attachments="[]")
+    second = tmp_path / "交通局.yaml"
+    second.write_text(
+        first.read_text(encoding="utf-8").replace("部门: 广州番禺经济技术开发区管理委员会", "部门: 岳阳市交通运输局"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("build", first, second, "--templates", templates, "--out-dir", out)
+    assert result.exit_code == 1
+    assert f"{first}、{second} 生成同一个文件 2023年度部门整体支出绩效评价报告.docx" in result.output
+
+    (templates / "filename.j2").write_text("{{ 年度 }}年度{{ 部门 }}\n部门整体支出绩效评价报告\n", encoding="utf-8")
+    result = run("build", first, second, "--templates", templates, "--out-dir", out, "--force")
+    assert result.exit_code == 0, result.output
+    # Beside the one file the first build left, each department's own.
+    assert {p.name for p in out.glob("*.docx")} == {
+        "2023年度部门整体支出绩效评价报告.docx",
+        "2023年度岳阳市交通运输局部门整体支出绩效评价报告.docx",
+        "2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效评价报告.docx",
+    }
+    assert (
+        paragraphs(out / "2023年度岳阳市交通运输局部门整体支出绩效评价报告.docx")[0]
+        == "2023年度部门整体支出绩效评价报告"
+    )
+
+
+def test_a_file_name_template_writing_nothing_is_refused_at_its_file(tmp_path):
+    templates = _own_outline(tmp_path)
+    (templates / "filename.j2").write_text("{# 忘了写 #}\n", encoding="utf-8")
+    refused(
+        _without_management(tmp_path, attachments="[]"),
+        "filename.j2 错误：文件名模板的输出为空",
+        options=("--templates", templates),
+    )

@@ -245,7 +245,8 @@ def test_two_inputs_for_the_same_report_are_reported(tmp_path):
     second = write_variant(tmp_path, ("  年初预算: 965.84", "  年初预算: 965.85"), name="b.yaml")
     result = run("build", first, second, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"{first}、{second} 的年度与部门相同，生成同一个文件" in result.output
+    assert f"{first}、{second} 生成同一个文件 {SAMPLE_NAME}.docx；" in result.output
+    assert "请改正其中一个的年度或部门；若它们本是不同的报告，让模板 filename.j2 写出不同的文件名" in result.output
     assert "共 2 个文件：0 个成功，2 个失败。" in result.output
     assert f"已生成 {tmp_path / 'out'}" not in result.output  # neither claims a report of its own
     # The report on disk is one of the two: the message says which.
