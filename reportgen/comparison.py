@@ -69,7 +69,7 @@ def _texts(prepared: Prepared) -> list[tuple[str, str]]:
                 texts.append((section, block.text))
             elif isinstance(block, markup.Table):
                 texts += [(f"{section}，表格第 {i} 行", "｜".join(row)) for i, row in enumerate(block.row_texts(), 1)]
-            else:
+            elif not isinstance(block, markup.PageBreak):
                 count += 1
                 texts.append((f"{section}，第 {count} 段", block.text))
     return texts

@@ -186,6 +186,8 @@ STYLES = {
     "signature": ParagraphStyle("落款", "body", first_line_chars=0),
     # 7.3.4: "附件：1.…" two characters in under the body.
     "attachment_list": ParagraphStyle("附件说明", "body"),
+    # A cover page (practice: GB/T 9704 has none; the finance bureaus' forms set its lines in the body face).
+    "cover": ParagraphStyle("封面", "body", first_line_chars=0, alignment="left"),
     # Tables (practice: GB/T 9704 says only that they stay within the 版心).
     "unit": ParagraphStyle("表格单位", "body", first_line_chars=0, keep_with_next=True, alignment="right"),
     "cell": ParagraphStyle(
@@ -207,6 +209,8 @@ STYLES = {
     ),
 }
 RUN_IN_STYLE = "段首小标题"
+#: A cover's first lines stand this many lines below its title (practice, as the bureaus' forms have it).
+COVER_GAP_LINES = 4
 #: 7.3.5.2: the signing organ stands two characters in from the right.
 SIGNATURE_RIGHT_CHARS = 2
 #: 7.3.5.2: the date's first character is two characters right of the organ's.

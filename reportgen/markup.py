@@ -17,6 +17,13 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
 ``{.signature}`` + lines     signing organ, then date
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
+``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
+                             ``{.cover .center}`` centres them (××财政局（制）).
+                             The cover is what comes before its last such
+                             block (a title, a table): it has no page number,
+                             and the page after it is page 1
+``{.pagebreak}`` before a    that block starts a new page
+block
 ``| a | b |`` table          a table; the alignment row sets each column's
                              alignment; a cell ``[]{.merged}`` continues the
                              cell above it (vertically merged), a cell
@@ -200,16 +207,37 @@ def starts(cell: Cell, row: int, column: int) -> bool:
     return cell.row == row and cell.column == column
 
 
-Block = Heading | Item | Paragraph | Table | UnitLine | AttachmentList | Signature
+@dataclass(frozen=True)
+class CoverLines:
+    """Lines of a cover page, each a line of its own."""
+
+    lines: tuple[str, ...]
+    centred: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """The next block starts a page."""
+
+    text: str = ""
+
+
+Block = Heading | Item | Paragraph | Table | UnitLine | AttachmentList | Signature | CoverLines | PageBreak
 
 
 @dataclass
 class Part:
-    """The report, or one attachment: its 附件 label, title and blocks."""
+    """The report, or one attachment, or a cover page: its 附件 label, title and blocks."""
 
     label: AttachmentLabel | None = None
     title: Title | None = None
     blocks: list[Block] = field(default_factory=list)
+    #: A cover page: no page number; the page after it is page 1.
+    cover: bool = False
 
     @property
     def landscape(self) -> bool:
@@ -245,6 +273,8 @@ HEADING_LEVELS = 4
 _CELL_ALIGNMENTS = ("left", "right", "center")
 #: 一、 and （一） are written in Chinese numerals up to 九十九.
 MAX_CHINESE_NUMBER = 99
+#: The tokens that open a block of the structured text.
+_BLOCK_OPENERS = ("heading_open", "paragraph_open", "table_open", "ordered_list_open")
 #: Structures markdown-it knows that the structured text does not have.
 _UNSUPPORTED = {
     "bullet_list_open": "无序列表（以 - 、* 或 + 开头的行）",
@@ -298,6 +328,11 @@ class _Reader:
     def read(self, tokens: list[Token]) -> Document:
         for index, token in enumerate(tokens):
             handler = getattr(self, f"_{token.type}", None)
+            classes = str(token.attrs.get("class", "")).split()
+            if self.part.cover and token.type in _BLOCK_OPENERS and "cover" not in classes:
+                self._begin_part()  # the cover ends with its last lines
+            if "pagebreak" in classes:
+                self._add(PageBreak())
             if handler is not None:
                 handler(token, tokens[index + 1] if index + 1 < len(tokens) else None)
             elif token.type in _UNSUPPORTED:
@@ -315,6 +350,7 @@ class _Reader:
 
     def _add(self, block: Block) -> None:
         self.part.blocks.append(block)
+        self.part.cover = self.part.cover or isinstance(block, CoverLines)
 
     def _heading_open(self, token: Token, inline: Token | None) -> None:
         level = int(token.tag[1])
@@ -343,7 +379,7 @@ class _Reader:
         self.lists[-1] += 1
 
     def _paragraph_open(self, token: Token, inline: Token | None) -> None:
-        classes = str(token.attrs.get("class", "")).split()
+        classes = [c for c in str(token.attrs.get("class", "")).split() if c != "pagebreak"]
         css = classes[0] if classes else None
         if css == "attachment":
             self._begin_part()
@@ -365,6 +401,11 @@ class _Reader:
             self._add(AttachmentList(tuple(_lines(inline))))
         elif css == "unit":
             self._add(UnitLine(_joined(_runs(inline))))
+        elif css == "cover":
+            lines = _lines(inline)
+            if not lines:
+                raise refused(self, token, "封面没有内容")
+            self._add(CoverLines(tuple(lines), centred="center" in classes))
         elif self.lists and token.level == _item_paragraph_level(len(self.lists)):
             level = max(self.heading_level, 2) + len(self.lists)
             self._add(Item(level, self._number(token, level, self.lists[-1]), _runs(inline)))

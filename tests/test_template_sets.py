@@ -9,7 +9,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import SAMPLE, SAMPLE_NAME, paragraphs, refused, run, write_variant
+from conftest import SAMPLE, SAMPLE_NAME, paragraphs, refused, rendered, run, write_variant
+from ooxml import violations
 
 from reportgen import wording
 
@@ -580,3 +581,65 @@ def test_a_file_name_template_writing_nothing_is_refused_at_its_file(tmp_path):
         "filename.j2 错误：文件名模板的输出为空",
         options=("--templates", templates),
     )
+
+
+# --- a cover page and forced page breaks -------------------------------------------------
+
+COVER_REPORT = """\
+{.title}
+{{ 年度 }}年度部门整体支出绩效评价报告
+
+{.cover}
+部门（单位）名称：{{ 部门 }}
+评价方式：部门自评
+
+{.cover .center}
+岳阳市财政局（制）
+
+# 部门基本情况
+
+{{ 自称 }}全年预算{{ 收支.调整预算 | money }}万元。
+
+{.pagebreak}
+# 评价结论
+
+自评得分{{ 自评.总分 | score }}分。
+
+{.pagebreak}
+| 指标 | 得分 |
+|:--|--:|
+{% for 一级 in 自评.一级指标 %}
+| {{ 一级.名称 }} | {{ 一级.得分 | score }} |
+{% endfor %}
+"""
+
+
+def test_a_cover_has_no_page_number_and_the_body_counts_from_one(tmp_path):
+    import pdfplumber
+
+    templates = _own_outline(tmp_path, report=COVER_REPORT)
+    result = run(
+        "build", _without_management(tmp_path, attachments="[]"), "--templates", templates, "--out-dir", tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    docx_path = tmp_path / f"{SAMPLE_NAME}.docx"
+    assert violations(docx_path) == []
+    with pdfplumber.open(rendered(docx_path)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    assert len(pages) == 4, pages
+    cover, first, second, third = (text.replace(" ", "").splitlines() for text in pages)
+    assert cover[:2] == ["2023年度部门整体支出绩效评价报告", "部门（单位）名称：广州番禺经济技术开发区管理委员会"]
+    assert cover[-1] == "岳阳市财政局（制）"  # nothing under it: no page number
+    assert first[0] == "一、部门基本情况" and first[-1] == "—1—"
+    # {.pagebreak} before a heading and before a table: each starts a page.
+    assert second[0] == "二、评价结论" and second[-1] == "—2—"
+    assert third[:2] == ["指标得分", "履职效能49.76"] and third[-1] == "—3—"
+
+
+def test_diff_reads_a_report_with_a_cover_and_page_breaks(tmp_path):
+    templates = _own_outline(tmp_path, report=COVER_REPORT)
+    data = _without_management(tmp_path, attachments="[]")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(data.read_text(encoding="utf-8").replace("自称: 我委", "自称: 本委"), encoding="utf-8")
+    result = run("diff", data, changed, "--templates", templates)
+    assert "一、部门基本情况，第 1 段：〔删：我〕〔增：本〕委全年预算1028.77万元。" in result.output, result.output

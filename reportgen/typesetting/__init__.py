@@ -25,12 +25,14 @@ import io
 import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION_START
+from docx.oxml.ns import qn
 
 from .. import layout as L
 from .. import markup
 from ..measuring import balance_title, too_wide
+from ..wordxml import on_off, put
 from . import paragraphs, tables
-from .pages import Footers, setup_page, turn_landscape
+from .pages import Footers, number_from_one, setup_page, turn_landscape, without_page_numbers
 from .paragraphs import Frame
 from .reference import Metadata, reference_document, set_metadata
 
@@ -47,6 +49,8 @@ _WRITERS = {
     markup.AttachmentList: paragraphs.write_attachment_list,
     markup.Signature: paragraphs.write_signature,
     markup.Table: tables.write_table,
+    markup.CoverLines: paragraphs.write_cover_lines,
+    markup.PageBreak: paragraphs.write_page_break,
 }
 
 
@@ -57,7 +61,17 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
     landscape = Frame(page.text_height.pt)
     footers = Footers(document)
     frame = portrait
-    for turned, unit in _units(document_model, portrait.text_width):
+    parts = document_model.parts
+    if parts and parts[0].cover:
+        for block in [b for b in (parts[0].label, parts[0].title) if b is not None] + parts[0].blocks:
+            _write(document, block, frame)
+        section = document.add_section(WD_SECTION_START.NEW_PAGE)
+        footers.use_portrait(section)
+        without_page_numbers(document.sections[0])
+        number_from_one(section)
+        frame.fresh_page = True
+        parts = parts[1:]
+    for turned, unit in _units(markup.Document(parts), portrait.text_width):
         wanted = landscape if turned else portrait
         if wanted is not frame:
             section = document.add_section(WD_SECTION_START.NEW_PAGE)
@@ -70,9 +84,23 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
             frame = wanted
             frame.fresh_page = True
         for block in unit:
-            _WRITERS[type(block)](document, block, frame)
-            frame.fresh_page = False
+            _write(document, block, frame)
     return document
+
+
+def _write(document: Document, block, frame: Frame) -> None:
+    """One block; after a ``{.pagebreak}``, its first paragraph (a table's first
+    cell's) starts a page."""
+    body = document.element.body
+    before = len(body)
+    _WRITERS[type(block)](document, block, frame)
+    if isinstance(block, markup.PageBreak):
+        return
+    if frame.page_break and not frame.fresh_page:
+        first = next((p for element in body[before - 1 : len(body) - 1] for p in element.iter(qn("w:p"))), None)
+        if first is not None:
+            put(first.get_or_add_pPr(), on_off("w:pageBreakBefore", True))
+    frame.page_break = frame.fresh_page = False
 
 
 def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:

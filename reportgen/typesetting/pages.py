@@ -13,7 +13,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 
 from .. import layout as L
-from ..wordxml import element
+from ..wordxml import element, put
 from .paragraphs import add_run, set_style
 
 
@@ -42,6 +42,18 @@ def turn_landscape(section, page: L.Layout) -> None:
     section.bottom_margin = page.margin("right")
     section.left_margin = page.margin("bottom")
     section.right_margin = page.margin("top")
+
+
+def without_page_numbers(section) -> None:
+    """A cover has no page number: its section has no footers of its own, and being
+    the first, none to inherit."""
+    for reference in section._sectPr.findall(qn("w:footerReference")):
+        section._sectPr.remove(reference)
+
+
+def number_from_one(section) -> None:
+    """The body after a cover is numbered from 1 (the cover is not counted)."""
+    put(section._sectPr, element("w:pgNumType", start="1"))
 
 
 class Footers:

@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import layout as L
-from ..markup import AttachmentLabel, AttachmentList, Heading, Item, Signature, Title, UnitLine
+from ..markup import AttachmentLabel, AttachmentList, CoverLines, Heading, Item, PageBreak, Signature, Title, UnitLine
 from ..markup import Paragraph as BodyParagraph
 from ..measuring import balance_title, chars_wide, signature_spaces
 from ..wordxml import element, local_name, on_off, put
@@ -35,6 +35,8 @@ class Frame:
 
     text_width: float
     fresh_page: bool = False
+    #: The next block starts a page (``{.pagebreak}``).
+    page_break: bool = False
 
 
 def style_id(key: str) -> str:
@@ -144,6 +146,30 @@ def write_heading(document: Document, block: Heading, frame: Frame) -> None:
 
 def write_body(document: Document, block: BodyParagraph | Item, frame: Frame) -> None:
     numbered(document, "body", block)
+
+
+def write_cover_lines(document: Document, block: CoverLines, frame: Frame) -> None:
+    """A cover's lines, each a paragraph of its own; the first lines of a cover
+    stand some lines below what is above them (the title)."""
+    first = not any(
+        local_name(p) == "p" and p.find(qn("w:pPr")) is not None and _style_of(p) == style_id("cover")
+        for p in document.element.body.iterchildren()
+    )
+    for i, line in enumerate(block.lines):
+        made = paragraph(document, "cover", line)
+        if block.centred:
+            made.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if i == 0 and document.element.body.index(made._p) > 0:
+            made.paragraph_format.space_before = L.Pt(L.LINE_PITCH.pt * (L.COVER_GAP_LINES if first else 1))
+
+
+def _style_of(p) -> str | None:
+    style = p.find(qn("w:pPr")).find(qn("w:pStyle"))
+    return None if style is None else style.get(qn("w:val"))
+
+
+def write_page_break(document: Document, block: PageBreak, frame: Frame) -> None:
+    frame.page_break = True
 
 
 def write_unit(document: Document, block: UnitLine, frame: Frame) -> None:
