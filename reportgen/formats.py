@@ -71,6 +71,29 @@ def cn_number(n: int) -> str:
     return head + (_CN_DIGITS[ones] if ones else "")
 
 
+#: GB/T 9704 7.3.3: the numbers of heading levels 1 to 4 (一、 （一） 1. （1））, as patterns
+#: in which ``{一}`` stands for a Chinese numeral and ``{1}`` for an Arabic one.
+HEADING_NUMBERS = ("{一}、", "（{一}）", "{1}.", "（{1}）")
+CHINESE_DIGIT, ARABIC_DIGIT = "{一}", "{1}"
+
+
+def numbered_by(pattern: str, n: int) -> str:
+    """The n-th number in a pattern of :data:`HEADING_NUMBERS`' kind."""
+    if CHINESE_DIGIT in pattern:
+        return pattern.replace(CHINESE_DIGIT, cn_number(n))
+    return pattern.replace(ARABIC_DIGIT, str(n))
+
+
+def numbering_problem(pattern: str) -> str | None:
+    """What is wrong with a numbering pattern an outline declares, if anything."""
+    digits = pattern.count(CHINESE_DIGIT) + pattern.count(ARABIC_DIGIT)
+    if digits != 1:
+        return f'应含且只含一个 {CHINESE_DIGIT}（汉字序号）或 {ARABIC_DIGIT}（阿拉伯数字序号），如“{{一}}、”“{{1}}、”，实际为 "{pattern}"'
+    if len(pattern) > 12 or any(c in pattern for c in "#*|[]`\n"):
+        return f'应是一个短的序号写法（最多 12 个字，不含 # * | [ ] `），实际为 "{pattern}"'
+    return None
+
+
 def enumerate_cn(items: list[str]) -> str:
     """``['甲', '乙']`` → ``一是甲；二是乙。``"""
     # An item's own end mark would double the joining one ("；；", "。。").

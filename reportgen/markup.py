@@ -3,7 +3,8 @@
 The structured text is a Markdown subset (parsed by markdown-it-py):
 
 ==========================  =================================================
-``# 标题``                   level-1 heading, numbered 一、二、…
+``# 标题``                   level-1 heading, numbered 一、二、… (or as the
+                             outline's ``编号`` says, for levels 1 to 4)
 ``## 标题``                  level-2 heading, numbered （一）（二）…
 ``### 标题``                 level-3 heading, numbered 1. 2. …
 ``#### 标题``                level-4 heading, numbered （1）（2）…
@@ -55,7 +56,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from .diagnostics import InvalidInput, error
-from .formats import cn_number
+from .formats import CHINESE_DIGIT, HEADING_NUMBERS, numbered_by
 
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]")
 
@@ -250,16 +251,11 @@ class Document:
     parts: list[Part]
 
 
-def number(level: int, n: int) -> str:
-    """The GB/T 9704 7.3.3 numbering of the n-th entry at a level."""
-    if level == 1:
-        return f"{cn_number(n)}、"
-    if level == 2:
-        return f"（{cn_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    if level == 4:
-        return f"（{n}）"
+def number(level: int, n: int, numbering: tuple[str, ...] = HEADING_NUMBERS) -> str:
+    """The numbering of the n-th entry at a level: GB/T 9704 7.3.3's, or the
+    outline's own patterns for levels 1 to 4; ① below them."""
+    if level <= len(numbering):
+        return numbered_by(numbering[level - 1], n)
     return chr(0x2460 + n - 1) if n <= 20 else f"{n})"
 
 
@@ -287,10 +283,15 @@ _UNSUPPORTED = {
 Origin = tuple[str, int]
 
 
-def parse(text: str, origin_of: Callable[[int], Origin | None] = lambda line: None) -> Document:
+def parse(
+    text: str,
+    origin_of: Callable[[int], Origin | None] = lambda line: None,
+    numbering: tuple[str, ...] = HEADING_NUMBERS,
+) -> Document:
     """``origin_of`` gives the template line that wrote a line of ``text``
-    (0-based), so that what cannot be read is reported there."""
-    return _Reader(text.splitlines(), origin_of).read(_PARSER.parse(text))
+    (0-based), so that what cannot be read is reported there; ``numbering`` are
+    the outline's number patterns of heading levels 1 to 4."""
+    return _Reader(text.splitlines(), origin_of, numbering).read(_PARSER.parse(text))
 
 
 def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
@@ -313,8 +314,10 @@ def _shortened(text: str, limit: int = 40) -> str:
 
 
 class _Reader:
-    def __init__(self, lines: list[str], origin_of: Callable[[int], Origin | None]) -> None:
-        self.lines, self.origin_of = lines, origin_of
+    def __init__(
+        self, lines: list[str], origin_of: Callable[[int], Origin | None], numbering: tuple[str, ...] = HEADING_NUMBERS
+    ) -> None:
+        self.lines, self.origin_of, self.numbering = lines, origin_of, numbering
         self.parts = [Part()]
         #: Counters of headings at levels 1..4 within the current part.
         self.headings = [0] * (HEADING_LEVELS + 1)
@@ -365,9 +368,10 @@ class _Reader:
         self._add(Heading(level, self._number(token, level, self.headings[level]), _runs(inline)))
 
     def _number(self, token: Token, level: int, n: int) -> str:
-        if level <= 2 and n > MAX_CHINESE_NUMBER:
+        chinese = level <= len(self.numbering) and CHINESE_DIGIT in self.numbering[level - 1]
+        if chinese and n > MAX_CHINESE_NUMBER:
             raise refused(self, token, f"同一级的标题或条目超过 {MAX_CHINESE_NUMBER} 个，无法用汉字编号")
-        return number(level, n)
+        return number(level, n, self.numbering)
 
     def _ordered_list_open(self, token: Token, _next: Token | None) -> None:
         self.lists.append(0)

@@ -35,7 +35,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, create_model
 
-from . import DEFAULT_TEMPLATES, files, loading, schema, validation
+from . import DEFAULT_TEMPLATES, files, formats, loading, schema, validation
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .valuetypes import Amount, Name, Percent, Points, Text, YesNo
 
@@ -213,6 +213,9 @@ class OutlineSpec(schema._Model):
     attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(default_factory=dict, alias="附件")
     fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="字段")
     indicator_fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="指标字段")
+    numbering: list[Text] | None = Field(
+        None, alias="编号", max_length=4, description="一至四级标题的序号写法，{一} 为汉字序号、{1} 为数字序号"
+    )
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,8 @@ class TemplateSet:
     extension: Extension
     #: What is wrong but does not stop a build (a misplaced template of the user's).
     warnings: tuple[Diagnostic, ...] = ()
+    #: Number patterns of heading levels 1 to 4 (GB/T 9704 7.3.3's unless the outline says otherwise).
+    numbering: tuple[str, ...] = formats.HEADING_NUMBERS
 
 
 def builtin() -> dict[str, Path]:
@@ -300,14 +305,17 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
     attachments: dict[str, str] = {}
     fields: dict[str, FieldSpec] = {}
     indicator_fields: dict[str, FieldSpec] = {}
+    numbering = list(formats.HEADING_NUMBERS)
     for spec in specs:
+        numbering[: len(spec.numbering or [])] = spec.numbering or []
         required += [key for key in spec.required if key not in required]
         attachments.update(spec.attachments)
         fields.update(spec.fields)
         indicator_fields.update(spec.indicator_fields)
     extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()))
     unused = _unused_templates(user_templates, (outline, COMMON), set(attachments.values())) if user_templates else ()
-    return TemplateSet(name, folders, tuple(attachments.items()), model_for(extension), extension, unused)
+    model = model_for(extension)
+    return TemplateSet(name, folders, tuple(attachments.items()), model, extension, unused, tuple(numbering))
 
 
 #: Close enough to a built-in template's path to be a misspelling of it.
@@ -342,7 +350,7 @@ def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:
         spec = validation.validate(source.data, OutlineSpec)
         parent = _parent(spec, folder)
         search = search or (folder, *parent, COMMON)
-        problems = [*_clashes(spec), *_missing_templates(spec, search)]
+        problems = [*_clashes(spec), *_missing_templates(spec, search), *_numbering_problems(spec)]
         if problems:
             raise InvalidInput(problems)
         return spec
@@ -370,6 +378,13 @@ def _parent(spec: OutlineSpec, folder: Path) -> tuple[Path, ...]:
     if spec.parent not in builtin():
         raise InvalidInput([error(f'只能继承内置的提纲：{"、".join(builtin())}，实际为 "{spec.parent}"', ("继承",))])
     return (builtin()[spec.parent],)
+
+
+def _numbering_problems(spec: OutlineSpec):
+    for i, pattern in enumerate(spec.numbering or []):
+        problem = formats.numbering_problem(pattern)
+        if problem:
+            yield error(problem, ("编号", i))
 
 
 def _clashes(spec: OutlineSpec):

@@ -71,7 +71,7 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         too_long = markup.title_too_long(worded.title)
         if too_long:
             raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
-        document = markup.parse(worded.text, worded.origin_of)
+        document = markup.parse(worded.text, worded.origin_of, template_set.numbering)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)

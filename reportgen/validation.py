@@ -61,6 +61,7 @@ _MESSAGES = {
     "literal_error": "只能填：{expected}",
     "greater_than_equal": "不能小于 {ge}",
     "less_than_equal": "不能大于 {le}",
+    "too_long": "最多 {max_length} 项",
 }
 
 

@@ -643,3 +643,34 @@ def test_diff_reads_a_report_with_a_cover_and_page_breaks(tmp_path):
     changed.write_text(data.read_text(encoding="utf-8").replace("自称: 我委", "自称: 本委"), encoding="utf-8")
     result = run("diff", data, changed, "--templates", templates)
     assert "一、部门基本情况，第 1 段：〔删：我〕〔增：本〕委全年预算1028.77万元。" in result.output, result.output
+
+
+# --- heading numbers an outline declares ------------------------------------------------------
+
+
+def test_an_outline_numbers_its_headings_as_its_notice_does(tmp_path):
+    """Older Hunan outlines number the top level "1、": the outline says so, the rest stays GB/T 9704's."""
+    templates = _own_outline(tmp_path, "名称: 湖南\n继承: 广东\n编号: ['{1}、', '（{1}）']\n", report=None)
+    result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
+    assert text[2:4] == ["1、部门基本情况", "（1）部门职能"]
+    assert text[4].startswith("1.组织编制汽车城总体规划")  # items under （1） keep 1.
+    assert "2、绩效自评情况" in text and "（2）设置机构及人员情况" not in text
+
+
+@pytest.mark.parametrize(
+    ("numbering", "message"),
+    [
+        (
+            "['第{一}部分', '{一}{1}']",
+            "outline.yaml:1:16 错误：编号[2]：应含且只含一个 {一}（汉字序号）或 {1}（阿拉伯数字序号）",
+        ),
+        ("['{1}、', '{1}', '{1}', '{1}', '{1}']", "outline.yaml:1:1 错误：编号：最多 4 项"),
+        ("['# {1}']", "outline.yaml:1:6 错误：编号[1]：应是一个短的序号写法"),
+    ],
+    ids=["two numbers", "five levels", "markup"],
+)
+def test_a_numbering_pattern_that_cannot_number_is_refused_at_its_line(tmp_path, numbering, message):
+    templates = _own_outline(tmp_path, f"编号: {numbering}\n", report=None)
+    refused(SAMPLE, message, options=("--templates", templates))
