@@ -25,6 +25,9 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              and the page after it is page 1
 ``{.pagebreak}`` before a    that block starts a new page
 block
+``{widths="3 1 6字"}``,       before a table: its column widths (shares of the
+``{header=2}``               版心, or characters), and how many rows head it
+                             (repeated on every page)
 ``| a | b |`` table          a table; the alignment row sets each column's
                              alignment; a cell ``[]{.merged}`` continues the
                              cell above it (vertically merged), a cell
@@ -180,12 +183,23 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class ColumnWidth:
+    """A column's width as the template sets it: a share of what the fixed
+    columns leave (``3``), or a width in characters of the table's text (``6字``)."""
+
+    value: float
+    chars: bool = False
+
+
+@dataclass(frozen=True)
 class Table:
     #: ``slots[r][c]``: the cell covering row r, column c (a spanning cell is
     #: referenced from every slot it covers).
     slots: tuple[tuple[Cell, ...], ...]
-    #: How many rows at the top are column headings.
+    #: How many rows at the top are column headings (repeated on every page).
     header_rows: int = 1
+    #: The widths the template sets (``{widths="3 1 1 6字"}``); None: measured from the text.
+    widths: tuple[ColumnWidth, ...] | None = None
 
     @property
     def columns(self) -> int:
@@ -418,6 +432,7 @@ class _Reader:
 
     def _table_open(self, token: Token, _next: Token | None) -> None:
         self.rows, self.table_token = [], token
+        self.chosen: set[tuple[int, int]] = set()
 
     def _tr_open(self, token: Token, _next: Token | None) -> None:
         self.rows.append([])
@@ -438,12 +453,50 @@ class _Reader:
             return
         text = _joined(_runs(inline))
         chosen = next((name for name in _CELL_ALIGNMENTS if name in classes), None)
+        if chosen:
+            self.chosen.add((len(self.rows) - 1, len(row)))
         align = chosen or ("center" if header else (alignment.group(1) if alignment else "left"))
         row.append((Cell(text, align, header), "merged" in classes))
 
     def _table_close(self, token: Token, _next: Token | None) -> None:
         assert self.table_token is not None
-        self._add(Table(_grid(self.rows, lambda problem: refused(self, self.table_token, problem))))
+        token = self.table_token
+
+        def refuse(problem: str) -> InvalidInput:
+            return refused(self, token, problem)
+
+        header_rows = _header_rows(token.attrs.get("header"), len(self.rows), refuse)
+        for r, row in enumerate(self.rows[1:header_rows], 1):
+            for i, (cell, _) in enumerate(row):
+                cell.header = True
+                cell.align = cell.align if (r, i) in self.chosen else "center"
+        slots = _grid(self.rows, refuse)
+        widths = _widths(token.attrs.get("widths"), len(slots[0]) if slots else 0, refuse)
+        self._add(Table(slots, header_rows, widths))
+
+
+#: A width a template sets: a share (``3``, ``1.5``) or characters (``6字``).
+_WIDTH = re.compile(r"^(\d{1,3}(?:\.\d{1,2})?)(字?)$")
+
+
+def _widths(written, columns: int, refuse) -> tuple[ColumnWidth, ...] | None:
+    if written is None:
+        return None
+    parts = str(written).split()
+    found = [_WIDTH.match(part) for part in parts]
+    if len(parts) != columns or not all(found) or any(float(m.group(1)) <= 0 for m in found if m):
+        raise refuse(
+            f'widths 应为每列一个宽度、以空格分隔，共 {columns} 个：正数表示所占份数，“6字”表示 6 个字宽，实际为 "{written}"'
+        )
+    return tuple(ColumnWidth(float(m.group(1)), bool(m.group(2))) for m in found if m)
+
+
+def _header_rows(written, rows: int, refuse) -> int:
+    if written is None:
+        return 1
+    if not str(written).isdigit() or not 1 <= int(written) < rows:
+        raise refuse(f'header 应为表头的行数，1 至 {rows - 1}（表格共 {rows} 行），实际为 "{written}"')
+    return int(written)
 
 
 def _grid(rows: list[list[tuple[Cell, bool]]], refuse) -> tuple[tuple[Cell, ...], ...]:

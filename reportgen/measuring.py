@@ -119,19 +119,39 @@ def column_needs(table: Table) -> ColumnNeeds:
         hard[c] = max(hard[c], (max(latin, two_lines) + slack) * size + padding)
         even[c] = max(even[c], (text / lines + slack) * size + padding)
         single[c] = max(single[c], (text + slack) * size + padding)
+    for cell in table.cells():
+        if cell.columns > 1:
+            # A spanning cell's text wants the room of its columns together: what they lack is shared among them.
+            text = chars_wide(cell.text)
+            lines = max(math.ceil(text / L.UNBROKEN_CELL_CHARS), 1)
+            spanned = range(cell.column, cell.column + cell.columns)
+            for widths, want in ((even, text / lines), (single, text)):
+                lacking = (want + L.COLUMN_SLACK_CHARS) * size + padding - sum(widths[c] for c in spanned)
+                for c in spanned:
+                    widths[c] += max(lacking, 0) / cell.columns
     even = [max(e, h) for e, h in zip(even, hard, strict=True)]
     return ColumnNeeds(hard, even, [max(s, e) for s, e in zip(single, even, strict=True)])
 
 
 def too_wide(table: Table, text_width_pt: float) -> bool:
     """Whether even the least the columns need overflows the 版心."""
+    if table.widths is not None:
+        return sum(_fixed(width) for width in table.widths) > text_width_pt
     return sum(column_needs(table).hard) > text_width_pt
 
 
+def _fixed(width) -> float:
+    """A width in characters, in pt (with the cell's padding); 0 for a share."""
+    return width.value * L.SIZE_SMALL_4.pt + 2 * L.CELL_PADDING.pt if width.chars else 0.0
+
+
 def column_widths(table: Table, total_pt: float) -> list[float]:
-    """Column widths (pt) filling the 版心: the most generous of the needs that
-    fits, with what is left shared in proportion to what each column would
-    still like; when even the least does not fit, the least scaled down."""
+    """Column widths (pt) filling the 版心: the template's when it sets them;
+    else the most generous of the needs that fits, with what is left shared in
+    proportion to what each column would still like; when even the least does
+    not fit, the least scaled down."""
+    if table.widths is not None:
+        return _declared_widths(table.widths, total_pt)
     needs = column_needs(table)
     if sum(needs.single) <= total_pt:
         return [w * total_pt / sum(needs.single) for w in needs.single]
@@ -144,3 +164,14 @@ def column_widths(table: Table, total_pt: float) -> list[float]:
 
 
 _LATIN_RUN = re.compile(r"[!-~]+")
+
+
+def _declared_widths(widths, total_pt: float) -> list[float]:
+    """Columns in characters get their width; shares divide what is left.  What
+    cannot fit is scaled down to the 版心, never past it."""
+    fixed = [_fixed(w) for w in widths]
+    shared = [w.value for w in widths if not w.chars]
+    # A shared column is never narrower than two characters, even when the fixed ones fill the 版心.
+    left = max(total_pt - sum(fixed), L.MIN_COLUMN_CHARS * L.SIZE_SMALL_4.pt * len(shared))
+    made = [f if w.chars else left * w.value / sum(shared) for w, f in zip(widths, fixed, strict=True)]
+    return [w * total_pt / sum(made) for w in made] if sum(made) > total_pt else made

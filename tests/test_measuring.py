@@ -62,3 +62,13 @@ def test_the_signature_moves_only_when_the_date_is_the_longer():
     # “县审计局” (4) above “2024年12月25日” (9.45): date 右空二字, organ 2 + 9.45 + 2 − 4 in.
     organ, date = signature_spaces("县审计局", "2024年12月25日")
     assert date == 2 and organ == pytest.approx(9.45)
+
+
+def test_a_spanning_cell_gets_the_room_of_its_text_from_the_columns_it_spans():
+    spanned = "甲" * 30
+    table = _table(f"| 一 | 二 | 三 |\n|--|--|--|\n| {spanned} | []{{.joined}} | {'乙' * 10} |\n")
+    widths = column_widths(table, 600)
+    # One line of 30 characters (12 pt, with half a character of slack and 4 pt padding each
+    # side) against one of 10: 374 pt to 134 pt, scaled up together to fill 600 pt.
+    assert widths[0] + widths[1] == pytest.approx(374 * 600 / 508)
+    assert widths[2] == pytest.approx(134 * 600 / 508)

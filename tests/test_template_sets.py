@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import SAMPLE, SAMPLE_NAME, paragraphs, refused, rendered, run, write_variant
+from docx.oxml.ns import qn
 from ooxml import violations
 
 from reportgen import wording
@@ -674,3 +675,71 @@ def test_an_outline_numbers_its_headings_as_its_notice_does(tmp_path):
 def test_a_numbering_pattern_that_cannot_number_is_refused_at_its_line(tmp_path, numbering, message):
     templates = _own_outline(tmp_path, f"编号: {numbering}\n", report=None)
     refused(SAMPLE, message, options=("--templates", templates))
+
+
+# --- table widths and header rows a template sets ----------------------------------------------
+
+LONG_TABLE = """\
+{.title}
+{% for line in 标题行 %}
+{{ line }}
+{% endfor %}
+
+# 评分表
+
+{widths="6字 1 3" header=2}
+| 指标 | 评分 | []{.joined} |
+|:--|--:|:--|
+| []{.merged} | 得分 | 说明 |
+{% for i in range(1, 61) %}
+| 第{{ i }}项 | {{ i }} | 按完成比例计分 |
+{% endfor %}
+"""
+
+
+def test_a_template_sets_column_widths_and_header_rows_repeated_on_every_page(tmp_path):
+    import pdfplumber
+
+    templates = _own_outline(tmp_path, report=LONG_TABLE)
+    result = run(
+        "build", _without_management(tmp_path, attachments="[]"), "--templates", templates, "--out-dir", tmp_path
+    )
+    assert result.exit_code == 0, result.output
+    docx_path = tmp_path / f"{SAMPLE_NAME}.docx"
+    assert violations(docx_path) == []
+    table = docx.Document(str(docx_path)).tables[0]
+    # 6字: six characters of 小四 (12 pt) and the cells' 4 pt padding each side = 80 pt; the 版心's
+    # 156 mm (442.2 pt) less that, shared 1 : 3.
+    widths = [round(column.width.pt, 1) for column in table.columns]
+    assert widths[0] == 80.0 and abs(widths[1] - 90.55) < 0.1 and abs(widths[2] - 271.65) < 0.1, widths
+    headers = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
+    assert headers[:3] == [True, True, False] and not any(headers[2:])
+    with pdfplumber.open(rendered(docx_path)) as pdf:
+        pages = [(page.extract_text() or "").replace(" ", "").splitlines() for page in pdf.pages]
+    assert len(pages) >= 3
+    for lines in pages[1:]:
+        # Both header rows head every page the table runs on to ("指标" spans them, set between their lines).
+        assert sorted(lines[:3]) == sorted(["评分", "指标", "得分说明"]), lines[:4]
+        assert lines[3].startswith("第") and lines[3].endswith("按完成比例计分")
+
+
+@pytest.mark.parametrize(
+    ("attrs", "message"),
+    [
+        (
+            '{widths="6字 1"}',
+            "错误：模板输出的第 8 行“| 指标 | 评分 | []{.joined} |”：widths 应为每列一个宽度、以空格分隔，共 3 个",
+        ),
+        ('{widths="6字 0 1"}', "widths 应为每列一个宽度、以空格分隔，共 3 个：正数表示所占份数"),
+        (
+            "{header=62}",
+            '错误：模板输出的第 8 行“| 指标 | 评分 | []{.joined} |”：header 应为表头的行数，1 至 61（表格共 62 行），实际为 "62"',
+        ),
+    ],
+    ids=["too few", "zero", "all header"],
+)
+def test_widths_and_header_rows_that_cannot_be_are_refused_at_the_template(tmp_path, attrs, message):
+    templates = _own_outline(tmp_path, report=LONG_TABLE.replace('{widths="6字 1 3" header=2}', attrs))
+    result = refused(_without_management(tmp_path, attachments="[]"), message, options=("--templates", templates))
+    # The table's first line, in the template and in its output.
+    assert "report.md.j2:9 错误：模板输出的第 8 行" in result.output
