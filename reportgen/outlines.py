@@ -24,7 +24,6 @@ its templates replace the built-in ones of the same name, and its own
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import os
 import types
@@ -36,7 +35,7 @@ from typing import Annotated, Literal
 from pydantic import Field, create_model
 
 from . import DEFAULT_TEMPLATES, files, formats, loading, schema, validation
-from .diagnostics import Diagnostic, InvalidInput, error, warning
+from .diagnostics import Diagnostic, InvalidInput, error
 from .valuetypes import Amount, Name, Percent, Points, Text, YesNo
 
 # --- keys an outline adds or requires ------------------------------------------
@@ -229,10 +228,10 @@ class TemplateSet:
     model: type[schema.Report]
     #: What the outline asks beyond the built-in model.
     extension: Extension
-    #: What is wrong but does not stop a build (a misplaced template of the user's).
-    warnings: tuple[Diagnostic, ...] = ()
     #: Number patterns of heading levels 1 to 4 (GB/T 9704 7.3.3's unless the outline says otherwise).
     numbering: tuple[str, ...] = formats.HEADING_NUMBERS
+    #: The user's own folder (``--templates``), searched first.
+    user_folder: Path | None = None
 
 
 def builtin() -> dict[str, Path]:
@@ -300,7 +299,6 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
         base = (builtin()[own.parent],) if own.parent else ()
         specs = [_read_spec(b) for b in base] + [own]
     folders = tuple(p for p in (user_templates, *base, COMMON) if p is not None)
-    outline = base[0] if base else user_templates
     required: list[str] = []
     attachments: dict[str, str] = {}
     fields: dict[str, FieldSpec] = {}
@@ -313,30 +311,8 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
         fields.update(spec.fields)
         indicator_fields.update(spec.indicator_fields)
     extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()))
-    unused = _unused_templates(user_templates, (outline, COMMON), set(attachments.values())) if user_templates else ()
     model = model_for(extension)
-    return TemplateSet(name, folders, tuple(attachments.items()), model, extension, unused, tuple(numbering))
-
-
-#: Close enough to a built-in template's path to be a misspelling of it.
-_MISSPELT = 0.8
-
-
-def _unused_templates(folder: Path, builtin: tuple[Path, ...], named: set[str]) -> tuple[Diagnostic, ...]:
-    """Templates of the user's folder that stand where no built-in template does
-    but close to one (``section/problems.md.j2``): they would silently not be used."""
-    known = {p.relative_to(base).as_posix() for base in builtin for p in base.rglob("*.j2")}
-    found = []
-    for path in sorted(folder.rglob("*.j2")):
-        relative = path.relative_to(folder).as_posix()
-        if relative in known or relative in named:
-            continue
-        close = difflib.get_close_matches(relative, sorted(known), n=1, cutoff=_MISSPELT)
-        if close:
-            found.append(
-                warning(f"模板 {relative} 不会被使用：没有这个位置的模板，是否应为 {close[0]}？", file=str(path))
-            )
-    return tuple(found)
+    return TemplateSet(name, folders, tuple(attachments.items()), model, extension, tuple(numbering), user_templates)
 
 
 def _read_spec(folder: Path, search: tuple[Path, ...] = ()) -> OutlineSpec:

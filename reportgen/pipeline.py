@@ -101,7 +101,8 @@ def check(
 ) -> list[Diagnostic]:
     """What the loader, the template set and the checks found; an error (or, with
     ``strict``, a warning) stops the pipeline."""
-    found = [*source.warnings, *template_set.warnings, *checks.pasted_marks(source.data), *checks.check(evaluated)]
+    unused = wording.unused_templates(template_set)
+    found = [*source.warnings, *unused, *checks.pasted_marks(source.data), *checks.check(evaluated)]
     if strict:
         found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
     if any(d.level is Level.ERROR for d in found):

@@ -14,6 +14,7 @@ Python internals nor silently print nothing for a misspelt name.
 from __future__ import annotations
 
 import ctypes
+import difflib
 import functools
 import os
 import re
@@ -26,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from . import files, formats, numbers, references
 from .computation import Evaluated
-from .diagnostics import Diagnostic, InvalidInput, error
+from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
 from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
 
@@ -102,6 +104,57 @@ class _Loader(jinja2.BaseLoader):
                 source = self.sources[str(path)] = files.read_text(path, inside=folder)
                 return source, str(path), lambda: True
         raise jinja2.TemplateNotFound(template)
+
+
+# --- which templates the outline uses ------------------------------------------------
+
+#: A user's folder is looked through this far for templates nobody uses.
+MAX_USER_TEMPLATES = 1000
+#: Close enough to a used template's path to be a misspelling of it.
+_MISSPELT = 0.8
+
+
+def unused_templates(template_set: TemplateSet) -> list[Diagnostic]:
+    """Templates of the user's folder that nothing the outline renders includes,
+    found by following ``include``, ``import`` and ``extends`` from the report,
+    its title, its file name and its attachments: they would silently not be
+    used.  Said only when every reference in the user's templates can be followed
+    (a name computed at render time cannot), and when they can all be read."""
+    user = template_set.user_folder
+    if user is None:
+        return []
+    env = environment(template_set.folders)
+    used: dict[str, Path] = {}
+    waiting = [MAIN_TEMPLATE, TITLE_TEMPLATE, FILE_NAME_TEMPLATE, *dict(template_set.attachments).values()]
+    while waiting:
+        name = waiting.pop()
+        if name in used:
+            continue
+        try:
+            source, path, _ = env.loader.get_source(env, name)
+            names = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except (jinja2.TemplateError, InvalidInput):
+            return []  # rendering says what is wrong with it
+        # A built-in template's computed name is an attachment's (附件模板), already followed.
+        if None in names and Path(path).is_relative_to(user):
+            return []
+        used[name] = Path(path)
+        waiting += [n for n in names if n is not None]
+    found = []
+    for path in sorted(user.rglob("*.j2"))[:MAX_USER_TEMPLATES]:
+        relative = path.relative_to(user).as_posix()
+        if relative in used or not path.is_file():
+            continue
+        close = difflib.get_close_matches(relative, sorted(used), n=1, cutoff=_MISSPELT)
+        if close and used[close[0]].is_relative_to(user):
+            close = []  # the user's own template of that name is there: this one is an extra
+        reason = (
+            f"没有这个位置的模板，是否应为 {close[0]}？"
+            if close
+            else f'没有模板引用它（要用它，在提纲的模板中写 {{% include "{relative}" %}}）'
+        )
+        found.append(warning(f"模板 {relative} 不会被使用：{reason}", file=str(path)))
+    return found
 
 
 # --- environment and context ----------------------------------------------------

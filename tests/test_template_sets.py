@@ -743,3 +743,19 @@ def test_widths_and_header_rows_that_cannot_be_are_refused_at_the_template(tmp_p
     result = refused(_without_management(tmp_path, attachments="[]"), message, options=("--templates", templates))
     # The table's first line, in the template and in its output.
     assert "report.md.j2:9 错误：模板输出的第 8 行" in result.output
+
+
+def test_only_templates_nothing_includes_are_warned_as_unused(tmp_path):
+    """A new section the outline includes is used, however close its name to a built-in
+    one (sections/scores.md.j2 beside 广东's sections/score.md.j2); one nothing includes is not."""
+    templates = _own_outline(tmp_path, report=OWN_REPORT + '\n{% include "sections/scores.md.j2" %}\n')
+    (templates / "sections").mkdir()
+    (templates / "sections" / "scores.md.j2").write_text("各项得分见附件。\n", encoding="utf-8")
+    (templates / "sections" / "extra.md.j2").write_text("备用。\n", encoding="utf-8")
+    result = run("check", _without_management(tmp_path, attachments="[]"), "--templates", templates)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "不会被使用" in line]
+    assert warned == [
+        f"{templates / 'sections' / 'extra.md.j2'} 警告：模板 sections/extra.md.j2 不会被使用："
+        '没有模板引用它（要用它，在提纲的模板中写 {% include "sections/extra.md.j2" %}）'
+    ], result.output
