@@ -174,11 +174,14 @@ class BudgetFigures:
     running_share: Percent | None = _key("公用经费占比")
     basic_share: Percent | None = _key("基本支出占比")
     project_share: Percent | None = _key("项目支出占比")
-    #: (调整预算 − 年初预算) ÷ 年初预算; 政府采购 and “三公”经费 决算 ÷ 调整预算; 结转结余 ÷ 调整预算.
+    #: (调整预算 − 年初预算) ÷ 年初预算; 政府采购 and “三公”经费 决算 ÷ 调整预算; 公用经费 ÷ 公用经费预算;
+    #: 结转结余 and 已支付 ÷ 调整预算.
     adjustment_rate: Percent | None = _key("预算调整率")
     procurement_rate: Percent | None = _key("政府采购执行率")
     official_costs_rate: Percent | None = _key("三公经费控制率")
+    running_costs_rate: Percent | None = _key("公用经费控制率")
     carried_over_rate: Percent | None = _key("结转结余率")
+    payment_rate: Percent | None = _key("支付进度率")
 
     def ratios(self) -> dict[str, Decimal | None]:
         """The computed rates a 比率扣分 indicator may name, by name."""
@@ -259,7 +262,11 @@ def budget_figures(data: Budget) -> BudgetFigures:
         official_costs_rate=None
         if data.official_costs is None
         else execution_rate(data.official_costs.actual, data.official_costs.budget),
+        running_costs_rate=None
+        if data.basic.running is None or data.basic.running_budget is None
+        else execution_rate(data.basic.running, data.basic.running_budget),
         carried_over_rate=share(data.carried_over, budget),
+        payment_rate=share(data.paid, budget),
     )
 
 

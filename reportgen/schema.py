@@ -21,6 +21,8 @@ Glossary (YAML key → Python name: meaning):
 决算            actual               what was actually spent (全年执行数)
 上年决算        prior                last year's actual; gives 增减额 (change) and 增长率 (growth)
 基本支出        basic                running costs; 人员经费 (staff) + 公用经费 (running)
+公用经费预算    running_budget       公用经费 as budgeted; gives 公用经费控制率
+已支付          paid                 paid by the assessment date; gives 支付进度率
 项目支出        project              project spending
 项目            projects             individual projects, each with budget and actual
 资金来源        sources              the same figures by source of funds (本年财政拨款, 上年结转资金…)
@@ -122,6 +124,9 @@ class ProjectSpending(Execution):
 class BasicSpending(Execution):
     staff: Amount | None = Field(None, alias="人员经费", description="基本支出决算中的人员经费（万元）")
     running: Amount | None = Field(None, alias="公用经费", description="基本支出决算中的公用经费（万元）")
+    running_budget: Amount | None = Field(
+        None, alias="公用经费预算", description="预算安排的公用经费（万元），用于公用经费控制率"
+    )
 
 
 class Budget(_Model):
@@ -154,6 +159,9 @@ class Budget(_Model):
         None, alias="三公经费", description="“三公”经费预算（调整预算）与决算，用于“三公”经费控制率"
     )
     carried_over: Amount | None = Field(None, alias="结转结余", description="年末结转结余资金（万元），用于结转结余率")
+    paid: Amount | None = Field(
+        None, alias="已支付", description="考核时点（如 9 月底）已支付的资金（万元），用于支付进度率"
+    )
 
 
 class KeyTask(_Model):
@@ -181,7 +189,7 @@ class Staffing(_Model):
 
 
 #: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
-RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "结转结余率")
+RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "公用经费控制率", "结转结余率", "支付进度率")
 
 
 class Scored(_Model):

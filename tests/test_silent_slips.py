@@ -328,6 +328,44 @@ def test_a_computed_rate_follows_the_data(tmp_path):
     assert "三公经费控制率 98.33%，满分线 ≤100%，达到满分线 → 5 分" in under.output
 
 
+_CONTROL_INDICATORS = """      计分: 预算执行率
+    - 名称: 成本控制
+      二级指标:
+        - 名称: 公用经费控制率
+          分值: 5
+          比率: 公用经费控制率
+          满分线: ≤100%
+          每个百分点扣: 0.5
+        - 名称: 支付进度
+          分值: 5
+          比率: 支付进度率
+          满分线: ≥75%
+          每个百分点扣: 0.2
+"""
+
+
+def test_running_costs_and_payment_progress_are_computed_and_scored(tmp_path):
+    # 公用经费 166.17 ÷ 公用经费预算 160.00 = 103.86%: 3.86 beyond ≤100% × 0.5 = 1.93 off → 3.07.
+    # 已支付 1800.00 ÷ 调整预算 2618.40 = 68.74%: 6.26 below ≥75% × 0.2 = 1.252, half up 1.25 off → 3.75.
+    data = _mof(
+        tmp_path,
+        ("      计分: 预算执行率\n", _CONTROL_INDICATORS),
+        ("    公用经费: 166.17\n", "    公用经费: 166.17\n    公用经费预算: 160.00\n"),
+        ("  资金来源:\n", "  已支付: 1800.00\n  资金来源:\n"),
+    )
+    out = run("check", "-v", data).output
+    assert "公用经费控制率 103.86%，满分线 ≤100%，差 3.86 个百分点 × 0.5 = 扣 1.93 → 3.07 分" in out, out
+    assert "支付进度率 68.74%，满分线 ≥75%，差 6.26 个百分点 × 0.2 = 扣 1.25 → 3.75 分" in out
+
+
+def test_running_costs_and_payment_progress_say_what_they_need(tmp_path):
+    refused(
+        _mof(tmp_path, ("      计分: 预算执行率\n", _CONTROL_INDICATORS)),
+        "无法计算公用经费控制率：须填 收支.基本支出 的公用经费与公用经费预算（不为 0）",
+        "无法计算支付进度率：须填 收支.已支付",
+    )
+
+
 def test_a_rate_without_its_inputs_says_what_to_fill_in(tmp_path):
     data = _mof(tmp_path, ("      计分: 预算执行率\n", _RATE_INDICATORS))
     refused(data, "无法计算三公经费控制率：须填 收支.三公经费 的调整预算（不为 0）与决算")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, SAMPLE_NAME, paragraphs, reports, run, sample_text, write_variant
-from test_outlines import MOF_SAMPLE
 from test_regeneration import ADJUSTED_ACTUAL
 
 DEPARTMENTS = 52
@@ -139,18 +138,6 @@ def test_init_starts_next_year_from_this_years_file(tmp_path):
     assert refused.exit_code == 1
     assert "已存在，未覆盖" in refused.output
     assert new.read_text(encoding="utf-8") == text
-
-
-@pytest.mark.parametrize(
-    ("sample", "outline"), [(SAMPLE, None), (MOF_SAMPLE, "提纲: 财政部\n")], ids=["广东", "财政部"]
-)
-def test_init_keeps_the_outline(tmp_path, sample, outline):
-    """提纲 is the same next year: init never turns it into 待填写 (广东, the default, is not written)."""
-    source = tmp_path / sample.name
-    source.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
-    assert run("init", "2024", "--from", source).exit_code == 0
-    text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
-    assert "\n提纲:" not in text if outline is None else f"\n{outline}" in text
 
 
 def test_init_output_once_filled_in_builds_with_fresh_scores(tmp_path):
