@@ -19,6 +19,7 @@ import yaml
 
 from .formats import written
 from .loading import TODO, compose, line_end
+from .outlines import INDICATOR_LEVELS
 
 #: Paths (keys and "*" for any list position) whose values carry over.
 _KEPT = [
@@ -30,10 +31,13 @@ _KEPT = [
     ("机构人员", "内设机构", "*"),
     ("收支", "执行率偏低阈值"),
     ("收支", "项目", "*", "名称"),
-    ("自评", "一级指标", "*", "名称"),
-    ("自评", "一级指标", "*", "二级指标", "*", "名称"),
-    ("自评", "一级指标", "*", "二级指标", "*", "分值"),
-    ("自评", "一级指标", "*", "二级指标", "*", "计分"),
+    # The score sheet is the same next year at every level: its indicators, their weights,
+    # rules and targets; what was achieved, lost and why is the new year's to say.
+    *(
+        INDICATOR_LEVELS[: 1 + 2 * depth] + (key,)
+        for depth in (1, 2, 3)
+        for key in ("名称", "分值", "计分", "比率", "满分线", "每个百分点扣", "口径", "年度指标值")
+    ),
     ("自评", "等级", "*"),
     ("附件", "*"),
     ("版式",),

@@ -273,6 +273,19 @@ def test_init_keeps_the_outline(tmp_path, source):
         assert outline in new.splitlines()
 
 
+def test_init_keeps_the_score_sheet_at_every_level_and_asks_what_was_achieved(tmp_path):
+    """The 财政部 tree's 三级指标 and a rate rule are the same next year; what was reached is not."""
+    target = tmp_path / "2024.yaml"
+    assert run("init", "2024", "--from", _rates(tmp_path), "-o", target).exit_code == 0
+    new = target.read_text(encoding="utf-8")
+    assert (
+        "            - 名称: 新建高标准农田面积\n              分值: 10\n              计分: 完成比例\n"
+        "              年度指标值: ≥3.2万亩\n              实际完成值: 待填写\n"
+    ) in new
+    assert "          比率: 预算调整率\n          满分线: ≤5%\n          每个百分点扣: 0.5\n" in new
+    assert "          口径: 项目支出\n" in new
+
+
 # --- rates computed from the figures, scored by a line and points per percentage point ------------
 
 _RATE_INDICATORS = """      计分: 预算执行率
