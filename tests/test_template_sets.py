@@ -135,12 +135,17 @@ def test_schema_with_a_template_set_offers_its_keys(tmp_path):
     assert "通知文号" not in plain["properties"]
 
 
+def _next_year(templates: Path, data: Path) -> str:
+    """What init writes for 2024 from ``data`` with ``templates``."""
+    result = run("init", "2024", "--from", data, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    return (data.parent / "2024.yaml").read_text(encoding="utf-8")
+
+
 def test_init_and_diff_handle_declared_keys(tmp_path):
     templates = _template_set(tmp_path)
     data = _with_fields(tmp_path)
-    result = run("init", "2024", "--from", data, "--templates", templates)
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
+    text = _next_year(templates, data)
     # A key declared 沿用 is the same next year (the 预算编码); the others are asked again.
     assert "通知文号: 待填写\n预算编码: 440113-001\n重点项目数: 待填写\n" in text
 
@@ -407,11 +412,7 @@ def test_a_required_indicator_key_is_asked_of_every_scored_indicator(tmp_path):
 
 
 def test_init_keeps_a_carried_indicator_key_and_asks_the_others_again(tmp_path):
-    templates = _rubric_set(tmp_path)
-    data = _rubric_data(tmp_path)
-    result = run("init", "2024", "--from", data, "--templates", templates)
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "2024.yaml").read_text(encoding="utf-8")
+    text = _next_year(_rubric_set(tmp_path), _rubric_data(tmp_path))
     assert "          评分标准: 预算编制达到要求得满分\n" in text
     assert "          未完成原因: 待填写\n" in text
 
@@ -615,20 +616,29 @@ COVER_REPORT = """\
 """
 
 
-def test_a_cover_has_no_page_number_and_the_body_counts_from_one(tmp_path):
-    import pdfplumber
-
-    templates = _own_outline(tmp_path, report=COVER_REPORT)
-    result = run(
-        "build", _without_management(tmp_path, attachments="[]"), "--templates", templates, "--out-dir", tmp_path
-    )
+def _built_alone(tmp_path: Path, report: str) -> Path:
+    """The sample built with an outline of its own whose skeleton is ``report``: valid OOXML."""
+    templates = _own_outline(tmp_path, report=report)
+    data = _without_management(tmp_path, attachments="[]")
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path)
     assert result.exit_code == 0, result.output
     docx_path = tmp_path / f"{SAMPLE_NAME}.docx"
     assert violations(docx_path) == []
+    return docx_path
+
+
+def _pdf_lines(docx_path: Path) -> list[list[str]]:
+    """Each page's lines as LibreOffice lays them out, without spaces."""
+    import pdfplumber
+
     with pdfplumber.open(rendered(docx_path)) as pdf:
-        pages = [page.extract_text() or "" for page in pdf.pages]
+        return [(page.extract_text() or "").replace(" ", "").splitlines() for page in pdf.pages]
+
+
+def test_a_cover_has_no_page_number_and_the_body_counts_from_one(tmp_path):
+    pages = _pdf_lines(_built_alone(tmp_path, COVER_REPORT))
     assert len(pages) == 4, pages
-    cover, first, second, third = (text.replace(" ", "").splitlines() for text in pages)
+    cover, first, second, third = pages
     assert cover[:2] == ["2023年度部门整体支出绩效评价报告", "部门（单位）名称：广州番禺经济技术开发区管理委员会"]
     assert cover[-1] == "岳阳市财政局（制）"  # nothing under it: no page number
     assert first[0] == "一、部门基本情况" and first[-1] == "—1—"
@@ -698,15 +708,7 @@ LONG_TABLE = """\
 
 
 def test_a_template_sets_column_widths_and_header_rows_repeated_on_every_page(tmp_path):
-    import pdfplumber
-
-    templates = _own_outline(tmp_path, report=LONG_TABLE)
-    result = run(
-        "build", _without_management(tmp_path, attachments="[]"), "--templates", templates, "--out-dir", tmp_path
-    )
-    assert result.exit_code == 0, result.output
-    docx_path = tmp_path / f"{SAMPLE_NAME}.docx"
-    assert violations(docx_path) == []
+    docx_path = _built_alone(tmp_path, LONG_TABLE)
     table = docx.Document(str(docx_path)).tables[0]
     # 6字: six characters of 小四 (12 pt) and the cells' 4 pt padding each side = 80 pt; the 版心's
     # 156 mm (442.2 pt) less that, shared 1 : 3.
@@ -714,8 +716,7 @@ def test_a_template_sets_column_widths_and_header_rows_repeated_on_every_page(tm
     assert widths[0] == 80.0 and abs(widths[1] - 90.55) < 0.1 and abs(widths[2] - 271.65) < 0.1, widths
     headers = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows]
     assert headers[:3] == [True, True, False] and not any(headers[2:])
-    with pdfplumber.open(rendered(docx_path)) as pdf:
-        pages = [(page.extract_text() or "").replace(" ", "").splitlines() for page in pdf.pages]
+    pages = _pdf_lines(docx_path)
     assert len(pages) >= 3
     for lines in pages[1:]:
         # Both header rows head every page the table runs on to ("指标" spans them, set between their lines).
