@@ -240,3 +240,19 @@ def test_two_inputs_for_the_same_report_are_reported(tmp_path):
     kept = [line for line in result.output.splitlines() if "现在是由本文件生成的" in line]
     overwritten = [line for line in result.output.splitlines() if "的覆盖" in line]
     assert len(kept) == 1 and len(overwritten) == 1
+
+
+def test_init_from_a_gbk_file_with_windows_line_ends_keeps_both(tmp_path):
+    """A clerk's file saved by Notepad in GBK with CRLF: next year's is written the same way, and loads."""
+    last = tmp_path / "2023.yaml"
+    last.write_bytes(sample_text().replace("\n", "\r\n").encode("gb18030"))
+    assert run("init", "2024", "--from", last).exit_code == 0
+    raw = (tmp_path / "2024.yaml").read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") > 100
+    text = raw.decode("gb18030")
+    assert "部门: 广州番禺经济技术开发区管理委员会\r\n" in text and "  年初预算: 待填写\r\n" in text
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    # It loads: what check finds are only the values left to fill in.
+    errors = [line for line in run("check", tmp_path / "2024.yaml").output.splitlines() if " 错误：" in line]
+    assert len(errors) == text.count("待填写") and all(line.endswith("尚未填写（待填写）") for line in errors)
