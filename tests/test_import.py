@@ -245,6 +245,25 @@ def test_an_excel_import_asks_before_changing_a_file(tmp_path):
 # --- refusals and safety ------------------------------------------------------------------------------------
 
 
+def test_excel_amounts_go_into_a_linked_gbk_file_through_the_link(tmp_path):
+    """The data file is a link (to a shared folder, say) and saved by Notepad in GBK with
+    CRLF: the amounts are written into the file it links to, in its encoding and line ends."""
+    real = tmp_path / "共享" / "2023.yaml"
+    real.parent.mkdir()
+    real.write_bytes(SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gb18030"))
+    link = tmp_path / "2023.yaml"
+    link.symlink_to(real)
+    result = run("import", _sheet(tmp_path / "表.xlsx"), "--into", link, "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    raw = real.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n")
+    text = raw.decode("gb18030")
+    assert "    - 名称: 园区环保巡查经费\r\n" in text and "  基本支出:\r\n" in text
+    assert "年初预算: 460.00" in text
+    assert run("check", link).exit_code == 0
+
+
 def test_pdf_and_images_are_refused_with_what_to_provide(tmp_path):
     for name in ("报告.pdf", "扫描件.jpg"):
         (tmp_path / name).write_bytes(b"%PDF-1.7")
