@@ -165,14 +165,49 @@ def _check_depth(text: str) -> None:
 _TOO_DEEP = f"数据的层次过深：不能超过 {MAX_DEPTH} 层（是否有括号没有闭合，或缩进一层层加深了？）"
 
 
+#: Only so many names of a folder are looked at for a hint.
+_MAX_LISTED = 1000
+
+
+def _folder_message(path: Path) -> str:
+    """A folder given where a data file is read: what it holds instead, if that helps."""
+    names = sorted(entry.name for _, entry in zip(range(_MAX_LISTED), os.scandir(path), strict=False))
+    hidden = [n for n in names if _hidden_txt(n)]
+    message = "这是一个目录，其中没有 .yaml 或 .yml 数据文件"
+    if hidden:
+        return f"{message}；其中的 {hidden[0]} {_HIDDEN_TXT.format(name=hidden[0][:-4])}"
+    return message
+
+
+def _hidden_txt(name: str) -> bool:
+    return name.lower().endswith(tuple(suffix + ".txt" for suffix in YAML_SUFFIXES))
+
+
+#: Windows hides known extensions: a file saved from Notepad as "2023.yaml" is "2023.yaml.txt".
+_HIDDEN_TXT = "实际文件名以 .txt 结尾（Windows 默认隐藏扩展名），请改名为 {name}"
+#: Files a clerk may mistake for the data file, and what to do with them instead.
+_OTHER_FILES = {
+    ".docx": "而是 Word 文件；要从中生成数据文件，请用 reportgen import",
+    ".doc": "而是 Word 文件；要从中生成数据文件，请用 reportgen import",
+    ".xlsx": "而是 Excel 文件；要把其中的金额填入数据文件，请用 reportgen import 表格 --into 数据文件",
+}
+
+
+def _suffix_message(path: Path) -> str:
+    if _hidden_txt(path.name):
+        return "不是 YAML 文件：" + _HIDDEN_TXT.format(name=path.name[:-4])
+    hint = _OTHER_FILES.get(path.suffix.lower())
+    return f"不是 YAML 文件，{hint}" if hint else "不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾"
+
+
 def _read(path: Path, inside: Path | None = None) -> tuple[str, str, list[Diagnostic]]:
     """(text, encoding, warnings) of a data file, read through the guarded reader."""
     if not os.path.exists(path):
         raise InvalidInput([error("文件不存在")])
     if os.path.isdir(path):
-        raise InvalidInput([error("这是一个目录，不是 YAML 文件")])
+        raise InvalidInput([error(_folder_message(path))])
     if path.suffix.lower() not in YAML_SUFFIXES:
-        raise InvalidInput([error("不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾")])
+        raise InvalidInput([error(_suffix_message(path))])
     try:
         raw = files.read_bytes(path, inside=inside)
     except InvalidInput as exc:

@@ -201,6 +201,18 @@ def _directory(d):
     return d
 
 
+def _folder_of(name):
+    """A folder holding only a file Notepad saved as “2023.yaml” (so named ….yaml.txt)."""
+
+    def make(d):
+        folder = d / "数据"
+        folder.mkdir()
+        (folder / name).write_text("年度: 2023\n", encoding="utf-8")
+        return folder
+
+    return make
+
+
 def _file(name, text):
     def make(d):
         (d / name).write_text(text, encoding="utf-8")
@@ -213,12 +225,34 @@ def _file(name, text):
     ("make", "expected"),
     [
         (_missing, "错误：文件不存在"),
-        (_directory, "错误：这是一个目录，不是 YAML 文件"),
+        (_directory, "错误：这是一个目录，其中没有 .yaml 或 .yml 数据文件"),
+        (
+            _folder_of("2023.yaml.txt"),
+            "错误：这是一个目录，其中没有 .yaml 或 .yml 数据文件；其中的 2023.yaml.txt 实际文件名以 .txt 结尾"
+            "（Windows 默认隐藏扩展名），请改名为 2023.yaml",
+        ),
         (_file("data.txt", "年度: 2023\n"), "错误：不是 YAML 文件：文件名应以 .yaml 或 .yml 结尾"),
+        (
+            _file("2023.yaml.txt", "年度: 2023\n"),
+            "错误：不是 YAML 文件：实际文件名以 .txt 结尾（Windows 默认隐藏扩展名），请改名为 2023.yaml",
+        ),
+        (
+            _file("去年的报告.docx", "PK"),
+            "错误：不是 YAML 文件，而是 Word 文件；要从中生成数据文件，请用 reportgen import",
+        ),
         (_file("empty.yaml", ""), "错误：文件是空的"),
         (_file("list.yaml", "- a\n"), ":1:1 错误：文件顶层应是“键: 值”的形式"),
     ],
-    ids=["missing", "directory", "suffix", "empty", "top-level list"],
+    ids=[
+        "missing",
+        "directory",
+        "folder of a hidden .txt",
+        "suffix",
+        "hidden .txt",
+        "Word file",
+        "empty",
+        "top-level list",
+    ],
 )
 def test_bad_input_paths(tmp_path, make, expected):
     path = make(tmp_path)
