@@ -18,6 +18,7 @@ saves as "ANSI") is read as GB18030 with a warning suggesting UTF-8.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -234,12 +235,44 @@ def _slip(lines: list[str], around: int) -> tuple[int, str] | None:
     return None
 
 
+#: A line "键: 值" (or "- 值"), its value as typed.
+_VALUE_LINE = re.compile(r"^(\s*(?:- )?(?:[^\s:#'\"][^:#]*?:\s+)?)(\S.*?)\s*$")
+#: Characters YAML reads as its own at the start of a value.
+_SYNTAX_STARTS = "*&!%@`{[|>"
+
+
+def _text_as_syntax(line: str) -> tuple[int, str] | None:
+    """(0-based column of the value, what to say) when a value that is plain text
+    reads as YAML syntax: it starts with one of YAML's characters, or holds “: ”.
+    The line as it should be is given."""
+    found = _VALUE_LINE.match(line)
+    if found is None or found.group(1).strip() in ("", "-") and ": " in found.group(2):
+        return None
+    lead, value = found.groups()
+    if value[0] in "\"'" or (value[0] in "[{" and value[-1] in "]}"):
+        return None  # a quoted text, or a list or mapping written on one line
+    quoted = json.dumps(value, ensure_ascii=False)
+    if value[0] in _SYNTAX_STARTS:
+        why = f"文字以“{value[0]}”开头，YAML 把它当作符号"
+    elif ": " in value:
+        why = "文字中的“: ”（冒号加空格）被 YAML 当作“键: 值”"
+    else:
+        return None
+    return len(lead), f"{why}；请给整段文字加上引号，写作 {lead.strip()} {quoted}"
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     problem = f"{exc.problem or ''} {exc.context or ''}"
     # At the end of the file the useful place is where the open construct began.
     at_end = "end of stream" in problem and exc.context_mark is not None
     mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
     lines = text.splitlines()
+    if mark is not None and 0 <= mark.line < len(lines) and not at_end:
+        quoting = _text_as_syntax(lines[mark.line])
+        if quoting is not None:
+            column, message = quoting
+            caret = " " * display_width(lines[mark.line][:column]) + "^"
+            return error(message, line=mark.line + 1, column=column + 1, excerpt=(lines[mark.line], caret))
     slip = _slip(lines, mark.line) if mark is not None and lines else None
     if slip is not None:
         number, message = slip
