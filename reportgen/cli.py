@@ -55,6 +55,8 @@ class _Guarded(ChineseGroup):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            raise  # `check … | head` closed our output: click ends quietly (exit 1), no internal error
         except InvalidInput as exc:
             for diagnostic in exc.diagnostics:
                 click.echo(diagnostic.format(diagnostic.file or ""), err=True)

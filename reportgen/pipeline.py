@@ -12,7 +12,8 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, computation, files, loading, markup, outlines, validation, wording, writing
+from . import checks, computation, files, loading, markup, measuring, outlines, validation, wording, writing
+from .layout import Layout
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .schema import Report
@@ -72,6 +73,11 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         if too_long:
             raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
         document = markup.parse(worded.text, worded.origin_of, template_set.numbering)
+        long_organ = report.signature and measuring.organ_too_long(
+            report.signature.organ, Layout.from_options(report.layout).text_width.pt
+        )
+        if long_organ:
+            raise InvalidInput([error(long_organ, ("落款", "单位"))])
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)

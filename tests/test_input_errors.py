@@ -8,7 +8,7 @@ import os
 import stat
 
 import pytest
-from conftest import SAMPLE, SAMPLE_NAME, reports, run, sample_text, write_variant
+from conftest import SAMPLE, SAMPLE_NAME, refused, reports, run, sample_text, write_variant
 
 # (what the clerk did, replacement in the sample, expected "line:column field：message" fragment)
 CASES = [
@@ -387,3 +387,29 @@ def test_report_locked_by_word_gets_a_clear_message(tmp_path, monkeypatch):
     assert "文件可能正在 Word/WPS 中打开。请关闭该文件后重试（原文件未改动）" in result.output
     assert report.read_bytes() == before
     assert reports(out) == [report.name]
+
+
+def test_a_signing_organ_too_long_for_its_line_is_refused_by_check(tmp_path):
+    """7.3.5.2: the organ stands on one line, two characters in from the right: 26 characters at most."""
+    organ = "广州市番禺区某某街道办事处经济发展和统计办公室联合党支部委员会办公室"  # 34 characters
+    data = write_variant(tmp_path, ("\n年度:", f"\n落款:\n  单位: {organ}\n  日期: 2024-03-08\n年度:"))
+    refused(data, "2023.yaml:12:7 错误：落款.单位：落款单位 34 个字，一行放不下：右空二字后一行最多 26 个字")
+    fits = write_variant(
+        tmp_path, ("\n年度:", f"\n落款:\n  单位: {organ[:26]}\n  日期: 2024-03-08\n年度:"), name="b.yaml"
+    )
+    assert run("check", fits).exit_code == 0
+
+
+def test_output_cut_short_by_its_reader_is_no_internal_error(tmp_path):
+    """`reportgen check -v 数据 | head -1`: the reader left; no internal-error message follows."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    command = [sys.executable, "-m", "reportgen", "check", "-v", str(SAMPLE)]
+    with subprocess.Popen(command, stdout=write, stderr=subprocess.PIPE) as process:
+        os.close(write)
+        errors = process.stderr.read().decode("utf-8")
+    assert "意外错误" not in errors and "Traceback" not in errors, errors
