@@ -94,6 +94,30 @@ class Extension:
     fields: tuple[tuple[str, FieldSpec], ...] = ()
     #: Keys every indicator may carry (its columns in the outline's 评分表).
     indicator_fields: tuple[tuple[str, FieldSpec], ...] = ()
+    #: Indicator name → how the notice scores it (分值, 计分, 比率, 满分线 …), for the data to leave out.
+    rules: tuple[tuple[str, dict], ...] = ()
+
+    def with_rules(self, data: dict) -> dict:
+        """The data with each indicator the outline has a rule for given the rule's
+        keys it does not set itself (a copy: the data as read stays as it is)."""
+        if not self.rules or not isinstance(data, dict):
+            return data
+        rules = dict(self.rules)
+
+        def apply(indicator):
+            if not isinstance(indicator, dict):
+                return indicator
+            name = indicator.get("名称")
+            made = {**rules[name], **indicator} if isinstance(name, str) and name in rules else dict(indicator)
+            for key in ("二级指标", "三级指标"):
+                if isinstance(made.get(key), list):
+                    made[key] = [apply(child) for child in made[key]]
+            return made
+
+        evaluation = data.get("自评")
+        if not isinstance(evaluation, dict) or not isinstance(evaluation.get("一级指标"), list):
+            return data
+        return {**data, "自评": {**evaluation, "一级指标": [apply(d) for d in evaluation["一级指标"]]}}
 
     def carried(self) -> tuple[tuple[str, ...], ...]:
         """Paths (``*`` for any list position) of the declared keys ``init`` keeps."""
@@ -204,6 +228,16 @@ DEFAULT_OUTLINE = "广东"
 OUTLINE_KEY = "提纲"
 
 
+#: The keys of a scoring rule an outline may give for an indicator by name.
+RULE_KEYS = ("分值", "计分", "比率", "满分线", "每个百分点扣", "口径")
+RuleSpec = create_model(
+    "RuleSpec",
+    __base__=schema._Model,
+    __doc__="How the notice scores an indicator of a given name (``outline.yaml`` 评分规则).",
+    **{name: (info.annotation, info) for name, info in schema.Scored.model_fields.items() if info.alias in RULE_KEYS},
+)
+
+
 class OutlineSpec(schema._Model):
     name: Text | None = Field(None, alias="名称")
     description: Text | None = Field(None, alias="说明")
@@ -214,6 +248,9 @@ class OutlineSpec(schema._Model):
     indicator_fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="指标字段")
     numbering: list[Text] | None = Field(
         None, alias="编号", max_length=4, description="一至四级标题的序号写法，{一} 为汉字序号、{1} 为数字序号"
+    )
+    rules: dict[Name(schema.ITEM_CHARS), RuleSpec] = Field(  # type: ignore[valid-type]
+        default_factory=dict, alias="评分规则", description="按指标名称给出计分规则，数据中同名指标未写的键取这里的"
     )
 
 
@@ -303,14 +340,18 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
     attachments: dict[str, str] = {}
     fields: dict[str, FieldSpec] = {}
     indicator_fields: dict[str, FieldSpec] = {}
+    rules: dict[str, dict] = {}
     numbering = list(formats.HEADING_NUMBERS)
     for spec in specs:
+        rules.update({name: rule.model_dump(by_alias=True, exclude_none=True) for name, rule in spec.rules.items()})
         numbering[: len(spec.numbering or [])] = spec.numbering or []
         required += [key for key in spec.required if key not in required]
         attachments.update(spec.attachments)
         fields.update(spec.fields)
         indicator_fields.update(spec.indicator_fields)
-    extension = Extension(tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()))
+    extension = Extension(
+        tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()), tuple(rules.items())
+    )
     model = model_for(extension)
     return TemplateSet(name, folders, tuple(attachments.items()), model, extension, tuple(numbering), user_templates)
 

@@ -90,7 +90,7 @@ def validate(source: loading.Source, templates: Path | None = None) -> tuple[out
     template_set = outlines.choose(source.data, templates)
     unfilled = [error(f"尚未填写（{loading.TODO}）", path) for path in source.todo]
     try:
-        report = validation.validate(source.data, template_set.model)
+        report = validation.validate(template_set.extension.with_rules(source.data), template_set.model)
     except InvalidInput as exc:
         todo = set(source.todo)
         raise InvalidInput(unfilled + [d for d in exc.diagnostics if d.path not in todo]) from None

@@ -760,3 +760,49 @@ def test_only_templates_nothing_includes_are_warned_as_unused(tmp_path):
         f"{templates / 'sections' / 'extra.md.j2'} 警告：模板 sections/extra.md.j2 不会被使用："
         '没有模板引用它（要用它，在提纲的模板中写 {% include "sections/extra.md.j2" %}）'
     ], result.output
+
+
+# --- scoring rules an outline gives by indicator name -------------------------------------------
+
+RULED_INDICATORS = """      计分: 预算执行率
+    - 名称: 预算管理
+      二级指标:
+        - 名称: 预算调整率
+          分值: 5
+        - 名称: 预算调整率（本部门口径）
+          分值: 5
+          比率: 预算调整率
+          满分线: ≤5%
+          每个百分点扣: 0.2
+"""
+
+
+def test_an_outline_scores_an_indicator_by_name_and_the_data_may_say_otherwise(tmp_path):
+    """The notice's rule is written once, in outline.yaml; an indicator's own keys win.
+    预算调整率 (2618.40 − 2350.00) ÷ 2350.00 = 11.42%: 6.42 beyond ≤5%, × 0.5 = 3.21 off → 1.79;
+    the data's own 0.2 per point: 1.284, half up 1.28 off → 3.72."""
+    from test_outlines import MOF_SAMPLE
+
+    templates = _own_outline(
+        tmp_path,
+        "名称: 县级\n继承: 财政部\n评分规则:\n  预算调整率: {比率: 预算调整率, 满分线: ≤5%, 每个百分点扣: 0.5}\n",
+        report=None,
+    )
+    data = write_variant(
+        tmp_path, ("      计分: 预算执行率\n", RULED_INDICATORS), ("提纲: 财政部", "提纲: 县级"), source=MOF_SAMPLE
+    )
+    result = run("check", "-v", data, "--templates", templates)
+    assert result.exit_code == 0, result.output
+    assert "预算调整率 11.42%，满分线 ≤5%，差 6.42 个百分点 × 0.5 = 扣 3.21 → 1.79 分" in result.output
+    assert "预算调整率 11.42%，满分线 ≤5%，差 6.42 个百分点 × 0.2 = 扣 1.28 → 3.72 分" in result.output
+    # The data as written is what init carries on: the outline's rule is not copied into it.
+    assert "每个百分点扣: 0.5" not in data.read_text(encoding="utf-8")
+
+
+def test_a_rule_in_the_outline_is_validated_there(tmp_path):
+    templates = _own_outline(tmp_path, "评分规则:\n  预算调整率: {计分: 按比例}\n", report=None)
+    refused(
+        SAMPLE,
+        "outline.yaml:2:15 错误：评分规则.预算调整率.计分：只能填：预算执行率、完成比例、比率扣分、扣分、得分",
+        options=("--templates", templates),
+    )
