@@ -220,6 +220,10 @@ def _read(path: Path, inside: Path | None = None) -> tuple[str, str, list[Diagno
 #: Slips that YAML reports only as a broken structure, often a line late:
 #: (pattern of the line, what to say).
 _SLIPS = [
+    (
+        re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*:\u3000"),
+        "冒号后面是全角空格，请改为半角空格（输入法切换到英文再输入）：应写作“键: 值”",
+    ),
     (re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*："), "键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
     (re.compile(r"^\s*(?:-\s+)?[^\s:#\"'\-][^\s:#\"']*:[^\s/]"), "冒号后面少了一个空格：应写作“键: 值”"),
     (re.compile(r"^\s*-[^\s\-]"), "列表项的“-”后面要有一个空格：应写作“- 内容”"),

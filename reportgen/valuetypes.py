@@ -135,8 +135,11 @@ def _decimal(kind: str, example: str, places: int, maximum: Decimal):
         expected = f"应为{kind}（如 {example}）"
         # \d also matches full-width digits: refuse them alike, with or without a full-width point.
         if not _AMOUNT.fullmatch(text) or not text.isascii():
-            if re.search(r"\d。\d", text):
-                hint = "，小数点写成了句号“。”，请改为“.”"
+            if re.search(r"\d[。、]\d", text):
+                mark = "句号“。”" if "。" in text else "顿号“、”"
+                hint = f"，小数点写成了{mark}，请改为“.”"
+            elif text.startswith(("－", "—", "–")):
+                hint = "，开头的“－”是全角的减号或破折号：金额不能为负数，请删去它"
             elif re.search(r"[０-９．]", text):
                 hint = "，请用半角数字和小数点（输入法切换到英文再输入）"
             elif "," in text or "，" in text:
