@@ -62,7 +62,7 @@ def _texts(prepared: Prepared) -> list[tuple[str, str]]:
     for part in prepared.document.parts:
         numbers: list[str] = []  # of the headings above, outermost first
         section, count = (part.label.text if part.label else "标题"), 0
-        for block in [block for block in (part.label, part.title) if block is not None] + part.blocks:
+        for block in part.in_order():
             if isinstance(block, markup.Heading):
                 numbers = numbers[: block.level - 1] + [block.number]
                 section, count = "".join(numbers) + block.title, 0

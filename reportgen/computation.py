@@ -27,7 +27,7 @@ from enum import Enum
 from . import scoring
 from .diagnostics import DataPath
 from .numbers import Money, Percent, Points, change, execution_rate, growth, share, typed
-from .schema import Budget, Execution, Report
+from .schema import CHILD_KEYS, Budget, Execution, Report
 from .scoring import Scoring
 
 
@@ -301,8 +301,6 @@ def rates(budget: BudgetFigures) -> dict[str, Decimal | None]:
     return found
 
 
-#: The child list of each level of the indicator tree, by the key the data uses.
-CHILD_KEYS = ("二级指标", "三级指标")
 
 
 @dataclass(frozen=True)

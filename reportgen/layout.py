@@ -74,6 +74,8 @@ SIZE_4 = Pt(14)  # 四号: page numbers (7.5), tables (practice)
 #: 28 × 16 pt = 448 pt overflows the 442.2 pt 版心 width: 3号 text is condensed
 #: (w:spacing, twentieths of a point) just enough for 28 to fit: −0.25 pt.
 CHARACTER_SPACING_TWENTIETHS = -math.ceil((SIZE_3.pt - _TEXT_WIDTH.pt / CHARS_PER_LINE) * 20)
+#: How far one character of the condensed body text advances (pt).
+BODY_ADVANCE = SIZE_3.pt + CHARACTER_SPACING_TWENTIETHS / 20
 #: 7.2.3 practice: the title's exact line height (2号 text on ~35 pt).
 TITLE_LINE = Pt(35)
 #: 7.2.3 practice: a title line that is just too wide for the 版心 is condensed,

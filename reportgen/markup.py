@@ -20,9 +20,9 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
 ``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
                              ``{.cover .center}`` centres them (××财政局（制）).
-                             The cover is what comes before its last such
-                             block (a title, a table): it has no page number,
-                             and the page after it is page 1
+                             A cover is the title before them and its lines;
+                             the first other block starts the body.  It has no
+                             page number, and the page after it is page 1
 ``{.pagebreak}`` before a    that block starts a new page
 block
 ``{widths="3 1 6字"}``,       before a table: its column widths (shares of the
@@ -253,6 +253,10 @@ class Part:
     blocks: list[Block] = field(default_factory=list)
     #: A cover page: no page number; the page after it is page 1.
     cover: bool = False
+
+    def in_order(self) -> list:
+        """Its 附件 label and title (those it has), then its blocks: as they are set."""
+        return [block for block in (self.label, self.title) if block is not None] + self.blocks
 
     @property
     def landscape(self) -> bool:

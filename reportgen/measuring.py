@@ -90,8 +90,7 @@ def signature_spaces(organ: str, date: str) -> tuple[float, float] | None:
 def organ_too_long(organ: str, text_width_pt: float) -> str | None:
     """7.3.5.2 sets the signing organ on one line, two characters in from the
     right: how long it is when it cannot be, else None."""
-    advance = L.SIZE_3.pt + L.CHARACTER_SPACING_TWENTIETHS / 20
-    room = math.floor(text_width_pt / advance) - L.SIGNATURE_RIGHT_CHARS
+    room = math.floor(text_width_pt / L.BODY_ADVANCE) - L.SIGNATURE_RIGHT_CHARS
     if chars_wide(organ) <= room:
         return None
     return f"落款单位 {len(organ)} 个字，一行放不下：右空二字后一行最多 {room} 个字（GB/T 9704 7.3.5.2 单位不折行）；请用规范化简称"

@@ -109,7 +109,7 @@ class Extension:
                 return indicator
             name = indicator.get("名称")
             made = {**rules[name], **indicator} if isinstance(name, str) and name in rules else dict(indicator)
-            for key in ("二级指标", "三级指标"):
+            for key in schema.CHILD_KEYS:
                 if isinstance(made.get(key), list):
                     made[key] = [apply(child) for child in made[key]]
             return made
@@ -124,7 +124,7 @@ class Extension:
         paths = [(key,) for key, spec in self.fields if spec.carried]
         for key, spec in self.indicator_fields:
             if spec.carried:
-                paths += [INDICATOR_LEVELS[: 1 + depth * 2] + (key,) for depth in (1, 2, 3)]
+                paths += indicator_paths(key)
         return tuple(paths)
 
     def missing_on_leaves(self, report: schema.Report) -> list[Diagnostic]:
@@ -142,8 +142,10 @@ class Extension:
         return found
 
 
-#: The indicator tree's keys, level by level: 一级指标, *, 二级指标, *, 三级指标, *.
-INDICATOR_LEVELS = ("自评", "一级指标", "*", "二级指标", "*", "三级指标", "*")
+def indicator_paths(key: str) -> list[tuple[str, ...]]:
+    """The paths of ``key`` on every indicator, at each level of the tree (``*``: any position)."""
+    levels = ("一级指标", *schema.CHILD_KEYS)
+    return [("自评", *(part for level in levels[:depth] for part in (level, "*")), key) for depth in (1, 2, 3)]
 
 
 def _indicators(report: schema.Report):
@@ -292,7 +294,10 @@ def forget() -> None:
 
 def available(user_templates: Path | None = None) -> tuple[str, ...]:
     """The names ``提纲`` may take: the built-in outlines and the user's folder's own."""
-    own = _own_outline(user_templates.resolve()) if user_templates else None
+    return _names(_own_outline(user_templates.resolve()) if user_templates else None)
+
+
+def _names(own: str | None) -> tuple[str, ...]:
     return (*builtin(), *([own] if own else []))
 
 
@@ -304,7 +309,7 @@ def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
     own = _own_outline(user) if user else None
     name = data.get(OUTLINE_KEY) if isinstance(data, dict) else None
     name = (own or DEFAULT_OUTLINE) if name is None else name
-    outlines = (*builtin(), *([own] if own else []))
+    outlines = _names(own)
     if not isinstance(name, str):
         message = f"应为一个提纲的名称（{'、'.join(outlines)} 之一），不要写成列表或“键: 值”，也不要加方括号"
         raise InvalidInput([error(message, (OUTLINE_KEY,))])

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import checks, computation, files, loading, markup, measuring, outlines, validation, wording, writing
-from .layout import Layout
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
+from .layout import Layout
 from .schema import Report
 
 REPORT_SUFFIX = ".docx"

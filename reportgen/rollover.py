@@ -19,7 +19,7 @@ import yaml
 
 from .formats import written
 from .loading import TODO, compose, line_end
-from .outlines import INDICATOR_LEVELS
+from .outlines import indicator_paths
 
 #: Paths (keys and "*" for any list position) whose values carry over.
 _KEPT = [
@@ -34,9 +34,9 @@ _KEPT = [
     # The score sheet is the same next year at every level: its indicators, their weights,
     # rules and targets; what was achieved, lost and why is the new year's to say.
     *(
-        INDICATOR_LEVELS[: 1 + 2 * depth] + (key,)
-        for depth in (1, 2, 3)
+        path
         for key in ("名称", "分值", "计分", "比率", "满分线", "每个百分点扣", "口径", "年度指标值")
+        for path in indicator_paths(key)
     ),
     ("自评", "等级", "*"),
     ("附件", "*"),

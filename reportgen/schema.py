@@ -326,6 +326,8 @@ def builtin_keys() -> set[str]:
     return {f.alias for f in Report.model_fields.values() if f.alias}
 
 
+#: The child list of each level of the indicator tree, by the key the data uses.
+CHILD_KEYS = ("二级指标", "三级指标")
 #: What templates find on an indicator beside its data (computed, see ``computation.IndicatorNode``).
 INDICATOR_FIGURES = ("完成率", "满分", "末级指标")
 

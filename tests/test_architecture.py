@@ -75,3 +75,21 @@ def test_light_modules_do_not_load_heavy_libraries(module, absent):
     code = f"import sys, {module}; print({absent!r} in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_every_key_an_indicator_shows_templates_is_one_a_template_set_cannot_declare():
+    """schema.indicator_keys() keeps a template set's 指标字段 from shadowing what the program
+    puts on an indicator: it must know every key computation adds, at every level."""
+    from conftest import SAMPLE
+    from test_outlines import MOF_SAMPLE
+
+    from reportgen import computation, loading, schema, validation
+
+    for sample in (SAMPLE, MOF_SAMPLE):
+        values = computation.evaluate(validation.validate(loading.load(sample).data)).values()
+        nodes = list(values["自评"]["一级指标"])
+        for node in list(nodes):
+            nodes += node.get("二级指标") or []
+            nodes += [leaf for child in node.get("二级指标") or [] for leaf in child.get("三级指标") or []]
+        assert len(nodes) > 10
+        assert set().union(*nodes) - schema.indicator_keys() == set()

@@ -63,7 +63,7 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
     frame = portrait
     parts = document_model.parts
     if parts and parts[0].cover:
-        for block in [b for b in (parts[0].label, parts[0].title) if b is not None] + parts[0].blocks:
+        for block in parts[0].in_order():
             _write(document, block, frame)
         section = document.add_section(WD_SECTION_START.NEW_PAGE)
         footers.use_portrait(section)
@@ -112,7 +112,7 @@ def _units(document: markup.Document, text_width: float) -> list[tuple[bool, lis
         head = [block for block in (part.label, part.title) if block is not None]
         wide = [isinstance(block, markup.Table) and too_wide(block, text_width) for block in part.blocks]
         if index > 0 or part.landscape:
-            units.append((part.landscape or any(wide), head + part.blocks))
+            units.append((part.landscape or any(wide), part.in_order()))
             continue
         units.append((False, head))
         for block, turned in zip(part.blocks, wide, strict=True):

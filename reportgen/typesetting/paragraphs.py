@@ -37,6 +37,8 @@ class Frame:
     fresh_page: bool = False
     #: The next block starts a page (``{.pagebreak}``).
     page_break: bool = False
+    #: Cover lines have been set (the first ones stand lower).
+    cover_begun: bool = False
 
 
 def style_id(key: str) -> str:
@@ -151,21 +153,13 @@ def write_body(document: Document, block: BodyParagraph | Item, frame: Frame) ->
 def write_cover_lines(document: Document, block: CoverLines, frame: Frame) -> None:
     """A cover's lines, each a paragraph of its own; the first lines of a cover
     stand some lines below what is above them (the title)."""
-    first = not any(
-        local_name(p) == "p" and p.find(qn("w:pPr")) is not None and _style_of(p) == style_id("cover")
-        for p in document.element.body.iterchildren()
-    )
+    first, frame.cover_begun = not frame.cover_begun, True
     for i, line in enumerate(block.lines):
         made = paragraph(document, "cover", line)
         if block.centred:
             made.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if i == 0 and document.element.body.index(made._p) > 0:
             made.paragraph_format.space_before = L.Pt(L.LINE_PITCH.pt * (L.COVER_GAP_LINES if first else 1))
-
-
-def _style_of(p) -> str | None:
-    style = p.find(qn("w:pPr")).find(qn("w:pStyle"))
-    return None if style is None else style.get(qn("w:val"))
 
 
 def write_page_break(document: Document, block: PageBreak, frame: Frame) -> None:
@@ -186,7 +180,6 @@ def write_signature(document: Document, block: Signature, frame: Frame) -> None:
     date stay together, on the page of the body text (or 附件说明) above them."""
     keep_with_next(last_paragraph(document))
     keep_with_next(paragraph(document, "body")._p)
-    advance = L.SIZE_3.pt + L.CHARACTER_SPACING_TWENTIETHS / 20
     long_date = signature_spaces(block.organ, block.dates[0]) if block.dates else None
     organ_space, date_space = long_date or (L.SIGNATURE_RIGHT_CHARS, None)
     right = organ_space * L.SIZE_3.pt
@@ -194,7 +187,7 @@ def write_signature(document: Document, block: Signature, frame: Frame) -> None:
     made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     made.paragraph_format.right_indent = L.Pt(right)
     add_run(made, block.organ)
-    organ_left = frame.text_width - right - chars_wide(block.organ) * advance
+    organ_left = frame.text_width - right - chars_wide(block.organ) * L.BODY_ADVANCE
     for line in block.dates:
         keep_with_next(made._p)
         made = paragraph(document, "signature")
