@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Options:
     force: bool = False
     #: Show notes too (a tolerance used, a rate capped): by default only what needs the clerk.
     verbose: bool = False
+    #: How the projects' forms are filed, over what the data says (分别, 合并, 不生成).
+    forms: str | None = None
 
 
 @dataclass
@@ -57,6 +60,8 @@ class Outcome:
     department: str = ""
     rate: str = ""
     score: str = ""
+    #: Every file written (or skipped): the report, then its forms and 汇总表.
+    outputs: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -99,7 +104,7 @@ def run_all(
                 done(future.result())
             outcomes = [future.result() for future in futures]
     _flag_shared_outputs(outcomes)
-    manifest.record(outcomes)
+    manifest.record(outcomes, options)
     if options.verbose and manifest.problems and outcomes:
         outcomes[-1].lines += [(f"提示：{problem}", True) for problem in manifest.problems]
     return outcomes
@@ -127,8 +132,8 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
 
     by_output: dict[Path, list[Outcome]] = {}
     for outcome in outcomes:
-        if outcome.output is not None:
-            by_output.setdefault(outcome.output, []).append(outcome)
+        for output in outcome.outputs:
+            by_output.setdefault(output, []).append(outcome)
     for output, sharing in by_output.items():
         if len(sharing) < 2:
             continue
@@ -157,23 +162,25 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
     """Check or build one file; never raises for anything the file or the disk does."""
     fingerprint = _fingerprint(path, options) if options.out_dir is not None else None
     if fingerprint and not options.force and _unchanged(previous, fingerprint, options):
-        output = options.out_dir / previous["output"]
+        outputs = [options.out_dir / name for name in _recorded_outputs(previous)]
+        others = f"及另外 {len(outputs) - 1} 个文件" if len(outputs) > 1 else ""
         return Outcome(
             path,
             "跳过",
-            [(f"{path}：未改动，跳过 {output}（--force 可强制重新生成）", False)],
-            output,
+            [(f"{path}：未改动，跳过 {outputs[0]}{others}（--force 可强制重新生成）", False)],
+            outputs[0],
             fingerprint,
             previous.get("部门", ""),
             previous.get("执行率", ""),
             previous.get("得分", ""),
+            outputs,
         )
     # Imported only now, so that a skipped report costs no more than reading files.
     from . import pipeline
 
     lines: list[tuple[str, bool]] = []
     try:
-        prepared = pipeline.prepare(path, options.templates, options.strict)
+        prepared = pipeline.prepare(path, options.templates, options.strict, options.forms)
         lines += _cache_notes(options)
         shown = [d for d in prepared.diagnostics if options.verbose or d.level is not Level.NOTE]
         lines += [(d.format(path), True) for d in shown]
@@ -185,20 +192,13 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
         else:
             built = pipeline.build(prepared, options.out_dir, pdf=options.pdf, fingerprint=fingerprint)
             outcome.status, outcome.output = "已生成", built.output
-            lines.append((f"已生成 {built.output}", False))
-            if built.pdf:
-                lines.append((f"已生成 {built.pdf}", False))
-            if built.stale_pdf is True:
-                lines.append(
-                    (f"已删除与新报告不一致的旧 PDF {built.output.with_suffix('.pdf')}（加 --pdf 可重新生成）", False)
-                )
-            elif built.stale_pdf is False:
-                lines.append(
-                    (
-                        f"警告：旧的 {built.output.with_suffix('.pdf')} 与新报告不一致，但无法删除（是否正在打开？），请勿使用",
-                        True,
-                    )
-                )
+            for one in (built, *built.forms):
+                lines += _written_lines(one)
+                outcome.outputs.append(one.output)
+            if built.summary is not None:
+                lines.append((f"已生成 {built.summary}", False))
+                outcome.outputs.append(built.summary)
+            lines += _remove_unbuilt(previous, outcome.outputs, options.out_dir)
             if options.pdf and not built.pdf:
                 from .rendering import INSTALL_HINT
 
@@ -212,6 +212,40 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
         return Outcome(
             path, "失败", lines + _cache_notes(options) + failure_lines(path, exc, consequence, options.verbose)
         )
+
+
+def _remove_unbuilt(previous: dict | None, outputs: list[Path], out_dir: Path) -> list[tuple[str, bool]]:
+    """Files the last build of this input wrote and this one did not (a form of a
+    project dropped, forms now combined): removed, with their PDFs, when they are
+    still as built (they carry the last build's fingerprint), so none is left to be
+    filed by mistake; a file changed since is left alone."""
+    from .writing import remove_stale
+
+    if not previous:
+        return []
+    written = {output.name for output in outputs}
+    lines = []
+    for name in _recorded_outputs(previous):
+        old = out_dir / name
+        if name in written or recorded_fingerprint(old) != previous.get("fingerprint"):
+            continue
+        for path in (old, old.with_suffix(".pdf")) if old.suffix == ".docx" else (old,):
+            if path.exists() and remove_stale(path):
+                lines.append((f"已删除本次不再生成的 {path}", False))
+    return lines
+
+
+def _written_lines(built) -> list[tuple[str, bool]]:
+    """What was written for one document: the .docx, its PDF, an old PDF removed or left."""
+    lines = [(f"已生成 {built.output}", False)]
+    if built.pdf:
+        lines.append((f"已生成 {built.pdf}", False))
+    old_pdf = built.output.with_suffix(".pdf")
+    if built.stale_pdf is True:
+        lines.append((f"已删除与新报告不一致的旧 PDF {old_pdf}（加 --pdf 可重新生成）", False))
+    elif built.stale_pdf is False:
+        lines.append((f"警告：旧的 {old_pdf} 与新报告不一致，但无法删除（是否正在打开？），请勿使用", True))
+    return lines
 
 
 def _cache_notes(options: Options) -> list[tuple[str, bool]]:
@@ -266,20 +300,35 @@ def figure_lines(prepared) -> list[str]:
     if budget.low_rate_projects:
         listed = "、".join(f"{p.name} {percent(p.rate)}" for p in budget.low_rate_projects)
         lines.append(f"  执行率偏低的项目：{listed}")
+    for form in prepared.evaluated.project_forms():
+        lines.append(
+            f"  项目“{form.name}”：执行率 {percent(form.line.rate)}，预算执行率得分 {score(form.rate_score)}"
+            f"（满分 {score(form.rate_marks)}），指标得分 {score(form.score - form.rate_score)}"
+            f"（满分 {score(form.indicator_marks)}），自评得分 {score(form.score)} 分，等级：{form.grade}"
+        )
     return lines
 
 
 def scoring_lines(prepared) -> list[str]:
     """How each scored indicator got its points, as ``check`` lists them."""
-    from .formats import score
+    from .formats import percent, score
 
-    lines = ["  各指标计分："]
-    for node in prepared.evaluated.indicators():
-        if not node.children:
-            lines.append(
-                f"    {'/'.join(node.names)}：按{node.rule}，{node.scoring.how} → {score(node.score)} 分"
-                f"（满分 {score(node.full_marks)}）"
-            )
+    def leaves(nodes) -> list[str]:
+        return [
+            f"    {'/'.join(node.names)}：按{node.rule}，{node.scoring.how} → {score(node.score)} 分"
+            f"（满分 {score(node.full_marks)}）"
+            for node in nodes
+            if not node.children
+        ]
+
+    lines = ["  各指标计分：", *leaves(prepared.evaluated.indicators())]
+    for form in prepared.evaluated.project_forms():
+        lines.append(f"  项目“{form.name}”各指标计分：")
+        lines.append(
+            f"    预算执行率：执行率 {percent(form.line.rate)} × {score(form.rate_marks)}（最高按 100%）"
+            f" → {score(form.rate_score)} 分"
+        )
+        lines += leaves(form.indicators())
     return lines
 
 
@@ -333,18 +382,30 @@ def recorded_fingerprint(docx_path: Path) -> str | None:
             core = archive.read("docProps/core.xml").decode("utf-8")
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError):
         return None
-    start = core.find("<dc:identifier>")
-    end = core.find("</dc:identifier>")
-    return core[start + len("<dc:identifier>") : end] if 0 <= start < end else None
+    # Word and python-docx declare the prefix on the root; openpyxl on the element itself.
+    found = re.search(r"<dc:identifier(?: [^>]*)?>([^<]*)</dc:identifier>", core)
+    return found.group(1) if found else None
+
+
+def _recorded_outputs(entry: dict) -> list[str]:
+    """The files a record says were built: the report, then the others (``另外``, joined by "/")."""
+    others = [name for name in entry.get("另外", "").split("/") if name]
+    return [entry["output"], *others]
 
 
 def _unchanged(previous: dict | None, fingerprint: str, options: Options) -> bool:
+    """Every file built last time is there and carries this fingerprint (and its PDF, when asked)."""
     if not previous or previous.get("fingerprint") != fingerprint:
         return False
-    output = options.out_dir / previous["output"]
-    if options.pdf and not output.with_suffix(".pdf").exists():
-        return False
-    return recorded_fingerprint(output) == fingerprint
+    if previous.get("forms", "") != (options.forms or ""):
+        return False  # the same data, but its forms filed another way
+    for name in _recorded_outputs(previous):
+        output = options.out_dir / name
+        if options.pdf and output.suffix == ".docx" and not output.with_suffix(".pdf").exists():
+            return False
+        if recorded_fingerprint(output) != fingerprint:
+            return False
+    return True
 
 
 class _Manifest:
@@ -379,9 +440,12 @@ class _Manifest:
         output, fingerprint = entry.get("output"), entry.get("fingerprint")
         if not (isinstance(output, str) and isinstance(fingerprint, str)) or Path(output).name != output:
             return None
+        others = entry.get("另外", "")
+        if not isinstance(others, str) or any(Path(name).name != name for name in others.split("/") if name):
+            return None
         return {key: value if isinstance(value, str) else "" for key, value in entry.items()}
 
-    def record(self, outcomes: list[Outcome]) -> None:
+    def record(self, outcomes: list[Outcome], options: Options) -> None:
         if self.path is None:
             return
         changed = False
@@ -389,6 +453,8 @@ class _Manifest:
             if outcome.status == "已生成" and outcome.fingerprint:
                 self.entries[str(outcome.path.resolve())] = {
                     "output": outcome.output.name,
+                    "另外": "/".join(output.name for output in outcome.outputs[1:]),
+                    "forms": options.forms or "",
                     "fingerprint": outcome.fingerprint,
                     "部门": outcome.department,
                     "执行率": outcome.rate,

@@ -26,7 +26,8 @@ BUDGET: DataPath = ("收支",)
 EVALUATION: DataPath = ("自评",)
 
 
-def check(evaluated: Evaluated) -> list[Diagnostic]:
+def check(evaluated: Evaluated, forms_attached: list[str] = ()) -> list[Diagnostic]:
+    """``forms_attached``: the built-in attachments made of the projects' forms that the report attaches."""
     report = evaluated.report
     return [
         *_staffing(report),
@@ -34,6 +35,7 @@ def check(evaluated: Evaluated) -> list[Diagnostic]:
         *_budget(evaluated),
         *_grades(report.evaluation.grades),
         *_indicators(evaluated),
+        *_project_forms(evaluated, forms_attached),
         *_signature(report),
         *_typed_figures(evaluated),
     ]
@@ -137,12 +139,70 @@ _LEVELS = {scoring.ERROR: error, scoring.WARNING: warning, scoring.NOTE: note}
 
 
 def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
-    """What each scoring rule found wrong with its indicator's inputs, at the indicator's keys."""
+    """What each scoring rule found wrong with its indicator's inputs, at the indicator's keys:
+    the department's score sheet and every project's."""
+    nodes = [*evaluated.indicators(), *(node for form in evaluated.project_forms() for node in form.indicators())]
     return [
         _LEVELS[problem.level](problem.message, node.path + (problem.key,))
-        for node in evaluated.indicators()
+        for node in nodes
         for problem in node.scoring.problems
     ]
+
+
+#: What the indicators and the execution rate of a project form weigh together (财预〔2020〕10号).
+FORM_MARKS = Decimal(100)
+
+
+def _project_forms(evaluated: Evaluated, forms_attached: list[str]) -> list[Diagnostic]:
+    """Per evaluated project: its fund block against its total, the weights, its
+    indicator names; and the projects named once each, the attachments that need them."""
+    report, forms = evaluated.report, evaluated.project_forms()
+    found = []
+    seen: dict[str, int] = {}
+    for i, project in enumerate(report.budget.projects):
+        if project.name in seen:
+            found.append(
+                error(
+                    f"项目“{project.name}”与第 {seen[project.name] + 1} 个项目同名；每个项目的名称应各不相同",
+                    BUDGET + ("项目", i, "名称"),
+                )
+            )
+        seen.setdefault(project.name, i)
+    for name in forms_attached:
+        if not forms:
+            found.append(
+                error(f"附件中列出了“{name}”，但没有项目填写绩效指标（收支.项目 中各项目的 绩效指标）", ("附件",))
+            )
+    for form in forms:
+        label = f"项目“{form.name}”"
+        sources = list(form.sources.values())
+        for key in ("年初预算", "调整预算", "决算"):
+            stated = form.line.stated(key)
+            given = [line.stated(key) for line in sources if line.stated(key) is not None]
+            if stated is not None and given:
+                found += _total_against_parts(
+                    form.path + (key,), stated, sum(given, Decimal(0)), len(given), "各资金来源"
+                )
+        if form.full_marks != FORM_MARKS:
+            found.append(
+                warning(
+                    f"{label}的绩效指标分值合计 {formats.score(form.indicator_marks)} 分，加预算执行率 "
+                    f"{formats.score(form.rate_marks)} 分共 {formats.score(form.full_marks)} 分，应为 {FORM_MARKS} 分",
+                    form.path + ("绩效指标",),
+                )
+            )
+        names: dict[str, DataPath] = {}
+        for node in form.indicators():
+            if node.children:
+                continue
+            if node.name in names:
+                found.append(
+                    error(f"{label}的指标“{node.name}”出现了两次；同一项目的指标名称应各不相同", node.path + ("名称",))
+                )
+            names.setdefault(node.name, node.path)
+        if form.data.overall_goal is None:
+            found.append(warning(f"{label}没有填写年度总体目标，自评表中此栏将为“—”", form.path + ("年度总体目标",)))
+    return found
 
 
 #: An amount this many times its siblings' middle one was most likely typed in 元.

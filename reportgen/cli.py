@@ -90,6 +90,12 @@ def main() -> None:
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 @click.option("--force", is_flag=True, help="即使数据和模板都未改动也重新生成。")
 @click.option("--watch", is_flag=True, help="保存数据文件后自动重新生成（只能给一个文件，Ctrl-C 结束）。")
+@click.option(
+    "--forms",
+    type=click.Choice(["分别", "合并", "不生成"]),
+    metavar="方式",
+    help="各项目支出绩效自评表另存的方式：分别（每个项目一个 .docx）、合并（一个 .docx）、不生成；不给时按数据中的 项目自评.输出。",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -101,6 +107,7 @@ def build(
     pdf: bool,
     force: bool,
     watch: bool,
+    forms: str | None,
 ) -> None:
     """生成报告（.docx，可选 PDF）。可给多个文件或目录；有错误的文件不生成，其余照常生成。
 
@@ -111,7 +118,7 @@ def build(
     """
     from .batch import Options
 
-    options = Options(out_dir, templates, strict, pdf, force, verbose)
+    options = Options(out_dir, templates, strict, pdf, force, verbose, forms)
     if watch:
         if len(files) != 1 or files[0].is_dir():
             raise click.UsageError("--watch 只能给一个数据文件")

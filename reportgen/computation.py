@@ -26,8 +26,8 @@ from enum import Enum
 
 from . import scoring
 from .diagnostics import DataPath
-from .numbers import Money, Percent, Points, change, execution_rate, growth, share, typed
-from .schema import CHILD_KEYS, Budget, Execution, Report
+from .numbers import HUNDRED, Count, Money, Percent, Points, change, execution_rate, growth, half_up, share, typed
+from .schema import CHILD_KEYS, Budget, Execution, Project, Report
 from .scoring import Scoring
 
 
@@ -301,8 +301,6 @@ def rates(budget: BudgetFigures) -> dict[str, Decimal | None]:
     return found
 
 
-
-
 @dataclass(frozen=True)
 class IndicatorNode:
     """One indicator of the score sheet; a parent's figures are its children's sums."""
@@ -353,16 +351,12 @@ class IndicatorNode:
         return values
 
 
-def indicator(data, path: DataPath, parents: tuple[str, ...], rates: dict, ratios: dict) -> IndicatorNode:
+def indicator(data, path: DataPath, parents: tuple[str, ...], known: scoring.Known) -> IndicatorNode:
     names = parents + (data.name,)
     level = len(names)
     child_data = (getattr(data, "children", None) or []) if level <= len(CHILD_KEYS) else []
-    children = [
-        indicator(child, path + (CHILD_KEYS[level - 1], i), names, rates, ratios) for i, child in enumerate(child_data)
-    ]
-    scored = (
-        scoring.parent(data, [c.scoring for c in children]) if children else scoring.score_leaf(data, rates, ratios)
-    )
+    children = [indicator(child, path + (CHILD_KEYS[level - 1], i), names, known) for i, child in enumerate(child_data)]
+    scored = scoring.parent(data, [c.scoring for c in children]) if children else scoring.score_leaf(data, known)
     return IndicatorNode(
         path=path,
         names=names,
@@ -402,10 +396,13 @@ def grade(total: Decimal, bands: dict[str, Decimal]) -> str:
     return LOWEST_GRADE
 
 
+def known(report: Report, budget: BudgetFigures) -> scoring.Known:
+    return scoring.Known(rates(budget), budget.ratios(), report.evaluation.bands)
+
+
 def evaluation_figures(report: Report, budget: BudgetFigures) -> EvaluationFigures:
-    known = rates(budget)
     dimensions = [
-        indicator(d, ("自评", "一级指标", i), (), known, budget.ratios())
+        indicator(d, ("自评", "一级指标", i), (), known(report, budget))
         for i, d in enumerate(report.evaluation.dimensions)
     ]
     total = sum((d.score for d in dimensions), Decimal(0))
@@ -417,6 +414,122 @@ def evaluation_figures(report: Report, budget: BudgetFigures) -> EvaluationFigur
     )
 
 
+# --- the projects' own forms (项目支出绩效自评表) ------------------------------------
+
+#: A form's 其中 rows, as the published form names them, and the names clerks use for them.
+FORM_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+SOURCE_ALIASES = {"本年财政拨款": "当年财政拨款", "财政拨款": "当年财政拨款", "上年结转": "上年结转资金"}
+
+
+@dataclass(frozen=True)
+class ProjectForm:
+    """An evaluated project: the figures of its 项目支出绩效自评表.
+
+    预算执行率 earns 执行率分值 (10) × min(执行率, 100%), the indicators the rest
+    (90); the total is graded by 自评.等级."""
+
+    line: BudgetLine
+    data: Project
+    authority: str = _key("主管部门")
+    implementer: str = _key("实施单位")
+    #: 其中 rows by the form's names: 当年财政拨款, 上年结转资金, 其他资金 (those given), then any others.
+    sources: dict[str, BudgetLine] = _key("资金来源")
+    rate_marks: Points = _key("执行率分值")
+    rate_score: Points = _key("执行率得分")
+    dimensions: list[IndicatorNode] = _key("一级指标")
+    #: What the indicators weigh together (90 by the notice).
+    indicator_marks: Points = _key("指标分值")
+    full_marks: Points = _key("满分")
+    score: Points = _key("总分")
+    grade: str = _key("等级")
+    #: Scored below 项目自评.得分偏低线.
+    low: bool = _key("得分偏低")
+
+    @property
+    def path(self) -> DataPath:
+        return self.line.path
+
+    @property
+    def name(self) -> str:
+        return self.line.name
+
+    def indicators(self) -> Iterator[IndicatorNode]:
+        for dimension in self.dimensions:
+            yield from dimension.walk()
+
+    def values(self) -> dict:
+        return {**self.line.values(), **_figures(self)}
+
+
+def project_form(report: Report, line: BudgetLine, known: scoring.Known) -> ProjectForm:
+    data: Project = line.data
+    settings = report.project_forms
+    where = line.path + ("绩效指标",)
+    dimensions = [indicator(d, where + (i,), (), known) for i, d in enumerate(data.indicators or [])]
+    rate_marks = data.rate_marks if data.rate_marks is not None else settings.rate_marks
+    rate_score = half_up(min(line.rate or Decimal(0), HUNDRED) * rate_marks / HUNDRED)
+    indicator_marks = sum((d.full_marks for d in dimensions), Decimal(0))
+    total = rate_score + sum((d.score for d in dimensions), Decimal(0))
+    named = {SOURCE_ALIASES.get(name, name): (name, amounts) for name, amounts in (data.sources or {}).items()}
+    order = [name for name in FORM_SOURCES if name in named] + [name for name in named if name not in FORM_SOURCES]
+    return ProjectForm(
+        line=line,
+        data=data,
+        authority=data.authority or report.department,
+        implementer=data.implementer or report.department,
+        sources={
+            name: _of(line.path + ("资金来源", named[name][0]), Role.SOURCE, name, named[name][1]) for name in order
+        },
+        rate_marks=Points(rate_marks),
+        rate_score=Points(rate_score),
+        dimensions=dimensions,
+        indicator_marks=Points(indicator_marks),
+        full_marks=Points(rate_marks + indicator_marks),
+        score=Points(total),
+        grade=grade(total, report.evaluation.grades),
+        low=total < settings.low_score,
+    )
+
+
+@dataclass(frozen=True)
+class FormsSummary:
+    """项目自评: what the evaluated projects come to, for the report's text and the 汇总表."""
+
+    forms: list[ProjectForm] = _key("项目")
+    count: Count = _key("个数")
+    budget: Money = _key("全年预算数")
+    actual: Money = _key("全年执行数")
+    rate: Percent | None = _key("执行率")
+    #: The mean of the totals, half up; None when no project is evaluated.
+    average: Points | None = _key("平均得分")
+    #: How many projects in each grade, every grade named (0 where none).
+    grades: dict[str, Count] = _key("等级分布")
+    low: list[ProjectForm] = _key("得分偏低项目")
+
+    def values(self) -> dict:
+        return _figures(self)
+
+
+def forms_summary(report: Report, budget: BudgetFigures) -> FormsSummary:
+    known_rates = known(report, budget)
+    forms = [project_form(report, line, known_rates) for line in budget.projects if line.data.indicators]
+    total_budget = sum((f.line.budget for f in forms), Decimal(0))
+    total_actual = sum((f.line.actual for f in forms), Decimal(0))
+    names = sorted(report.evaluation.grades, key=report.evaluation.grades.get, reverse=True)
+    if LOWEST_GRADE not in names:
+        names.append(LOWEST_GRADE)
+    return FormsSummary(
+        forms=forms,
+        count=Count(len(forms)),
+        budget=Money(total_budget),
+        actual=Money(total_actual),
+        rate=execution_rate(total_actual, total_budget) if forms else None,
+        average=Points(half_up(sum((f.score for f in forms), Decimal(0)) / len(forms))) if forms else None,
+        grades={name: Count(sum(f.grade == name for f in forms)) for name in names},
+        low=[f for f in forms if f.low],
+    )
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """The validated data and everything computed from it."""
@@ -424,6 +537,11 @@ class Evaluated:
     report: Report
     budget: BudgetFigures
     evaluation: EvaluationFigures
+    forms: FormsSummary
+
+    def project_forms(self) -> list[ProjectForm]:
+        """The evaluated projects (those with 绩效指标), in the data's order."""
+        return self.forms.forms
 
     def budget_lines(self) -> Iterator[BudgetLine]:
         """Every line of budget against spending: the whole, 基本支出, 项目支出, each project, each 资金来源."""
@@ -439,9 +557,10 @@ class Evaluated:
         values = self.report.model_dump(by_alias=True)
         values["收支"] = {**values["收支"], **self.budget.values()}
         values["自评"] = {**values["自评"], **self.evaluation.values()}
+        values["项目自评"] = {**values["项目自评"], **self.forms.values()}
         return values
 
 
 def evaluate(report: Report) -> Evaluated:
     budget = budget_figures(report.budget)
-    return Evaluated(report, budget, evaluation_figures(report, budget))
+    return Evaluated(report, budget, evaluation_figures(report, budget), forms_summary(report, budget))

@@ -219,6 +219,9 @@ SIGNATURE_RIGHT_CHARS = 2
 SIGNATURE_DATE_SHIFT_CHARS = 2
 #: Table borders in eighths of a point (w:sz): 0.5 pt lines.
 TABLE_BORDER_EIGHTHS = 4
+#: The line between two tables set as one (a form whose second table repeats its own
+#: headings): 1 pt, which keeps them apart for Word without a visible gap.
+HAIRLINE_TWIPS = 20
 #: Space left and right inside a table cell.
 CELL_PADDING = Pt(4)
 #: A table column is never narrower than this many characters.

@@ -27,7 +27,8 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
 block
 ``{widths="3 1 6字"}``,       before a table: its column widths (shares of the
 ``{header=2}``               版心, or characters), and how many rows head it
-                             (repeated on every page)
+                             (repeated on every page); ``{.continued}``: the
+                             table goes on from the one above, no space between
 ``| a | b |`` table          a table; the alignment row sets each column's
                              alignment; a cell ``[]{.merged}`` continues the
                              cell above it (vertically merged), a cell
@@ -200,6 +201,9 @@ class Table:
     header_rows: int = 1
     #: The widths the template sets (``{widths="3 1 1 6字"}``); None: measured from the text.
     widths: tuple[ColumnWidth, ...] | None = None
+    #: ``{.continued}``: it goes on from the table above it, with no space between (one
+    #: form in two tables, so that the second's own heading rows repeat on every page).
+    continues: bool = False
 
     @property
     def columns(self) -> int:
@@ -476,7 +480,10 @@ class _Reader:
                 cell.align = cell.align if (r, i) in self.chosen else "center"
         slots = _grid(self.rows, refuse)
         widths = _widths(token.attrs.get("widths"), len(slots[0]) if slots else 0, refuse)
-        self._add(Table(slots, header_rows, widths))
+        continues = "continued" in str(token.attrs.get("class", "")).split()
+        if continues and not (self.part.blocks and isinstance(self.part.blocks[-1], Table)):
+            raise refuse("{.continued} 的表格须紧接在另一个表格之后")
+        self._add(Table(slots, header_rows, widths, continues))
 
 
 #: A width a template sets: a share (``3``, ``1.5``) or characters (``6字``).

@@ -272,6 +272,17 @@ class TemplateSet:
     #: The user's own folder (``--templates``), searched first.
     user_folder: Path | None = None
 
+    def attaches_builtin(self, attachment: tuple[str, str]) -> bool:
+        """Whether the outline's attachment of this name is the built-in one (a
+        user's folder may give the name a template of its own)."""
+        name, template = attachment
+        return dict(self.attachments).get(name) == template
+
+
+#: The built-in attachments made of the projects' forms: their names and templates.
+FORMS_ATTACHMENT = ("项目支出绩效自评表", "attachments/project_forms.md.j2")
+SUMMARY_ATTACHMENT = ("项目自评汇总表", "attachments/project_summary.md.j2")
+
 
 def builtin() -> dict[str, Path]:
     """Outline name → folder, for every built-in outline."""
@@ -355,7 +366,11 @@ def _template_set(name: str, user_templates: Path | None) -> TemplateSet:
         fields.update(spec.fields)
         indicator_fields.update(spec.indicator_fields)
     extension = Extension(
-        tuple(required), tuple(attachments), tuple(fields.items()), tuple(indicator_fields.items()), tuple(rules.items())
+        tuple(required),
+        tuple(attachments),
+        tuple(fields.items()),
+        tuple(indicator_fields.items()),
+        tuple(rules.items()),
     )
     model = model_for(extension)
     return TemplateSet(name, folders, tuple(attachments.items()), model, extension, tuple(numbering), user_templates)

@@ -19,6 +19,21 @@ from .layout import Layout
 from .schema import Report
 
 REPORT_SUFFIX = ".docx"
+SUMMARY_SUFFIX = ".xlsx"
+#: How the forms are filed besides the report (项目自评.输出, or build --forms).
+SEPARATE, COMBINED, NONE = "分别", "合并", "不生成"
+
+
+@dataclass(frozen=True)
+class Form:
+    """A document besides the report: one project's form, or all of them."""
+
+    name: str
+    document: markup.Document
+
+    @property
+    def file_name(self) -> str:
+        return writing.safe_file_name(self.name) + REPORT_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,10 @@ class Prepared:
     #: Warnings and notes (errors stop the pipeline instead).
     diagnostics: list[Diagnostic]
     template_set: outlines.TemplateSet
+    #: The projects' forms as documents of their own (none when attached, or not asked for).
+    forms: tuple[Form, ...] = ()
+    #: The 汇总表 for its spreadsheet, and the spreadsheet's name; None when not asked for.
+    summary: Form | None = None
 
     @property
     def report(self) -> Report:
@@ -42,6 +61,13 @@ class Prepared:
     def file_name(self) -> str:
         return writing.safe_file_name(self.name) + REPORT_SUFFIX
 
+    def outputs(self) -> list[str]:
+        """The names of every file the build writes: the report, the forms, the 汇总表."""
+        names = [self.file_name, *(form.file_name for form in self.forms)]
+        if self.summary is not None:
+            names.append(writing.safe_file_name(self.summary.name) + SUMMARY_SUFFIX)
+        return names
+
 
 @dataclass(frozen=True)
 class Built:
@@ -50,6 +76,9 @@ class Built:
     pdf: Path | None
     #: A PDF of the report's earlier content: removed (True) or left in place (False, e.g. open in a viewer).
     stale_pdf: bool | None = None
+    #: The forms written beside the report (and their PDFs), and the 汇总表's spreadsheet.
+    forms: tuple[Built, ...] = ()
+    summary: Path | None = None
 
 
 def forget_templates() -> None:
@@ -58,12 +87,15 @@ def forget_templates() -> None:
     wording.environment.cache_clear()
 
 
-def prepare(path: Path, templates: Path | None = None, strict: bool = False) -> Prepared:
-    return prepare_source(loading.load(path), templates, strict)
+def prepare(path: Path, templates: Path | None = None, strict: bool = False, forms: str | None = None) -> Prepared:
+    return prepare_source(loading.load(path), templates, strict, forms)
 
 
-def prepare_source(source: loading.Source, templates: Path | None = None, strict: bool = False) -> Prepared:
-    """Everything ``check`` runs, stage after stage: validate → evaluate → check → word → markup."""
+def prepare_source(
+    source: loading.Source, templates: Path | None = None, strict: bool = False, forms: str | None = None
+) -> Prepared:
+    """Everything ``check`` runs, stage after stage: validate → evaluate → check → word → markup;
+    ``forms`` overrides 项目自评.输出 (分别, 合并, 不生成)."""
     try:
         template_set, report = validate(source, templates)
         evaluated = computation.evaluate(report)
@@ -78,10 +110,58 @@ def prepare_source(source: loading.Source, templates: Path | None = None, strict
         )
         if long_organ:
             raise InvalidInput([error(long_organ, ("落款", "单位"))])
+        separate = _separate_forms(evaluated, template_set, forms or filing(report, template_set))
+        summary = _summary(evaluated, template_set)
+        _refuse_shared_names(worded.file_name, separate)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
-    return Prepared(source, evaluated, document, worded.title, worded.file_name, located, template_set)
+    return Prepared(
+        source, evaluated, document, worded.title, worded.file_name, located, template_set, separate, summary
+    )
+
+
+def filing(report: Report, template_set: outlines.TemplateSet) -> str:
+    """How the forms are filed besides the report: as the data says; by default
+    each on its own, unless they are attached to the report."""
+    if report.project_forms.output is not None:
+        return report.project_forms.output
+    return NONE if attached(report, template_set, outlines.FORMS_ATTACHMENT) else SEPARATE
+
+
+def attached(report: Report, template_set: outlines.TemplateSet, attachment: tuple[str, str]) -> bool:
+    """Whether the report attaches this built-in attachment."""
+    return attachment[0] in report.attachments and template_set.attaches_builtin(attachment)
+
+
+def _separate_forms(evaluated: Evaluated, template_set: outlines.TemplateSet, mode: str) -> tuple[Form, ...]:
+    if mode == NONE or not evaluated.project_forms():
+        return ()
+    worded = wording.word_forms(evaluated, template_set, combined=mode == COMBINED)
+    return tuple(Form(w.file_name, markup.parse(w.text, w.origin_of, template_set.numbering)) for w in worded)
+
+
+def _summary(evaluated: Evaluated, template_set: outlines.TemplateSet) -> Form | None:
+    """The 汇总表 for its spreadsheet: when the data asks for it, or attaches it."""
+    report = evaluated.report
+    wanted = report.project_forms.summary
+    if wanted is None:
+        wanted = attached(report, template_set, outlines.SUMMARY_ATTACHMENT)
+    if not wanted or not evaluated.project_forms():
+        return None
+    worded = wording.word_summary(evaluated, template_set)
+    return Form(worded.file_name, markup.parse(worded.text, worded.origin_of, template_set.numbering))
+
+
+def _refuse_shared_names(report_name: str, forms: tuple[Form, ...]) -> None:
+    """Two documents of one build may not write the same file (two projects of one name, say)."""
+    seen = {writing.safe_file_name(report_name).casefold(): "报告"}
+    for i, form in enumerate(forms):
+        key = form.file_name.removesuffix(REPORT_SUFFIX).casefold()
+        if key in seen:
+            message = f"第 {i + 1} 张项目自评表的文件名 {form.file_name} 与{seen[key]}的相同；请让项目名称各不相同"
+            raise InvalidInput([error(message, file=wording.FORM_FILE_NAME_TEMPLATE)])
+        seen[key] = f"第 {i + 1} 张项目自评表"
 
 
 def validate(source: loading.Source, templates: Path | None = None) -> tuple[outlines.TemplateSet, Report]:
@@ -108,7 +188,12 @@ def check(
     """What the loader, the template set and the checks found; an error (or, with
     ``strict``, a warning) stops the pipeline."""
     unused = wording.unused_templates(template_set)
-    found = [*source.warnings, *unused, *checks.pasted_marks(source.data), *checks.check(evaluated)]
+    forms_attached = [
+        name
+        for name, _ in (outlines.FORMS_ATTACHMENT, outlines.SUMMARY_ATTACHMENT)
+        if attached(evaluated.report, template_set, (name, _))
+    ]
+    found = [*source.warnings, *unused, *checks.pasted_marks(source.data), *checks.check(evaluated, forms_attached)]
     if strict:
         found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
     if any(d.level is Level.ERROR for d in found):
@@ -121,23 +206,40 @@ def _as_error(diagnostic: Diagnostic) -> Diagnostic:
 
 
 def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str | None = None) -> Built:
-    """Typeset and write; ``fingerprint`` records what the report was built from."""
+    """Typeset and write the report, then its forms and 汇总表; ``fingerprint``
+    records what they were built from."""
     # python-docx is imported only here, so that `check` stays light.
     from . import typesetting
-    from .layout import Layout
 
     report = prepared.report
-    metadata = typesetting.Metadata(
-        title="".join(prepared.title),
-        author=report.department,
-        date=_document_date(report),
-        identifier=fingerprint or "",
+    page = Layout.from_options(report.layout)
+
+    def metadata(title: str) -> typesetting.Metadata:
+        return typesetting.Metadata(
+            title=title, author=report.department, date=_document_date(report), identifier=fingerprint or ""
+        )
+
+    def write(document: markup.Document, title: str, output: Path) -> Built:
+        data = writing.docx_bytes(typesetting.typeset(document, page, metadata(title)))
+        return _write_docx(output, data, pdf)
+
+    built = write(prepared.document, "".join(prepared.title), out_dir / prepared.file_name)
+    forms = tuple(
+        write(form.document, f"{report.year}年度{wording.FORM_TITLE}", out_dir / form.file_name)
+        for form in prepared.forms
     )
-    document = typesetting.typeset(prepared.document, Layout.from_options(report.layout), metadata)
-    output = out_dir / prepared.file_name
-    data = writing.docx_bytes(document)
+    summary = None
+    if prepared.summary is not None:
+        from . import spreadsheet
+
+        summary = out_dir / prepared.outputs()[-1]
+        writing.write_atomically(summary, spreadsheet.xlsx_bytes(prepared.summary.document, metadata("")))
+    return replace(built, forms=forms, summary=summary)
+
+
+def _write_docx(output: Path, data: bytes, pdf: bool) -> Built:
     old_pdf = output.with_suffix(".pdf")
-    # A PDF beside the report was made from the .docx as it was: if that changes
+    # A PDF beside the document was made from the .docx as it was: if that changes
     # and no new PDF is made, the old one would silently disagree with it.
     stale = not pdf and old_pdf.exists() and _read(output, len(data)) != data
     writing.write_atomically(output, data)

@@ -31,6 +31,12 @@ Glossary (YAML key → Python name: meaning):
 执行率偏低阈值  low_rate_threshold   projects below this rate (%) are named as a problem
 绩效管理        management           performance-management narrative and 举措 (measures)
 自评            evaluation           the score sheet: a tree of indicators
+绩效指标        indicators           a project's own tree: evaluated, it gets a 项目支出绩效自评表
+主管部门/实施单位  authority/implementer  the project form's 主管部门 and 实施单位
+年度总体目标    overall_goal         a project's 预期目标 and 实际完成情况
+执行率分值      rate_marks           the project form's 预算执行率 points (default 10)
+项目自评        project_forms        how the project forms are filed: 分别, 合并, 附件; 汇总表
+定性档次/档次   bands / band         qualitative bands (达成 100 %, 部分达成 60–80 % …) and a leaf's band
 一级/二级/三级指标  dimensions / children  levels of the tree; leaves are scored
 分值            full_marks           an indicator's full marks (a parent's: its children's sum)
 计分            rule                 scoring rule of a leaf: 预算执行率, 完成比例, 扣分, 得分
@@ -100,6 +106,69 @@ class _Model(BaseModel):
 
 # --- the report's data -------------------------------------------------------
 
+#: One paragraph (a string) or several (a list); read as a list either way.
+Paragraphs = Annotated[
+    list[Text],
+    BeforeValidator(lambda value: [value] if isinstance(value, str) else value),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+
+
+#: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
+RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "公用经费控制率", "结转结余率", "支付进度率")
+
+
+class Scored(_Model):
+    """What a scored indicator may carry; scoring happens at the leaves."""
+
+    full_marks: Points | None = Field(
+        None, alias="分值", description="满分；有下级指标时可不填（为下级之和），填写时程序核对"
+    )
+    rule: Literal["预算执行率", "完成比例", "比率扣分", "定性", "扣分", "得分"] | None = Field(
+        None,
+        alias="计分",
+        description="预算执行率：min(执行率, 100%) × 分值；完成比例：实际完成值 ÷ 年度指标值 × 分值；"
+        "比率扣分：计算出的比率达到满分线得满分，每差 1 个百分点扣所填分数，扣完为止；"
+        "定性：按所填档次（自评.定性档次）计分，档次是一个区间时另填得分；"
+        "扣分：分值 − 扣分（写了扣分时的默认）；得分：直接填写得分（写了得分时的默认）",
+    )
+    ratio: Literal[RATIOS] | None = Field(  # type: ignore[valid-type]
+        None, alias="比率", description="按比率扣分时所用的计算结果（执行率另按口径）"
+    )
+    full_line: Text | None = Field(None, alias="满分线", description="按比率扣分时得满分的界线，如 ≥95%、≤5%")
+    penalty: Points | None = Field(None, alias="每个百分点扣", description="按比率扣分时每差 1 个百分点扣的分数")
+    basis: Text | None = Field(
+        None,
+        alias="口径",
+        description="按预算执行率计分时所用的执行率：部门整体（默认）、基本支出、项目支出或某个项目的名称",
+    )
+    target: Text | None = Field(None, alias="年度指标值", description="如 ≥3.2万亩、100%、≤5%")
+    achieved: Text | None = Field(None, alias="实际完成值", description="如 3.35万亩")
+    band: Name(20) | None = Field(
+        None, alias="档次", description="定性指标的完成档次，如 达成、部分达成、未达成（见 自评.定性档次）"
+    )
+    deduction: Points | None = Field(None, alias="扣分")
+    reason: Text | None = Field(None, alias="扣分原因")
+    score: Points | None = Field(None, alias="得分", description="直接给出的得分（定性指标）")
+    deviation: Text | None = Field(None, alias="偏差原因")
+    remedy: Text | None = Field(None, alias="改进措施")
+    analysis: Text | None = Field(None, alias="分析", description="报告中该指标的一段分析")
+
+
+class Indicator3(Scored):
+    name: Name(ITEM_CHARS) = Field(alias="名称")
+
+
+class Indicator(Scored):
+    name: Name(ITEM_CHARS) = Field(alias="名称")
+    children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1)
+
+
+class Dimension(Scored):
+    name: Name(ITEM_CHARS) = Field(alias="名称")
+    conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
+    children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
+
 
 class Execution(_Model):
     """One line of budget against spending."""
@@ -110,8 +179,39 @@ class Execution(_Model):
     prior: Amount | None = Field(None, alias="上年决算", description="上年决算（万元）；填写后计算增减额与增长率")
 
 
+class ProjectGoal(_Model):
+    expected: Paragraphs = Field(alias="预期目标", description="一段文字，或每条一项的列表")
+    achieved: Paragraphs = Field(alias="实际完成情况", description="一段文字，或每条一项的列表")
+
+
 class Project(Execution):
+    """A project of 收支.项目; with 绩效指标 it is evaluated and gets its own 项目支出绩效自评表."""
+
     name: Name(ITEM_CHARS) = Field(alias="名称")
+    authority: Name(DEPARTMENT_CHARS) | None = Field(
+        None, alias="主管部门", description="自评表的主管部门；不填则为本部门"
+    )
+    implementer: Name(DEPARTMENT_CHARS) | None = Field(
+        None, alias="实施单位", description="自评表的实施单位；不填则为本部门"
+    )
+    sources: dict[Name(ITEM_CHARS), Execution] | None = Field(
+        None,
+        alias="资金来源",
+        description="年度资金总额的分列：当年财政拨款、上年结转资金、其他资金，各有年初预算、调整预算、决算",
+    )
+    overall_goal: ProjectGoal | None = Field(None, alias="年度总体目标", description="自评表的预期目标与实际完成情况")
+    indicators: list[Dimension] | None = Field(
+        None,
+        alias="绩效指标",
+        min_length=1,
+        description="项目的绩效指标：一级（产出、效益、满意度）→ 二级 → 三级，在末级指标上计分；填写后生成该项目的自评表",
+    )
+    rate_marks: Points | None = Field(
+        None, alias="执行率分值", description="预算执行率的分值；不填则按 项目自评.执行率分值（默认 10）"
+    )
+    filled_by: Name(20) | None = Field(None, alias="填报人")
+    telephone: Name(30) | None = Field(None, alias="联系电话")
+    filled_on: datetime.date | None = Field(None, alias="填报日期", description="如 2024-02-20")
 
 
 class ProjectSpending(Execution):
@@ -188,57 +288,31 @@ class Staffing(_Model):
     retired: Count | None = Field(None, alias="离退休人数")
 
 
-#: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
-RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "公用经费控制率", "结转结余率", "支付进度率")
+def _band(value: object) -> object:
+    """A band is a share (100) or a range ([60, 80]); read as (lowest, highest)."""
+    return [value, value] if not isinstance(value, list) else value
 
 
-class Scored(_Model):
-    """What a scored indicator may carry; scoring happens at the leaves."""
-
-    full_marks: Points | None = Field(
-        None, alias="分值", description="满分；有下级指标时可不填（为下级之和），填写时程序核对"
-    )
-    rule: Literal["预算执行率", "完成比例", "比率扣分", "扣分", "得分"] | None = Field(
-        None,
-        alias="计分",
-        description="预算执行率：min(执行率, 100%) × 分值；完成比例：实际完成值 ÷ 年度指标值 × 分值；"
-        "比率扣分：计算出的比率达到满分线得满分，每差 1 个百分点扣所填分数，扣完为止；"
-        "扣分：分值 − 扣分（写了扣分时的默认）；得分：直接填写得分（写了得分时的默认）",
-    )
-    ratio: Literal[RATIOS] | None = Field(  # type: ignore[valid-type]
-        None, alias="比率", description="按比率扣分时所用的计算结果（执行率另按口径）"
-    )
-    full_line: Text | None = Field(None, alias="满分线", description="按比率扣分时得满分的界线，如 ≥95%、≤5%")
-    penalty: Points | None = Field(None, alias="每个百分点扣", description="按比率扣分时每差 1 个百分点扣的分数")
-    basis: Text | None = Field(
-        None,
-        alias="口径",
-        description="按预算执行率计分时所用的执行率：部门整体（默认）、基本支出、项目支出或某个项目的名称",
-    )
-    target: Text | None = Field(None, alias="年度指标值", description="如 ≥3.2万亩、100%、≤5%")
-    achieved: Text | None = Field(None, alias="实际完成值", description="如 3.35万亩")
-    deduction: Points | None = Field(None, alias="扣分")
-    reason: Text | None = Field(None, alias="扣分原因")
-    score: Points | None = Field(None, alias="得分", description="直接给出的得分（定性指标）")
-    deviation: Text | None = Field(None, alias="偏差原因")
-    remedy: Text | None = Field(None, alias="改进措施")
-    analysis: Text | None = Field(None, alias="分析", description="报告中该指标的一段分析")
-
-
-class Indicator3(Scored):
-    name: Name(ITEM_CHARS) = Field(alias="名称")
-
-
-class Indicator(Scored):
-    name: Name(ITEM_CHARS) = Field(alias="名称")
-    children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1)
-
-
-class Dimension(Scored):
-    name: Name(ITEM_CHARS) = Field(alias="名称")
-    conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
-    children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
-
+#: A qualitative band: the lowest and highest share (%) of an indicator's marks it earns.
+Band = Annotated[
+    list[Percent],
+    BeforeValidator(_band),
+    Field(min_length=2, max_length=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100},
+                {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 2},
+            ]
+        }
+    ),
+]
+#: 财预〔2020〕10号: 达成年度指标 the full share; 部分达成 80 %–60 %; 未达成 below 60 %.
+DEFAULT_BANDS = {
+    "达成": [Decimal(100), Decimal(100)],
+    "部分达成": [Decimal(60), Decimal(80)],
+    "未达成": [Decimal(0), Decimal(60)],
+}
 
 #: 财政部 convention: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below.
 DEFAULT_GRADES = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "差": Decimal(0)}
@@ -253,6 +327,35 @@ class Evaluation(_Model):
         description="各等级的最低分，如 {优: 90, 良: 80, 中: 60, 差: 0}；低于最低一档为“差”",
     )
     score_first: YesNo = Field(False, alias="得分在前", description="报告以“自评得分情况”开篇")
+    bands: dict[Name(20), Band] = Field(
+        default_factory=lambda: dict(DEFAULT_BANDS),
+        json_schema_extra={"default": {name: [int(v) for v in band] for name, band in DEFAULT_BANDS.items()}},
+        alias="定性档次",
+        description="定性指标各档次得分占分值的百分比：一个数（如 100）或一个区间（如 [60, 80]，得分另填）",
+    )
+
+
+class ProjectForms(_Model):
+    """项目自评: how the 项目支出绩效自评表 of the evaluated projects are filed."""
+
+    output: Literal["分别", "合并", "不生成"] | None = Field(
+        None,
+        alias="输出",
+        description="各表另存的方式：分别（每个项目一个 .docx，默认）、合并（全部在一个 .docx）、不生成"
+        "（附件中列出“项目支出绩效自评表”时的默认：表已附在报告之后）",
+    )
+    summary: YesNo | None = Field(
+        None,
+        alias="汇总表",
+        description="另存项目支出绩效自评结果汇总表（.xlsx）；附件中列出“项目自评汇总表”时默认为 是",
+    )
+    rate_marks: Points = Field(Decimal(10), alias="执行率分值", description="预算执行率的分值（默认 10）")
+    low_score: Points = Field(
+        Decimal(80), alias="得分偏低线", description="自评得分低于此分数的项目在报告中列出（默认 80）"
+    )
+    filled_by: Name(20) | None = Field(None, alias="填报人", description="各表的填报人（项目可另填）")
+    telephone: Name(30) | None = Field(None, alias="联系电话")
+    filled_on: datetime.date | None = Field(None, alias="填报日期", description="如 2024-02-20")
 
 
 class Signature(_Model):
@@ -282,14 +385,6 @@ class LayoutOptions(_Model):
     bold_run_in: YesNo = Field(False, alias="小标题加粗", description="“1.预算编制。”这类段首小标题是否加粗")
 
 
-#: One paragraph (a string) or several (a list); read as a list either way.
-Paragraphs = Annotated[
-    list[Text],
-    BeforeValidator(lambda value: [value] if isinstance(value, str) else value),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
-]
-
-
 class Report(_Model):
     """One department's data for one year.
 
@@ -314,6 +409,9 @@ class Report(_Model):
     improvements: list[NumberedItem] = Field(alias="改进措施", min_length=1)
     other_matters: Paragraphs | None = Field(
         None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"
+    )
+    project_forms: ProjectForms = Field(
+        default_factory=ProjectForms, alias="项目自评", description="各项目支出绩效自评表的生成方式"
     )
     signature: Signature | None = Field(None, alias="落款")
     attachments: list[Text] = Field(

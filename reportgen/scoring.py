@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .formats import percent, score
@@ -152,6 +152,7 @@ LEAF_ONLY = {
     "比率": "ratio",
     "满分线": "full_line",
     "每个百分点扣": "penalty",
+    "档次": "band",
 }
 #: Keys of the 比率扣分 rule.
 _RATIO_KEYS = {"比率", "满分线", "每个百分点扣"}
@@ -168,14 +169,26 @@ def rule_of(indicator) -> str:
         return "得分"
     if indicator.ratio is not None:
         return "比率扣分"
+    if indicator.band is not None:
+        return "定性"
     if indicator.deduction is None and indicator.target is not None and indicator.achieved is not None:
         return "完成比例"
     return "扣分"
 
 
-def score_leaf(indicator, rates: dict[str, Decimal | None], ratios: dict[str, Decimal | None] | None = None) -> Scoring:
-    """A leaf indicator scored by its rule; 0 points when its inputs are unusable.
-    ``rates`` are execution rates by 口径, ``ratios`` the other computed rates by name."""
+@dataclass(frozen=True)
+class Known:
+    """What a rule may need besides the indicator: execution rates by 口径, the
+    other computed rates by name, and the qualitative bands (name → lowest and
+    highest share of the marks, %)."""
+
+    rates: dict[str, Decimal | None]
+    ratios: dict[str, Decimal | None] = field(default_factory=dict)
+    bands: dict[str, list[Decimal]] = field(default_factory=dict)
+
+
+def score_leaf(indicator, known: Known) -> Scoring:
+    """A leaf indicator scored by its rule; 0 points when its inputs are unusable."""
     rule = rule_of(indicator)
     full = indicator.full_marks or Decimal(0)
     if indicator.full_marks is None:
@@ -183,7 +196,7 @@ def score_leaf(indicator, rates: dict[str, Decimal | None], ratios: dict[str, De
     elif indicator.full_marks == 0:
         problem = Problem(ERROR, "分值", f"“{indicator.name}”的分值不能为 0")
     else:
-        return RULES[rule](indicator, rates, ratios or {})
+        return RULES[rule](indicator, known)
     return Scoring(rule, full, Decimal(0), None, "缺少分值", (problem,))
 
 
@@ -209,9 +222,9 @@ def _explained(indicator, full: Decimal, points: Decimal) -> tuple[Problem, ...]
     return ()
 
 
-def by_rate(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+def by_rate(indicator, known: Known) -> Scoring:
     """预算执行率: min(执行率, 100%) × 分值."""
-    full = indicator.full_marks
+    full, rates = indicator.full_marks, known.rates
     problems = _others(indicator, "预算执行率", {"口径"})
     basis = indicator.basis or WHOLE
     if basis not in rates:
@@ -225,7 +238,7 @@ def by_rate(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scorin
     return Scoring("预算执行率", full, points, rate, how, problems)
 
 
-def by_completion(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+def by_completion(indicator, known: Known) -> Scoring:
     """完成比例: achieved ÷ target × 分值 (target ÷ achieved for a ≤ target), full marks when met."""
     full = indicator.full_marks
     problems = _others(indicator, "完成比例", set())
@@ -282,7 +295,7 @@ def by_completion(indicator, rates: dict[str, Decimal | None], ratios: dict) -> 
     return Scoring("完成比例", full, points, rate, how, problems)
 
 
-def by_deduction(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+def by_deduction(indicator, known: Known) -> Scoring:
     """扣分: 分值 − 扣分."""
     full, name = indicator.full_marks, indicator.name
     deduction = indicator.deduction or Decimal(0)
@@ -296,7 +309,7 @@ def by_deduction(indicator, rates: dict[str, Decimal | None], ratios: dict) -> S
     return Scoring("扣分", full, full - deduction, None, f"{score(full)} − 扣分 {score(deduction)}", problems)
 
 
-def by_score(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+def by_score(indicator, known: Known) -> Scoring:
     """得分: the score as given (qualitative indicators)."""
     full, name = indicator.full_marks, indicator.name
     problems = _others(indicator, "得分", {"得分"})
@@ -320,10 +333,10 @@ RATIO_INPUTS = {
 }
 
 
-def by_ratio(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scoring:
+def by_ratio(indicator, known: Known) -> Scoring:
     """比率扣分: a computed rate against a line (≥95%, ≤5%); full marks on the right side of it,
     else 每个百分点扣 points off per percentage point beyond it, never below 0."""
-    full, name = indicator.full_marks, indicator.ratio
+    full, name, rates, ratios = indicator.full_marks, indicator.ratio, known.rates, known.ratios
     allowed = _RATIO_KEYS | ({"口径"} if name == "执行率" else set())
     problems = _others(indicator, "比率扣分", allowed)
     line = parse_measure(indicator.full_line)
@@ -354,10 +367,34 @@ def by_ratio(indicator, rates: dict[str, Decimal | None], ratios: dict) -> Scori
     return Scoring("比率扣分", full, full - deduction, rate, how)
 
 
+def by_band(indicator, known: Known) -> Scoring:
+    """定性: the band's share of 分值 (财预〔2020〕10号: 达成 100 %, 部分达成 80 %–60 %, 未达成 below);
+    where the band is a range, the 得分 given, which must lie inside it."""
+    full, name, band, given = indicator.full_marks, indicator.name, indicator.band, indicator.score
+    problems = _others(indicator, "定性", {"档次", "得分"})
+    if band not in known.bands:
+        named = "、".join(known.bands)
+        problems += (
+            Problem(ERROR, "档次", f'“{name}”按定性计分，档次只能填：{named}（见 自评.定性档次），实际为 "{band}"'),
+        )
+        return Scoring("定性", full, Decimal(0), None, "档次不存在", problems)
+    low, high = (half_up(share * full / HUNDRED) for share in sorted(known.bands[band]))
+    span = f"{score(low)} 分" if low == high else f"{score(low)} 至 {score(high)} 分"
+    points = low if low == high and given is None else given
+    if points is None:
+        problems += (Problem(ERROR, "得分", f"“{name}”档次“{band}”的得分在 {span}之间，须填得分"),)
+    elif not low <= points <= high:
+        problems += (Problem(ERROR, "得分", f"“{name}”档次“{band}”得 {span}，所填得分 {score(points)} 不在其中"),)
+    if problems:
+        return Scoring("定性", full, Decimal(0), None, f"档次“{band}”（{span}）", problems)
+    return Scoring("定性", full, points, None, f"档次“{band}”（{span}）", _explained(indicator, full, points))
+
+
 RULES: dict[str, Callable[..., Scoring]] = {
     "预算执行率": by_rate,
     "完成比例": by_completion,
     "比率扣分": by_ratio,
+    "定性": by_band,
     "扣分": by_deduction,
     "得分": by_score,
 }

@@ -39,6 +39,14 @@ from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
 TITLE_TEMPLATE = "title.j2"
 #: The output's name without its suffix; by default the title's lines written together.
 FILE_NAME_TEMPLATE = "filename.j2"
+#: One project's 项目支出绩效自评表 (given as 表), and its file's name when filed on its own.
+FORM_TEMPLATE, FORM_FILE_NAME_TEMPLATE = "forms/project.md.j2", "forms/filename.j2"
+#: Every form in one document, and that document's name.
+COMBINED_TEMPLATE, COMBINED_FILE_NAME_TEMPLATE = "forms/combined.md.j2", "forms/combined_filename.j2"
+#: The 汇总表 as its spreadsheet holds it, and the spreadsheet's name.
+SUMMARY_TEMPLATE, SUMMARY_FILE_NAME_TEMPLATE = "forms/summary.md.j2", "forms/summary_filename.j2"
+#: The title of a form, for the file's properties.
+FORM_TITLE = "项目支出绩效自评表"
 
 #: What one rendering may cost: a user's template set is a program, and a
 #: runaway one must end with a message, not hang a clerk's machine.
@@ -125,7 +133,18 @@ def unused_templates(template_set: TemplateSet) -> list[Diagnostic]:
         return []
     env = environment(template_set.folders)
     used: dict[str, Path] = {}
-    waiting = [MAIN_TEMPLATE, TITLE_TEMPLATE, FILE_NAME_TEMPLATE, *dict(template_set.attachments).values()]
+    waiting = [
+        MAIN_TEMPLATE,
+        TITLE_TEMPLATE,
+        FILE_NAME_TEMPLATE,
+        FORM_TEMPLATE,
+        FORM_FILE_NAME_TEMPLATE,
+        COMBINED_TEMPLATE,
+        COMBINED_FILE_NAME_TEMPLATE,
+        SUMMARY_TEMPLATE,
+        SUMMARY_FILE_NAME_TEMPLATE,
+        *dict(template_set.attachments).values(),
+    ]
     while waiting:
         name = waiting.pop()
         if name in used:
@@ -384,22 +403,53 @@ def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
     values = context(evaluated, template_set)
     title, _ = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
-    lines = [re.sub(r"\\(.)", r"\1", line).strip() for line in title.splitlines() if line.strip()]
+    lines = [_plain(line).strip() for line in title.splitlines() if line.strip()]
     values[TITLE_LINES_KEY] = lines
-    name, _ = _render(FILE_NAME_TEMPLATE, values, template_set.folders)
-    # One line of plain text: a template's line breaks and markup escapes are not part of a name.
-    name = "".join(re.sub(r"\\(.)", r"\1", line).strip() for line in name.splitlines())
-    if not name:
-        raise InvalidInput(
-            [
-                error(
-                    "文件名模板的输出为空；应写出报告的文件名（不含 .docx），如 {{ 标题行 | join }}",
-                    file=FILE_NAME_TEMPLATE,
-                )
-            ]
-        )
+    name = _file_name(FILE_NAME_TEMPLATE, values, template_set, "{{ 标题行 | join }}")
     text, origin_of = _render(MAIN_TEMPLATE, values, template_set.folders)
     return Wording(lines, text, name, origin_of)
+
+
+def word_forms(evaluated: Evaluated, template_set: TemplateSet, combined: bool) -> list[Wording]:
+    """The 项目支出绩效自评表 as documents of their own: one per evaluated project,
+    or (``combined``) all of them in one."""
+    values = context(evaluated, template_set)
+    if combined:
+        name = _file_name(
+            COMBINED_FILE_NAME_TEMPLATE, values, template_set, "{{ 年度 }}年度{{ 部门 }}项目支出绩效自评表"
+        )
+        text, origin_of = _render(COMBINED_TEMPLATE, values, template_set.folders)
+        return [Wording([FORM_TITLE], text, name, origin_of)]
+    worded = []
+    for form in values["项目自评"]["项目"]:
+        one = {**values, "表": form, "另页": False}
+        name = _file_name(FORM_FILE_NAME_TEMPLATE, one, template_set, "{{ 年度 }}年度{{ 表.名称 }}项目支出绩效自评表")
+        text, origin_of = _render(FORM_TEMPLATE, one, template_set.folders)
+        worded.append(Wording([FORM_TITLE], text, name, origin_of))
+    return worded
+
+
+def word_summary(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
+    """The 项目支出绩效自评结果汇总表 for its spreadsheet."""
+    values = context(evaluated, template_set)
+    example = "{{ 年度 }}年度{{ 部门 }}项目支出绩效自评结果汇总表"
+    name = _file_name(SUMMARY_FILE_NAME_TEMPLATE, values, template_set, example)
+    text, origin_of = _render(SUMMARY_TEMPLATE, values, template_set.folders)
+    return Wording([], text, name, origin_of)
+
+
+def _plain(text: str) -> str:
+    """Rendered text as plain text: the markup escapes undone."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _file_name(template: str, values: dict, template_set: TemplateSet, example: str) -> str:
+    name, _ = _render(template, values, template_set.folders)
+    # One line of plain text: a template's line breaks and markup escapes are not part of a name.
+    name = "".join(_plain(line).strip() for line in name.splitlines())
+    if not name:
+        raise InvalidInput([error(f"文件名模板的输出为空；应写出文件名（不含扩展名），如 {example}", file=template)])
+    return name
 
 
 class _Stopwatch:

@@ -40,14 +40,19 @@ def docx_bytes(document: Document) -> bytes:
     return normalised_zip(buffer.getvalue())
 
 
-def normalised_zip(data: bytes) -> bytes:
+def normalised_zip(data: bytes, fixes: dict | None = None) -> bytes:
+    """The package with fixed entry times and modes; ``fixes`` rewrite entries by name
+    (a library's own time stamp inside one, say)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             fixed = zipfile.ZipInfo(entry.filename, ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry))
+            content = source.read(entry)
+            if fixes and entry.filename in fixes:
+                content = fixes[entry.filename](content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 

@@ -60,10 +60,11 @@ def paragraphs(docx_path: Path) -> list[str]:
 
 
 def build(data: Path, out_dir: Path) -> Path:
+    """The report built from ``data`` (the first file the build says it wrote; its
+    projects' forms, if any, beside it)."""
     result = run("build", data, "--out-dir", out_dir)
     assert result.exit_code == 0, result.output
-    (built,) = out_dir.glob("*.docx")
-    return built
+    return Path(re.search(r"^已生成 (.+\.docx)$", result.output, re.M).group(1))
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ STAGES = [
     {"sandbox", "wording"},
     {"markup"},
     {"layout", "wordxml", "measuring", "typesetting"},
-    {"writing"},
+    {"writing", "spreadsheet"},
     {"rendering"},
 ]
 STAGE_OF = {name: i for i, group in enumerate(STAGES) for name in group}

@@ -13,7 +13,7 @@ from reportgen.formats import cn_date, cn_number, enumerate_cn, money, percent, 
 from reportgen.loading import load
 from reportgen.numbers import execution_rate, half_up
 from reportgen.schema import Indicator
-from reportgen.scoring import score_leaf
+from reportgen.scoring import Known, score_leaf
 from reportgen.validation import validate
 
 
@@ -90,12 +90,12 @@ def _indicator(**fields) -> Indicator:
     [("97.60", "9.76"), ("96.25", "9.63"), ("100.00", "10.00"), ("104.30", "10.00"), ("0.00", "0.00")],
 )
 def test_budget_rate_indicator_is_capped_at_full_marks(rate, expected):
-    assert score_leaf(_indicator(计分="预算执行率"), {"部门整体": D(rate)}).score == D(expected)
+    assert score_leaf(_indicator(计分="预算执行率"), Known({"部门整体": D(rate)})).score == D(expected)
 
 
 def test_manual_indicator_loses_its_deduction():
-    assert score_leaf(_indicator(扣分="2.5", 扣分原因="某原因"), {}).score == D("7.5")
-    assert score_leaf(_indicator(), {}).score == D("10")
+    assert score_leaf(_indicator(扣分="2.5", 扣分原因="某原因"), Known({})).score == D("7.5")
+    assert score_leaf(_indicator(), Known({})).score == D("10")
 
 
 @pytest.mark.parametrize(

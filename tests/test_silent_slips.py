@@ -76,7 +76,7 @@ def test_far_over_achievement_asks_for_its_reason_and_prints_it(tmp_path):
     explained = _mof(tmp_path / "b", over, reason)
     out = tmp_path / "out"
     assert run("build", explained, "--out-dir", out).exit_code == 0
-    (docx,) = out.glob("*.docx")
+    (docx,) = out.glob("*部门整体支出绩效自评报告.docx")
     assert any("偏差原因：新增两个乡镇的冬季集中培训。" in p for p in paragraphs(docx))
 
 
@@ -101,7 +101,7 @@ def test_pasted_numbering_and_end_marks_are_taken_off_with_a_note(tmp_path):
     assert ":85:7 提示：绩效管理.举措[1]：已删去“1.”、“。”：编号和标点由程序按报告格式添加" in result.output
     out = tmp_path / "out"
     assert run("build", data, "--out-dir", out).exit_code == 0
-    (docx,) = out.glob("*.docx")
+    (docx,) = out.glob("*部门整体支出绩效自评报告.docx")
     text = "".join(paragraphs(docx))
     assert "一是加强制度建设，进一步加强预算支出及绩效管理全过程监控；二是" in text
     assert "一是一是" not in text and "；；" not in text and "。。" not in text
@@ -315,7 +315,7 @@ def _rates(tmp_path, *more):
     return _mof(
         tmp_path,
         ("      计分: 预算执行率\n", _RATE_INDICATORS),
-        ("  资金来源:\n", "  三公经费: {调整预算: 12.00, 决算: 12.30}\n  资金来源:\n"),
+        ("\n  资金来源:\n", "\n  三公经费: {调整预算: 12.00, 决算: 12.30}\n  资金来源:\n"),
         *more,
     )
 
@@ -364,7 +364,7 @@ def test_running_costs_and_payment_progress_are_computed_and_scored(tmp_path):
         tmp_path,
         ("      计分: 预算执行率\n", _CONTROL_INDICATORS),
         ("    公用经费: 166.17\n", "    公用经费: 166.17\n    公用经费预算: 160.00\n"),
-        ("  资金来源:\n", "  已支付: 1800.00\n  资金来源:\n"),
+        ("\n  资金来源:\n", "\n  已支付: 1800.00\n  资金来源:\n"),
     )
     out = run("check", "-v", data).output
     assert "公用经费控制率 103.86%，满分线 ≤100%，差 3.86 个百分点 × 0.5 = 扣 1.93 → 3.07 分" in out, out
@@ -387,7 +387,7 @@ def test_a_rate_without_its_inputs_says_what_to_fill_in(tmp_path):
 def test_the_report_states_the_computed_rate_and_its_line(tmp_path):
     out = tmp_path / "out"
     assert run("build", _rates(tmp_path), "--out-dir", out).exit_code == 0
-    (docx,) = out.glob("*.docx")
+    (docx,) = out.glob("*部门整体支出绩效自评报告.docx")
     text = "".join(paragraphs(docx))
     assert "预算调整率。预算调整率为11.42%，满分线≤5%，分值5分，得分1.79分。" in text
 

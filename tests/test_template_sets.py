@@ -803,6 +803,6 @@ def test_a_rule_in_the_outline_is_validated_there(tmp_path):
     templates = _own_outline(tmp_path, "评分规则:\n  预算调整率: {计分: 按比例}\n", report=None)
     refused(
         SAMPLE,
-        "outline.yaml:2:15 错误：评分规则.预算调整率.计分：只能填：预算执行率、完成比例、比率扣分、扣分、得分",
+        "outline.yaml:2:15 错误：评分规则.预算调整率.计分：只能填：预算执行率、完成比例、比率扣分、定性、扣分、得分",
         options=("--templates", templates),
     )

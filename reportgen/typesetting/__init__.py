@@ -74,7 +74,9 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
     for turned, unit in _units(markup.Document(parts), portrait.text_width):
         wanted = landscape if turned else portrait
         if wanted is not frame:
-            section = document.add_section(WD_SECTION_START.NEW_PAGE)
+            # A document that is a form turned as a whole turns its first section, not a second one.
+            empty = document.element.body.find(qn("w:p")) is None and document.element.body.find(qn("w:tbl")) is None
+            section = document.sections[-1] if empty else document.add_section(WD_SECTION_START.NEW_PAGE)
             if wanted is landscape:
                 turn_landscape(section, page)
                 footers.use_landscape(section, page)
@@ -103,6 +105,10 @@ def _write(document: Document, block, frame: Frame) -> None:
     frame.page_break = frame.fresh_page = False
 
 
+#: What a form is made of: its tables, and the lines around them.
+_FORM_BLOCKS = (markup.Table, markup.UnitLine, markup.Paragraph, markup.PageBreak)
+
+
 def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:
     """(landscape?, blocks) of the runs of pages that turn together (GB/T 9704 9):
     each attachment as a whole, when its template says so or one of its tables
@@ -111,7 +117,8 @@ def _units(document: markup.Document, text_width: float) -> list[tuple[bool, lis
     for index, part in enumerate(document.parts):
         head = [block for block in (part.label, part.title) if block is not None]
         wide = [isinstance(block, markup.Table) and too_wide(block, text_width) for block in part.blocks]
-        if index > 0 or part.landscape:
+        # A part that is tables only (a form) turns as a whole, like an attachment.
+        if index > 0 or part.landscape or (any(wide) and all(isinstance(b, _FORM_BLOCKS) for b in part.blocks)):
             units.append((part.landscape or any(wide), part.in_order()))
             continue
         units.append((False, head))

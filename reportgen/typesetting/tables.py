@@ -22,6 +22,8 @@ from .paragraphs import Frame, add_run, indent, paragraph, properties
 def write_table(document: Document, block: Table, frame: Frame) -> None:
     # Whole twips, rounded down, so that the columns never add up past the 版心.
     widths = [L.Twips(int(width * 20)) for width in column_widths(block, frame.text_width)]
+    if block.continues:
+        _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -42,8 +44,27 @@ def write_table(document: Document, block: Table, frame: Frame) -> None:
                 tc.tcPr.grid_span = cell.columns
             width = L.Twips(sum(int(w.twips) for w in widths[c : c + cell.columns]))
             _fill_cell(tc, cell, width, table, starts=cell.row == r)
+        if r < block.header_rows:
+            _keep_with_next_row(tr)
     # A table is followed by an empty line so that what follows does not touch it.
     paragraph(document, "body")
+
+
+def _join_to_table_above(document: Document) -> None:
+    """The empty line after the table above becomes a hairline, so that the next
+    table touches it: not nothing, for Word and LibreOffice join two tables with
+    nothing between them into one, whose heading rows would be the first's."""
+    body = document.element.body
+    spacer = body[-2] if len(body) >= 3 else None  # the body ends with its w:sectPr
+    if spacer is None or spacer.tag != qn("w:p") or body[-3].tag != qn("w:tbl") or spacer.xpath(".//w:t"):
+        return
+    spacer_properties = spacer.get_or_add_pPr()
+    put(spacer_properties, on_off("w:keepNext", True))
+    put(spacer_properties, on_off("w:snapToGrid", False))
+    put(spacer_properties, element("w:spacing", before="0", after="0", line=str(L.HAIRLINE_TWIPS), lineRule="exact"))
+    mark = put(spacer_properties, element("w:rPr"))
+    put(mark, element("w:sz", val="2"))
+    put(mark, element("w:szCs", val="2"))
 
 
 def _table_frame(table) -> None:
@@ -94,8 +115,14 @@ def _cell_indent(text: str) -> tuple[str, float, float]:
 
 
 def _table_row(tr, header: bool) -> None:
-    """Rows never split across pages; the header rows repeat on every page."""
+    """Rows never split across pages; the header rows repeat on every page, and
+    stay on the page of the first row under them (their paragraphs kept with the next)."""
     row_properties = tr.get_or_add_trPr()
     put(row_properties, on_off("w:cantSplit", True))
     if header:
         put(row_properties, on_off("w:tblHeader", True))
+
+
+def _keep_with_next_row(tr) -> None:
+    for p in tr.iter(qn("w:p")):
+        put(p.get_or_add_pPr(), on_off("w:keepNext", True))
