@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from decimal import Decimal
 
 from . import markup, writing
 
 #: A figure as the templates write one: digits, two decimals at most, maybe a %.
 _FIGURE = re.compile(r"-?\d{1,15}(?:\.(\d{1,2}))?(%?)")
-#: Column widths in characters: a name column is wider than a figure's.
-_NAME_WIDTH, _FIGURE_WIDTH = 36, 12
+#: Column widths, in Excel's units (a Latin character; a Chinese one takes two).
+_MIN_WIDTH, _MAX_WIDTH = 6, 50
 
 
 def xlsx_bytes(document: markup.Document, metadata) -> bytes:
@@ -46,9 +47,10 @@ def xlsx_bytes(document: markup.Document, metadata) -> bytes:
             elif isinstance(block, markup.Table):
                 row = _table(sheet, block, row, Alignment, Font) + 1
     for column in range(1, columns + 1):
-        texts = [str(cell.value or "") for cell in sheet[openpyxl.utils.get_column_letter(column)][1:]]
-        wide = any(_FIGURE.fullmatch(t) is None and len(t) > 4 for t in texts)
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = _NAME_WIDTH if wide else _FIGURE_WIDTH
+        letter = openpyxl.utils.get_column_letter(column)
+        # Below the title: as wide as the widest text (a CJK character two units), within bounds.
+        widths = [_display_width(str(cell.value)) for cell in sheet[letter][1:] if cell.value is not None]
+        sheet.column_dimensions[letter].width = min(max(widths, default=_MIN_WIDTH) + 2, _MAX_WIDTH)
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = metadata.author
     properties.title = metadata.title or None
@@ -93,6 +95,10 @@ def _table(sheet, table: markup.Table, top: int, Alignment, Font) -> int:  # noq
                     end_column=c + cell.columns,
                 )
     return top + len(table.slots) - 1
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _value(text: str) -> Decimal | str:
