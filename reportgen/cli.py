@@ -316,6 +316,20 @@ def _echo_comparison(result) -> None:
             click.echo(f"  {paragraph.where}：" + "".join(_piece(kind, text) for kind, text in paragraph.pieces))
 
 
+def _merged(importing, source: Path, into: Path):
+    """A project form put into the data file; else (an .xlsx that is no form) the sheet's amounts."""
+    from .diagnostics import InvalidInput
+
+    if source.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        return importing.form_into_data(source, into)
+    try:
+        return importing.form_into_data(source, into)
+    except InvalidInput as exc:
+        if any("项目名称" in d.message or "绩效指标" in d.message for d in exc.diagnostics):
+            return importing.into_data(source, into)
+        raise
+
+
 def _piece(kind: str, text: str) -> str:
     # Said in words, so that a clerk reads it without a legend (and in colour on a terminal).
     if kind == "old":
@@ -384,23 +398,25 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
 @click.option("--force", is_flag=True, help="允许覆盖已有的文件。")
 @click.pass_context
 def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | None, force: bool) -> None:
-    """从去年的 Word 报告（.docx/.doc）生成数据文件，或把 Excel 导出的金额（.xlsx）填入数据文件。
+    """从去年的 Word 报告（.docx/.doc）生成数据文件；或把 Excel 导出的金额（.xlsx）、
+    一个项目的项目支出绩效自评表（.docx/.xlsx）填入数据文件。
 
     \b
     例：reportgen import 2023年度自评报告.docx -o data/2023.yaml
         reportgen import 预算执行情况.xlsx --into data/2023.yaml --force
+        reportgen import 某项目支出绩效自评表.docx --into data/2023.yaml --force
     """
     from . import importing
     from .writing import write_atomically
 
-    if source.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if source.suffix.lower() in (".xlsx", ".xlsm", ".xls") or into is not None:
         if into is None:
             raise click.UsageError("从 Excel 表导入金额时，请用 --into 指定要填入的数据文件")
         if not into.is_file():
             raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
         try:
             with _reporting(source, "未改动数据文件"):
-                merged = importing.into_data(source, into)
+                merged = _merged(importing, source, into)
         except _Failed:
             ctx.exit(1)
         target = output or into
@@ -423,8 +439,6 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             click.echo(f"  {label}：{old or '（无）'} → {new}")
         click.echo(f"已写入 {target}；运行 reportgen check {target} 核对。")
         return
-    if into is not None:
-        raise click.UsageError("--into 只用于从 Excel 表导入金额")
     try:
         with _reporting(source, "未生成数据文件"):
             imported = importing.from_report(source, output or Path("data") / "导入.yaml")

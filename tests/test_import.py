@@ -40,9 +40,16 @@ def test_round_trip_gives_the_same_report(tmp_path, sample):
     result = run("import", first, "-o", target)
     assert result.exit_code == 0, result.output
     assert "0 处标为“待填写”" in result.output and "0 段没有用到的文字" in result.output
+    # The projects' forms beside the report (the 财政部 example's) go into their projects.
+    forms = sorted(first.parent.glob("*项目支出绩效自评表.docx"))
+    for form in forms:
+        result = run("import", form, "--into", target, "--force")
+        assert result.exit_code == 0, result.output
     again = build(target, tmp_path / "again")
     assert paragraphs(again) == paragraphs(first)
     assert _cells(again) == _cells(first)
+    for form in forms:
+        assert _cells(again.parent / form.name) == _cells(form), form.name
 
 
 # --- reports typed by hand ---------------------------------------------------------------------------

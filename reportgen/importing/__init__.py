@@ -187,13 +187,17 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
             for key, value in line.items():
                 values[("收支", "项目", names.index(name), key)] = value
         else:
-            added.append({"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}})
+            added.append(
+                {"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}}
+            )
     try:
         text, changes = emit.patch(source.text, values, {("收支", "项目"): added} if added else {})
     except ValueError:
         from ..diagnostics import InvalidInput, error
 
-        raise InvalidInput([error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]) from None
+        raise InvalidInput(
+            [error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]
+        ) from None
     return Merged(source, text, changes, sheet.summary(amounts))
 
 
@@ -207,3 +211,64 @@ def output_problem(output: Path, source: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def form_into_data(form_path: Path, data_path: Path) -> Merged:
+    """The data file with a 项目支出绩效自评表 put into its project (matched by
+    name; added to 收支.项目 when there is none of that name): the project's
+    amounts, 主管部门, 实施单位, 资金来源, 年度总体目标, 绩效指标 and 填报 lines.
+    An indicator's 得分 is kept only where the tool would not compute the same
+    (a qualitative one, or one the form scored otherwise)."""
+    from .. import loading
+    from ..diagnostics import InvalidInput, error
+    from .form import read_form
+
+    read = read_form(form_path)
+    name = read.get("名称")
+    source = loading.load(data_path)
+    budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
+    existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
+    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    project = {**read, "绩效指标": [_without_computed_scores(d) for d in read.get("绩效指标", [])]}
+    if name in names:
+        index = names.index(name)
+        if isinstance(existing[index], dict) and existing[index].get("绩效指标"):
+            message = f"项目“{name}”已有绩效指标，未改动；若要以表中的为准，请先删去该项目的 绩效指标 再导入"
+            raise InvalidInput([error(message, ("收支", "项目", index, "绩效指标"))])
+        values = {("收支", "项目", index, key): value for key, value in project.items() if key != "名称"}
+        items = {}
+    else:
+        values, items = {}, {("收支", "项目"): [project]}
+    try:
+        text, changes = emit.patch(source.text, values, items)
+    except ValueError:
+        raise InvalidInput(
+            [error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]
+        ) from None
+    leaves = sum(len(i.get("三级指标", [])) for d in project["绩效指标"] for i in d.get("二级指标", []))
+    where = "填入已有的项目" if name in names else "新增到 收支.项目"
+    summary = f"从 {form_path.name} 读到项目“{name}”的自评表：{leaves} 个三级指标，{where}。"
+    counted = {key: len(value) for key, value in project.items() if isinstance(value, dict | list)}
+    changes = [
+        (label, old, f"（{counted[label.rsplit('.', 1)[-1]]} 项）" if label.rsplit(".", 1)[-1] in counted else new)
+        for label, old, new in changes
+    ]
+    return Merged(source, text, changes, summary)
+
+
+def _without_computed_scores(node: dict) -> dict:
+    """A form's tree with each 得分 the tool computes alike left out (it is computed
+    again, and follows the next change); others stay, to be scored as given."""
+    children = {
+        key: [_without_computed_scores(c) for c in node[key]] for key in ("二级指标", "三级指标") if key in node
+    }
+    if children:
+        return {k: v for k, v in node.items() if k != "得分"} | children
+    given, full = node.get("得分"), node.get("分值")
+    if (
+        given is not None
+        and full is not None
+        and _stages.completion(node.get("年度指标值"), node.get("实际完成值"), full) == given
+    ):
+        return {k: v for k, v in node.items() if k != "得分"}
+    return node

@@ -52,7 +52,9 @@ _LABELS = [
     (r"占比?|比重", "占比", True),
 ]
 _LABEL = re.compile("|".join(f"(?P<l{i}>{p})(?:为|是|达到|达|共计|共|计|约)?$" for i, (p, _, _) in enumerate(_LABELS)))
-_FILLER = re.compile(r"^(?:其中|另外|此外|以及|各项目执行情况|项目执行情况|\d{4}年度?|本年度?|当年|全年|我[委局厅办院部处]|本部门|本单位|部门|的|，|：)+")
+_FILLER = re.compile(
+    r"^(?:其中|另外|此外|以及|各项目执行情况|项目执行情况|\d{4}年度?|本年度?|当年|全年|我[委局厅办院部处]|本部门|本单位|部门|的|，|：)+"
+)
 _PROJECT_WORDS = ("经费", "项目", "资金", "专项", "补助", "补贴", "工程", "费用", "工作费")
 LINE_KEYS = ("年初预算", "调整预算", "决算", "上年决算")
 _STATES_AMOUNT = re.compile(r"\d(?:亿元|万元|元)|支出进度")
@@ -170,7 +172,11 @@ def from_text(reading: Reading, paragraphs: list[Paragraph], found: Readings, kn
                         label = None
                 if not named_here and label is not None:
                     leading = _FILLER.sub("", clause[: label[2]])
-                    if leading and (leading in known_projects or leading.endswith(_PROJECT_WORDS)) and len(leading) <= 40:
+                    if (
+                        leading
+                        and (leading in known_projects or leading.endswith(_PROJECT_WORDS))
+                        and len(leading) <= 40
+                    ):
                         scanner.subject = ("项目", leading)
                         if leading not in found.projects:
                             found.projects.append(leading)
@@ -229,11 +235,21 @@ def from_tables(reading: Reading, found: Readings) -> None:
 def _from_block(reading: Reading, table: Table, block: tables.Block, amounts: list[str], found: Readings) -> None:
     fund = any(row.name == "年度资金总额" for row in block.rows)
     name = reading.table_name(table)
-    headers = {key: table.rows[block.header - 1][i].written() if block.header - 1 < len(table.rows) and i < len(table.rows[block.header - 1]) else key for key, i in block.columns.items()}
+    # The 项目支出绩效自评结果汇总表 totals the evaluated projects only, not the department.
+    summary = "汇总表" in name and "自评" in name
+    headers = {
+        key: table.rows[block.header - 1][i].written()
+        if block.header - 1 < len(table.rows) and i < len(table.rows[block.header - 1])
+        else key
+        for key, i in block.columns.items()
+    }
     for row in block.rows:
         if row.kind in ("subject", "subtotal") or not row.name:
             if row.kind in ("subject", "subtotal"):
                 reading.used_rows.add((table.index, row.number))
+            continue
+        if summary and row.kind == "total":
+            reading.used_rows.add((table.index, row.number))
             continue
         for key in amounts:
             cell = row.cells.get(key)
@@ -308,7 +324,9 @@ def resolve(found: Readings) -> Resolved:
     for path in sorted(result.unconfirmed, key=str):
         quoted = result.sources.pop(path, "")
         value = result.values.pop(path)
-        result.gaps[path] = f"原文{quoted}只写了 {value} 万元，没有写明是预算数还是决算数，也没有执行率、占比或合计可以核实"
+        result.gaps[path] = (
+            f"原文{quoted}只写了 {value} 万元，没有写明是预算数还是决算数，也没有执行率、占比或合计可以核实"
+        )
     return result
 
 
@@ -340,10 +358,14 @@ def _derive_prior(found: Readings, result: Resolved) -> None:
         if path in result.gaps:
             continue
         if path in result.values and result.values[path] != prior:
-            result.gaps[path] = f"原文不一致：{result.sources[path]}读作 {result.values.pop(path)}；{statement.source}算得 {prior}"
+            result.gaps[path] = (
+                f"原文不一致：{result.sources[path]}读作 {result.values.pop(path)}；{statement.source}算得 {prior}"
+            )
             continue
         result.values[path] = prior
-        result.sources[path] = f"{statement.source}（{actual} {'−' if statement.kind == '增加' else '+'} {statement.value}）"
+        result.sources[path] = (
+            f"{statement.source}（{actual} {'−' if statement.kind == '增加' else '+'} {statement.value}）"
+        )
         if _line(prefix, "决算") in result.unconfirmed:
             result.unconfirmed.add(path)
 
@@ -374,10 +396,19 @@ def _confirm(found: Readings, result: Resolved) -> None:
                 if _agrees(statement.value, computed):
                     result.unconfirmed -= {budget, actual}
                 elif statement.subject[0] != "整体" or budget in result.unconfirmed or actual in result.unconfirmed:
-                    _contradict(result, [budget, actual], f"与{statement.source}的执行率 {statement.value}% 不符（算得 {half_up(actual_rate)}%）")
+                    _contradict(
+                        result,
+                        [budget, actual],
+                        f"与{statement.source}的执行率 {statement.value}% 不符（算得 {half_up(actual_rate)}%）",
+                    )
         elif statement.kind == "占比" and statement.subject[0] in ("基本支出", "项目支出"):
             part, whole = ("收支", statement.subject[0], "决算"), ("收支", "决算")
-            if part in values and whole in values and values[whole] and _agrees(statement.value, values[part] / values[whole] * 100):
+            if (
+                part in values
+                and whole in values
+                and values[whole]
+                and _agrees(statement.value, values[part] / values[whole] * 100)
+            ):
                 result.unconfirmed.discard(part)
         elif statement.kind in ("增长率", "下降率") and prefix is not None:
             prior, actual = _line(prefix, "上年决算"), _line(prefix, "决算")
@@ -432,7 +463,9 @@ def _low_rates(reading: Reading, found: Readings) -> None:
                 continue
             if name not in found.projects:
                 found.projects.append(name)
-            source = f"{reading.where(paragraph)}“{_quote(paragraph.text, offset + match.start(), offset + match.end())}”"
+            source = (
+                f"{reading.where(paragraph)}“{_quote(paragraph.text, offset + match.start(), offset + match.end())}”"
+            )
             found.statements.append(Statement(("项目", name), "执行率", Decimal(match.group(2)), source))
 
 
@@ -488,7 +521,9 @@ def read(reading: Reading) -> None:
         first = next(iter(budget["收入"]))
         budget["上年收入"] = {first: prior_income[0]}
         reading.sources[("收支", "上年收入", first)] = prior_income[1]
-        reading.notes[("收支", "上年收入")] = f"原文只给出上年收入合计 {prior_income[0]} 万元，已全部记在“{first}”下，请按上年决算分列"
+        reading.notes[("收支", "上年收入")] = (
+            f"原文只给出上年收入合计 {prior_income[0]} 万元，已全部记在“{first}”下，请按上年决算分列"
+        )
     if found.unknown:
         reading.notes[("收支",)] = "下列金额看不出是哪一项的，未导入：" + "；".join(found.unknown)
     assessment = _assessment(paragraphs)
@@ -521,7 +556,9 @@ def _put(target: dict, path: tuple, resolved: Resolved, reading: Reading, requir
         reading.gaps[path] = resolved.gaps[path]
     elif required:
         target[key] = None
-        reading.gaps[path] = f"报告中没有找到{'、'.join(str(p) for p in path[1:-1] if isinstance(p, str)) or '部门整体'}的{key}数"
+        reading.gaps[path] = (
+            f"报告中没有找到{'、'.join(str(p) for p in path[1:-1] if isinstance(p, str)) or '部门整体'}的{key}数"
+        )
 
 
 def _assessment(paragraphs: list[Paragraph]) -> str | None:

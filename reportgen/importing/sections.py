@@ -184,7 +184,7 @@ def split(document: Document) -> list[Section]:
 _ATTACHMENT_LABEL = re.compile(r"^附件\d{1,2}(?:-\d{1,2})?$")
 #: Lines that only label what follows (an attachment's number and title, a table's unit).
 _LABEL_LINE = re.compile(r"^(?:附件\d{1,2}(?:-\d{1,2})?|单位：\s*(?:万元|元|亿元))$")
-_TABLE_TITLE = re.compile(r"^\d{4}年度?[^。；]{2,60}(?:情况表|自评表|明细表|执行表)$")
+_TABLE_TITLE = re.compile(r"^\d{4}年度?[^。；]{2,60}(?:情况表|自评表|明细表|执行表|汇总表)$")
 
 
 def new_reading(document: Document) -> Reading:
@@ -340,14 +340,26 @@ def attachments(reading: Reading) -> None:
             listing = False
             continue
         name = item.group(1)
-        found.append(
-            "收支情况表" if "收支情况表" in name or "收支表" in name else "绩效自评表" if "自评表" in name else name
-        )
+        found.append(_attachment_name(name))
         reading.use(paragraph)
         for section in reading.sections + list(reading.by_key.values()):
             if paragraph in section.paragraphs:
                 section.paragraphs.remove(paragraph)
-    reading.data["附件"] = [name for name in dict.fromkeys(found) if name in ("收支情况表", "绩效自评表")]
+    reading.data["附件"] = [name for name in dict.fromkeys(found) if name in ATTACHMENTS.values()]
+
+
+#: The built-in attachments, by what their titles say (most particular first).
+ATTACHMENTS = {
+    "自评结果汇总表": "项目自评汇总表",
+    "项目支出绩效自评表": "项目支出绩效自评表",
+    "收支情况表": "收支情况表",
+    "收支表": "收支情况表",
+    "自评表": "绩效自评表",
+}
+
+
+def _attachment_name(title: str) -> str:
+    return next((name for words, name in ATTACHMENTS.items() if words in title), title)
 
 
 # --- lists and items -----------------------------------------------------------------
