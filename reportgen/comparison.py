@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import formats, markup
-from .computation import BudgetLine, Role
+from .computation import BudgetLine, Evaluated, IndicatorNode, Role
 from .pipeline import Prepared
 
 _TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.S)
@@ -57,15 +58,25 @@ def compare(old: Prepared, new: Prepared) -> Comparison:
 
 
 def _texts(prepared: Prepared) -> list[tuple[str, str]]:
-    """(where, text) of each paragraph; each table row counts as a paragraph."""
+    """(where, text) of each paragraph of the report and of each form beside it;
+    each table row counts as a paragraph."""
+    texts = _document_texts(prepared.document, "标题")
+    for form in prepared.forms:
+        texts += _document_texts(form.document, form.name)
+    return texts
+
+
+def _document_texts(document: markup.Document, name: str) -> list[tuple[str, str]]:
+    """Paragraphs are placed under the document's name (a report's first part has none)."""
+    prefix = "" if name == "标题" else name + "，"
     texts: list[tuple[str, str]] = []
-    for part in prepared.document.parts:
+    for part in document.parts:
         numbers: list[str] = []  # of the headings above, outermost first
-        section, count = (part.label.text if part.label else "标题"), 0
+        section, count = (prefix + part.label.text if part.label else name), 0
         for block in part.in_order():
             if isinstance(block, markup.Heading):
                 numbers = numbers[: block.level - 1] + [block.number]
-                section, count = "".join(numbers) + block.title, 0
+                section, count = prefix + "".join(numbers) + block.title, 0
                 texts.append((section, block.text))
             elif isinstance(block, markup.Table):
                 texts += [(f"{section}，表格第 {i} 行", "｜".join(row)) for i, row in enumerate(block.row_texts(), 1)]
@@ -84,6 +95,7 @@ def _leaves(prepared: Prepared) -> dict[str, str]:
 
 
 _PART_NAMES = {"执行率偏低项目": "执行率偏低的项目"}
+_FORM_NAMES = {"总分": "得分"}
 
 
 def _line_label(line: BudgetLine) -> str:
@@ -97,18 +109,41 @@ def _line_label(line: BudgetLine) -> str:
 def label(path: tuple, prepared: Prepared) -> str:
     """A data or figure path as a clerk would name the thing: ``('收支', '决算')``
     → 部门整体决算, ``('收支', '项目', 2, '决算')`` → 项目“招商业务工作经费”决算,
-    ``('自评', '一级指标', 1, '二级指标', 3, '扣分')`` → 指标“管理效率/绩效管理”扣分."""
+    ``('自评', '一级指标', 1, '二级指标', 3, '扣分')`` → 指标“管理效率/绩效管理”扣分,
+    ``('收支', '项目', 0, '绩效指标', 0, '二级指标', 0, '三级指标', 0, '得分')``
+    → 项目“高标准农田建设项目”指标“产出指标/数量指标/新建高标准农田面积”得分."""
     evaluated = prepared.evaluated
-    for node in evaluated.indicators():
+    for owner, node in _indicators(evaluated):
         if path[: len(node.path)] == node.path and not any(
             path[: len(child.path)] == child.path for child in node.children
         ):
-            return f"指标“{'/'.join(node.names)}”" + _join(path[len(node.path) :])
-    for line in evaluated.budget_lines():
+            return f"{owner}指标“{'/'.join(node.names)}”" + _join(path[len(node.path) :])
+    for owner, line in _lines(evaluated):
         rest = path[len(line.path) :]
         if path[: len(line.path)] == line.path and len(rest) == 1 and rest[0] in line.figures():
-            return _line_label(line) + rest[0]
+            return owner + _line_label(line) + rest[0]
+    for form in evaluated.project_forms():
+        if path[: len(form.path)] == form.path:
+            return f"项目“{form.name}”" + _join(path[len(form.path) :])
     return _join(path[1:] if path[:1] == ("收支",) else path)
+
+
+def _indicators(evaluated: Evaluated) -> Iterator[tuple[str, IndicatorNode]]:
+    """Every indicator with whose it is: the department's ("") or a project's."""
+    for node in evaluated.indicators():
+        yield "", node
+    for form in evaluated.project_forms():
+        for node in form.indicators():
+            yield f"项目“{form.name}”", node
+
+
+def _lines(evaluated: Evaluated) -> Iterator[tuple[str, BudgetLine]]:
+    """Every budget line with whose it is: the department's or a project form's 资金来源."""
+    for line in evaluated.budget_lines():
+        yield "", line
+    for form in evaluated.project_forms():
+        for line in form.sources.values():
+            yield f"项目“{form.name}”", line
 
 
 def _join(path: tuple) -> str:
@@ -119,12 +154,20 @@ def _figures(prepared: Prepared) -> dict[str, str]:
     """Every computed figure under the name the report gives it, as it is written."""
     evaluated = prepared.evaluated
     budget = evaluated.budget
-    named: list[tuple[str, dict]] = [(_line_label(line), line.figures()) for line in evaluated.budget_lines()]
+    named: list[tuple[str, dict]] = [(owner + _line_label(line), line.figures()) for owner, line in _lines(evaluated)]
     named.append((budget.parts.name, budget.parts.figures()))
     named += [(f"收入“{income.name}”", income.values()) for income in budget.income]
-    named += [(f"指标“{'/'.join(node.names)}”", node.figures()) for node in evaluated.indicators()]
-    named.append(("", {key: value for key, value in budget.figures().items() if not isinstance(value, list | dict)}))
+    named += [(f"{owner}指标“{'/'.join(node.names)}”", node.figures()) for owner, node in _indicators(evaluated)]
+    named.append(("", _scalars(budget.figures())))
     named.append(("自评", {key: value for key, value in evaluated.evaluation.values().items() if key != "一级指标"}))
+    # A form's 总分 is what a clerk calls the project's 得分.
+    named += [
+        (f"项目“{form.name}”", {_FORM_NAMES.get(k, k): v for k, v in _scalars(form.values()).items()})
+        for form in evaluated.project_forms()
+    ]
+    summary = evaluated.forms.values()
+    named.append(("项目自评", _scalars(summary)))
+    named.append(("项目自评等级", summary["等级分布"]))
     flat = {
         name + key: formats.written(value)
         for name, figures in named
@@ -134,7 +177,13 @@ def _figures(prepared: Prepared) -> dict[str, str]:
     flat["执行率偏低的项目"] = (
         "、".join(f"{p.name} {formats.percent(p.rate)}" for p in budget.low_rate_projects) or "无"
     )
+    if evaluated.project_forms():
+        flat["得分偏低的项目"] = "、".join(f"{f.name} {formats.written(f.score)}" for f in evaluated.forms.low) or "无"
     return flat
+
+
+def _scalars(figures: dict) -> dict:
+    return {key: value for key, value in figures.items() if not isinstance(value, list | dict)}
 
 
 def _flatten(value, path: tuple) -> dict[tuple, object]:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 from conftest import SAMPLE, run, write_variant
+from test_outlines import MOF_SAMPLE
 from test_regeneration import ADDED_PROJECT, ADJUSTED_ACTUAL, CHANGED_DEDUCTION
 
 
@@ -97,3 +98,51 @@ def test_diff_usage_and_bad_input(tmp_path):
     result = run("diff", SAMPLE, bad)
     assert result.exit_code == 1
     assert "收支.年初预算：应为金额" in result.output
+
+
+def test_changes_named_by_project(tmp_path):
+    """A project's indicator falls short and another project spends less: each figure of
+    its form is named by project (worked by hand from the 财政部 example)."""
+    new = write_variant(
+        tmp_path,
+        (
+            "                  实际完成值: 3.35万亩",
+            "                  实际完成值: 3.0万亩\n                  偏差原因: 部分地块延期",
+        ),
+        ("      决算: 241.30", "      决算: 236.30"),
+        ("决算: 226.30}", "决算: 221.30}"),
+        source=MOF_SAMPLE,
+    )
+    out = run("diff", MOF_SAMPLE, new).output
+    inputs, figures = out.split("计算结果的改动：")[0], out.split("计算结果的改动：")[1].split("文字有变化的段落：")[0]
+    assert (
+        "  项目“高标准农田建设项目”指标“产出指标/数量指标/新建高标准农田面积”实际完成值：3.35万亩 → 3.0万亩" in inputs
+    )
+    assert "  项目“动物防疫补助经费”资金来源“当年财政拨款”决算：226.30 → 221.30" in inputs
+    for line in (
+        # 3.0 ÷ 3.2 = 93.75 % of 20 marks
+        "  项目“高标准农田建设项目”指标“产出指标/数量指标/新建高标准农田面积”得分：20 → 18.75",
+        "  项目“高标准农田建设项目”指标“产出指标”得分：49.84 → 48.59",
+        "  项目“高标准农田建设项目”得分：99.5 → 98.25",
+        # 236.30 ÷ 246.24 = 95.96 %, worth 9.596 → 9.6 of 10
+        "  项目“动物防疫补助经费”执行率：97.99% → 95.96%",
+        "  项目“动物防疫补助经费”执行率得分：9.8 → 9.6",
+        "  项目“动物防疫补助经费”得分：95.3 → 95.1",
+        # 221.30 ÷ 230.00
+        "  项目“动物防疫补助经费”资金来源“当年财政拨款”执行率：98.39% → 96.22%",
+        # (98.25 + 95.1 + 89.42) ÷ 3 = 94.2567; 1615.14 ÷ 1746.24 = 92.49 %
+        "  项目自评平均得分：94.74 → 94.26",
+        "  项目自评执行率：92.78% → 92.49%",
+    ):
+        assert line + "\n" in figures, line
+    assert (
+        "2023年度动物防疫补助经费项目支出绩效自评表，表格第 8 行：总分｜100｜〔删：95.3〕〔增：95.1〕｜自评等级：优"
+        in out
+    )
+
+
+def test_project_falling_below_the_line(tmp_path):
+    """农业技术推广 (89.42) falls under a raised 得分偏低线 of 90 only in the new data."""
+    new = write_variant(tmp_path, ("项目自评:\n", "项目自评:\n  得分偏低线: 90\n"), source=MOF_SAMPLE)
+    out = run("diff", MOF_SAMPLE, new).output
+    assert "  得分偏低的项目：无 → 农业技术推广与培训经费 89.42\n" in out
