@@ -142,10 +142,17 @@ class Extension:
         return found
 
 
+#: Where indicator trees stand: the department's score sheet and each project's form.
+INDICATOR_TREES = (("自评", "一级指标"), ("收支", "项目", "*", "绩效指标"))
+
+
 def indicator_paths(key: str) -> list[tuple[str, ...]]:
-    """The paths of ``key`` on every indicator, at each level of the tree (``*``: any position)."""
-    levels = ("一级指标", *schema.CHILD_KEYS)
-    return [("自评", *(part for level in levels[:depth] for part in (level, "*")), key) for depth in (1, 2, 3)]
+    """The paths of ``key`` on every indicator of every tree, at each level (``*``: any position)."""
+    return [
+        (*root, "*", *(part for level in schema.CHILD_KEYS[: depth - 1] for part in (level, "*")), key)
+        for root in INDICATOR_TREES
+        for depth in (1, 2, 3)
+    ]
 
 
 def _indicators(report: schema.Report):

@@ -30,15 +30,19 @@ _KEPT = [
     ("部门职能", "*"),
     ("机构人员", "内设机构", "*"),
     ("收支", "执行率偏低阈值"),
-    ("收支", "项目", "*", "名称"),
-    # The score sheet is the same next year at every level: its indicators, their weights,
-    # rules and targets; what was achieved, lost and why is the new year's to say.
+    # A project's name, who runs it and what its form is worth stay; its amounts and results do not.
+    *(("收支", "项目", "*", key) for key in ("名称", "主管部门", "实施单位", "执行率分值", "填报人", "联系电话")),
+    # The score sheets (the department's and each project's) are the same next year at every
+    # level: indicators, weights, rules and targets; what was achieved, lost and why is the
+    # new year's to say.
     *(
         path
         for key in ("名称", "分值", "计分", "比率", "满分线", "每个百分点扣", "口径", "年度指标值")
         for path in indicator_paths(key)
     ),
     ("自评", "等级", "*"),
+    ("自评", "定性档次"),
+    *(("项目自评", key) for key in ("输出", "汇总表", "执行率分值", "得分偏低线", "填报人", "联系电话")),
     ("附件", "*"),
     ("版式",),
     ("落款", "单位"),

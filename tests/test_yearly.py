@@ -256,3 +256,47 @@ def test_init_from_a_gbk_file_with_windows_line_ends_keeps_both(tmp_path):
     # It loads: what check finds are only the values left to fill in.
     errors = [line for line in run("check", tmp_path / "2024.yaml").output.splitlines() if " 错误：" in line]
     assert len(errors) == text.count("待填写") and all(line.endswith("尚未填写（待填写）") for line in errors)
+
+
+def test_init_carries_each_projects_form_but_not_its_results(tmp_path):
+    """Next year's projects keep who runs them and their indicator trees (names, 分值, 计分,
+    年度指标值); what was spent and achieved is 待填写."""
+    import yaml
+    from test_outlines import MOF_SAMPLE
+
+    target = tmp_path / "2024.yaml"
+    assert run("init", "2024", "--from", MOF_SAMPLE, "-o", target).exit_code == 0
+    old = yaml.safe_load(MOF_SAMPLE.read_text(encoding="utf-8"))
+    new = yaml.safe_load(target.read_text(encoding="utf-8"))
+
+    def leaves(project):
+        return [leaf for d in project["绩效指标"] for i in d["二级指标"] for leaf in i["三级指标"]]
+
+    evaluated = [p for p in old["收支"]["项目"] if "绩效指标" in p]
+    assert len(evaluated) == 3
+    for before, after in zip(old["收支"]["项目"], new["收支"]["项目"], strict=True):
+        assert after["名称"] == before["名称"]
+        if "绩效指标" not in before:
+            continue
+        assert after.get("实施单位") == before.get("实施单位")
+        assert [d["名称"] for d in after["绩效指标"]] == [d["名称"] for d in before["绩效指标"]]
+        for a, b in zip(leaves(after), leaves(before), strict=True):
+            assert {k: a.get(k) for k in ("名称", "分值", "计分", "年度指标值")} == {
+                k: b.get(k) for k in ("名称", "分值", "计分", "年度指标值")
+            }
+            assert a["实际完成值"] == "待填写"
+            assert all(a[k] == "待填写" for k in ("偏差原因", "改进措施", "档次") if k in b)
+        assert after["年度总体目标"]["实际完成情况"] in (
+            "待填写",
+            ["待填写"] * len(before["年度总体目标"]["实际完成情况"]),
+        )
+        for amounts in after["资金来源"].values():
+            assert set(amounts.values()) == {"待填写"}
+        assert after["上年决算"] == before["决算"]
+    assert new["项目自评"] == {**old["项目自评"], "填报日期": "待填写"}
+    assert any(leaf.get("档次") == "待填写" for p in new["收支"]["项目"] if "绩效指标" in p for leaf in leaves(p))
+    # check names each result still to fill in, on its line
+    out = run("check", target).output
+    lines = target.read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines, 1) if "实际完成值: 待填写" in line and n > 60)
+    assert f"{target}:{first}:" in out and "三级指标[1].实际完成值：尚未填写（待填写）" in out
