@@ -128,8 +128,6 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
     """Two inputs of the same year and department write the same report: only
     one of them survives, so both are failures the clerk must resolve, told
     which input the report on disk now comes from (its recorded fingerprint)."""
-    from .wording import FILE_NAME_TEMPLATE  # loaded by the builds that came before
-
     by_output: dict[Path, list[Outcome]] = {}
     for outcome in outcomes:
         for output in outcome.outputs:
@@ -137,6 +135,9 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
     for output, sharing in by_output.items():
         if len(sharing) < 2:
             continue
+        # Only here: a batch of skipped reports has not imported the pipeline, and need not.
+        from .wording import FILE_NAME_TEMPLATE
+
         names = "、".join(str(o.path) for o in sharing)
         on_disk = recorded_fingerprint(output)
         kept = next((o for o in sharing if o.fingerprint and o.fingerprint == on_disk), None)

@@ -93,3 +93,20 @@ def test_every_key_an_indicator_shows_templates_is_one_a_template_set_cannot_dec
             nodes += [leaf for child in node.get("二级指标") or [] for leaf in child.get("三级指标") or []]
         assert len(nodes) > 10
         assert set().union(*nodes) - schema.indicator_keys() == set()
+
+
+def test_a_skipped_build_loads_neither_pipeline_nor_pydantic(tmp_path):
+    """Rebuilding unchanged data only reads files and compares fingerprints."""
+    from conftest import SAMPLE
+
+    arguments = ["build", str(SAMPLE), "--out-dir", str(tmp_path)]
+    subprocess.run([sys.executable, "-m", "reportgen.cli", *arguments], capture_output=True, check=True)
+    probe = (
+        "import sys\n"
+        "from reportgen.cli import main\n"
+        f"main({arguments!r}, prog_name='reportgen', standalone_mode=False)\n"
+        "print(sorted(m for m in ('reportgen.pipeline', 'reportgen.wording', 'pydantic') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "未改动，跳过" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
