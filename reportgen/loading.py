@@ -88,7 +88,14 @@ def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None, e
     """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
     walker = _parse(text)
     return Source(
-        path, text, walker.data, walker.locations, [*(warnings or []), *walker.warnings], walker.todo, encoding, walker.root
+        path,
+        text,
+        walker.data,
+        walker.locations,
+        [*(warnings or []), *walker.warnings],
+        walker.todo,
+        encoding,
+        walker.root,
     )
 
 
@@ -109,21 +116,15 @@ def from_bytes(raw: bytes, path: Path) -> Source:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: How much text the slips of one file may have read again, all told (characters):
+#: bounds the work of a large file full of slips; a typical file is read up to 20 times.
+_REREAD_CHARS = 4_000_000
+_MAX_SLIPS = 20
+
+
 def _parse(text: str) -> _Walker:
     _check_depth(text)
-    try:
-        try:
-            root = yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise InvalidInput([_syntax_error(exc, text)]) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "控制字符"
-        raise InvalidInput([error(f"文件中含有不可见的字符 {character}，请删除", line=line)]) from None
-    except yaml.YAMLError:
-        raise InvalidInput([error("YAML 格式错误，无法读取")]) from None
+    root = _compose_every_slip(text)
     if root is None:
         raise InvalidInput([error("文件是空的")])
     if not isinstance(root, yaml.MappingNode):
@@ -135,6 +136,40 @@ def _parse(text: str) -> _Walker:
     if walker.errors:
         raise InvalidInput(walker.errors)
     return walker
+
+
+def _compose_every_slip(text: str) -> yaml.Node | None:
+    """The node tree, or every syntax slip at once: a known slip (a Chinese colon,
+    a missing space, text that reads as syntax) is mended in a copy and the copy
+    read again, so the clerk sees them all, each at its line, in one run."""
+    found: list[Diagnostic] = []
+    attempt, budget = text, _REREAD_CHARS
+    while True:
+        try:
+            try:
+                root = yaml.compose(attempt, Loader=_FAST_LOADER)
+            except yaml.YAMLError:
+                root = yaml.compose(attempt, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            diagnostic, mended = _syntax_error(exc, attempt)
+            found.append(diagnostic)
+            budget -= len(attempt)
+            if mended is None or mended == attempt:
+                raise InvalidInput(found) from None
+            if len(found) >= _MAX_SLIPS or budget < len(mended):
+                more = f"格式错误较多，只列出了前 {len(found)} 处；改正后再运行，会列出其余的"
+                raise InvalidInput([*found, error(more)]) from None
+            attempt = mended
+            continue
+        except yaml.reader.ReaderError as exc:
+            line = attempt.count("\n", 0, exc.position) + 1
+            character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "控制字符"
+            raise InvalidInput([*found, error(f"文件中含有不可见的字符 {character}，请删除", line=line)]) from None
+        except yaml.YAMLError:
+            raise InvalidInput([*found, error("YAML 格式错误，无法读取")]) from None
+        if found:
+            raise InvalidInput(found)
+        return root
 
 
 def _check_depth(text: str) -> None:
@@ -218,24 +253,30 @@ def _read(path: Path, inside: Path | None = None) -> tuple[str, str, list[Diagno
 
 
 #: Slips that YAML reports only as a broken structure, often a line late:
-#: (pattern of the line, what to say).
+#: (pattern of the line, what to say, the line mended: group 1 kept, then the replacement).
 _SLIPS = [
     (
-        re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*:\u3000"),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*):\u3000"),
         "冒号后面是全角空格，请改为半角空格（输入法切换到英文再输入）：应写作“键: 值”",
+        ": ",
     ),
-    (re.compile(r"^\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*："), "键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”"),
-    (re.compile(r"^\s*(?:-\s+)?[^\s:#\"'\-][^\s:#\"']*:[^\s/]"), "冒号后面少了一个空格：应写作“键: 值”"),
-    (re.compile(r"^\s*-[^\s\-]"), "列表项的“-”后面要有一个空格：应写作“- 内容”"),
+    (
+        re.compile(r"^(\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*)："),
+        "键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”",
+        ": ",
+    ),
+    (re.compile(r"^(\s*(?:-\s+)?[^\s:#\"'\-][^\s:#\"']*):(?=[^\s/])"), "冒号后面少了一个空格：应写作“键: 值”", ": "),
+    (re.compile(r"^(\s*-)(?=[^\s\-])"), "列表项的“-”后面要有一个空格：应写作“- 内容”", " "),
 ]
 
 
-def _slip(lines: list[str], around: int) -> tuple[int, str] | None:
-    """A typing slip on the error's line or the two before it: (0-based line, what to say)."""
+def _slip(lines: list[str], around: int) -> tuple[int, str, str] | None:
+    """A typing slip on the error's line or the two before it: (0-based line, what
+    to say, the line as it should be)."""
     for number in range(min(around, len(lines) - 1), max(around - 3, -1), -1):
-        for pattern, message in _SLIPS:
+        for pattern, message, replacement in _SLIPS:
             if pattern.match(lines[number]):
-                return number, message
+                return number, message, pattern.sub(lambda m: m.group(1) + replacement, lines[number], count=1)
     return None
 
 
@@ -245,10 +286,10 @@ _VALUE_LINE = re.compile(r"^(\s*(?:- )?(?:[^\s:#'\"][^:#]*?:\s+)?)(\S.*?)\s*$")
 _SYNTAX_STARTS = "*&!%@`{[|>"
 
 
-def _text_as_syntax(line: str) -> tuple[int, str] | None:
-    """(0-based column of the value, what to say) when a value that is plain text
-    reads as YAML syntax: it starts with one of YAML's characters, or holds “: ”.
-    The line as it should be is given."""
+def _text_as_syntax(line: str) -> tuple[int, str, str] | None:
+    """(0-based column of the value, what to say, the line as it should be) when a
+    value that is plain text reads as YAML syntax: it starts with one of YAML's
+    characters, or holds “: ”."""
     found = _VALUE_LINE.match(line)
     if found is None or found.group(1).strip() in ("", "-") and ": " in found.group(2):
         return None
@@ -262,41 +303,50 @@ def _text_as_syntax(line: str) -> tuple[int, str] | None:
         why = "文字中的“: ”（冒号加空格）被 YAML 当作“键: 值”"
     else:
         return None
-    return len(lead), f"{why}；请给整段文字加上引号，写作 {lead.strip()} {quoted}"
+    return len(lead), f"{why}；请给整段文字加上引号，写作 {lead.strip()} {quoted}", lead + quoted
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
+def _known_slip(lines: list[str], line: int, at_end: bool) -> tuple[int, int, str, str] | None:
+    """(0-based line, column, what to say, the line mended) of a known slip near
+    where YAML stopped: text read as syntax on that line, or a typing slip on it
+    or just before it."""
+    if 0 <= line < len(lines) and not at_end:
+        quoting = _text_as_syntax(lines[line])
+        if quoting is not None:
+            return (line, *quoting)
+    slip = _slip(lines, line) if lines else None
+    if slip is None:
+        return None
+    number, message, fixed = slip
+    return number, len(lines[number]) - len(lines[number].lstrip()), message, fixed
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Diagnostic, str | None]:
+    """What to say of a syntax error, and the text with the slip mended when it
+    is one of the known slips (so that reading can go on to the next)."""
     problem = f"{exc.problem or ''} {exc.context or ''}"
     # At the end of the file the useful place is where the open construct began.
     at_end = "end of stream" in problem and exc.context_mark is not None
     mark = exc.context_mark if at_end else (exc.problem_mark or exc.context_mark)
-    lines = text.splitlines()
-    if mark is not None and 0 <= mark.line < len(lines) and not at_end:
-        quoting = _text_as_syntax(lines[mark.line])
-        if quoting is not None:
-            column, message = quoting
-            caret = " " * display_width(lines[mark.line][:column]) + "^"
-            return error(message, line=mark.line + 1, column=column + 1, excerpt=(lines[mark.line], caret))
-    slip = _slip(lines, mark.line) if mark is not None and lines else None
-    if slip is not None:
-        number, message = slip
-        column = len(lines[number]) - len(lines[number].lstrip())
-        return error(
-            message,
-            line=number + 1,
-            column=column + 1,
-            excerpt=(lines[number], " " * display_width(lines[number][:column]) + "^"),
-        )
+    lines = text.splitlines(keepends=True)
+    shown = [line.rstrip("\r\n") for line in lines]
+    known = _known_slip(shown, mark.line, at_end) if mark is not None else None
+    if known is not None:
+        number, column, message, fixed = known
+        caret = " " * display_width(shown[number][:column]) + "^"
+        diagnostic = error(message, line=number + 1, column=column + 1, excerpt=(shown[number], caret))
+        ending = lines[number][len(shown[number]) :]
+        return diagnostic, "".join([*lines[:number], fixed + ending, *lines[number + 1 :]])
     message = next(
         (chinese for english, chinese in _YAML_PROBLEMS if english in problem),
         f"YAML 格式错误（{(exc.problem or exc.context or '').strip()}）",
     )
     if mark is None:
-        return error(message)
+        return error(message), None
     excerpt: tuple[str, ...] = ()
     if 0 <= mark.line < len(lines):
-        excerpt = (lines[mark.line], " " * display_width(lines[mark.line][: mark.column]) + "^")
-    return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt)
+        excerpt = (shown[mark.line], " " * display_width(shown[mark.line][: mark.column]) + "^")
+    return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt), None
 
 
 def line_end(text: str, index: int) -> int:

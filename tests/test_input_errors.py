@@ -428,3 +428,39 @@ def test_output_cut_short_by_its_reader_is_no_internal_error(tmp_path):
         os.close(write)
         errors = process.stderr.read().decode("utf-8")
     assert "意外错误" not in errors and "Traceback" not in errors, errors
+
+
+def test_every_syntax_slip_is_listed_in_one_run(tmp_path):
+    """Five slips of different kinds: each is said at its line in one run, and nothing is built."""
+    data = write_variant(
+        tmp_path,
+        ("部门: 广州番禺经济技术开发区管理委员会", "部门：广州番禺经济技术开发区管理委员会"),
+        ("自称: 我委", "自称: *我委"),
+        ("  年初预算: 965.84", "  年初预算:\u3000965.84"),
+        ("  决算: 1004.09", "  决算:1004.09"),
+        ("    调整预算: 471.38", "      调整预算: 471.38"),  # not a known slip: reading stops here
+    )
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    said = [line for line in result.output.splitlines() if " 错误：" in line]
+    assert said == [
+        f"{data}:12:1 错误：键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”",
+        f'{data}:14:5 错误：文字以“*”开头，YAML 把它当作符号；请给整段文字加上引号，写作 自称: "*我委"',
+        f"{data}:57:3 错误：冒号后面是全角空格，请改为半角空格（输入法切换到英文再输入）：应写作“键: 值”",
+        f"{data}:59:3 错误：冒号后面少了一个空格：应写作“键: 值”",
+        f"{data}:62:5 错误：缩进不一致：同一层的键应左对齐",
+    ]
+    assert "发现 5 处错误" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_a_file_full_of_slips_is_read_a_bounded_number_of_times(tmp_path):
+    """Sixty missing spaces: the first twenty are listed, and the clerk is told there are more."""
+    text = "年度: 2023\n" + "".join(f"键{i}:值{i}\n" for i in range(60))
+    data = tmp_path / "slips.yaml"
+    data.write_text(text, encoding="utf-8")
+    result = run("check", data)
+    assert result.exit_code == 1
+    assert result.output.count("冒号后面少了一个空格") == 20
+    assert f"{data}:21:1 错误：冒号后面少了一个空格" in result.output
+    assert "格式错误较多，只列出了前 20 处；改正后再运行，会列出其余的" in result.output
