@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import computation, formats, references, scoring, valuetypes
 from .computation import Evaluated, Role
 from .diagnostics import DataPath, Diagnostic, error, note, warning
-from .numbers import CENT
+from .numbers import CENT, Points
 from .schema import Report
 
 BUDGET: DataPath = ("收支",)
@@ -302,42 +303,72 @@ def _at(value, pattern: tuple, path: DataPath) -> Iterator[tuple[DataPath, str]]
 NAMES = {"名称", "部门", "自称", "单位"}
 
 
-def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
-    """Narrative that types a figure the report derives goes stale at the next
-    budget adjustment: point at the reference that would stay right — both when
-    the number equals a computed figure today and when, by the words around it,
-    it describes one (a rate, an amount, a score) whatever its value."""
-    known = dict(figures_as_written(evaluated))
+@dataclass(frozen=True)
+class TypedFigure:
+    """A number typed into the data's narrative where the report computes it."""
+
+    #: Where the text stands in the data.
+    where: DataPath
+    written: str
+    #: The computed figure it is, or by the words of its clause describes.
+    figure: DataPath
+    #: That figure now; the typed number equals it unless the text has gone stale.
+    value: object
+
+    @property
+    def reference(self) -> str:
+        return references.reference(self.figure, self.value)
+
+    @property
+    def stale(self) -> bool:
+        return not self.says(self.value)
+
+    def says(self, figure: object) -> bool:
+        """Whether the typed number is this value of the figure."""
+        return Decimal(re.sub(r"[^\d.]", "", self.written)) == figure
+
+
+def typed_figures(evaluated: Evaluated) -> list[TypedFigure]:
+    """Every figure typed into narrative: those that equal a computed figure today,
+    and those whose clause describes one (a rate, an amount, a score) whatever their value."""
+    known = {formats.written(value): (path, value) for path, value in _quotable(evaluated)}
     pattern = figure_pattern(known)
     described = _described_figures(evaluated)
     found = []
-    for path, text in _narrative(evaluated.report.model_dump(by_alias=True), ()):
+    for where, text in narrative(evaluated.report):
         literal = re.sub(r"{{.*?}}", "", text)
         flagged = set()
         for match in pattern.finditer(literal):
-            written, reference = match.group(1), known[match.group(1)]
+            written, (path, value) = match.group(1), known[match.group(1)]
             # A score is only a score when it says so: 3.5天 and 1.5小时 are not.
-            if written in flagged or (reference.endswith("| score") and not literal.startswith("分", match.end())):
+            if written in flagged or (isinstance(value, Points) and not literal.startswith("分", match.end())):
                 continue
             flagged.add(written)
-            found.append(
-                warning(
-                    f"文字中直接写了 {written}（即计算得出的 {reference.split(' | ')[0]}），预算调整后不会随之更新；"
-                    f"请改写为 {{{{ {reference} }}}}",
-                    path,
-                )
-            )
-        for written, (reference, value) in _stale(literal, described):
+            found.append(TypedFigure(where, written, path, value))
+        for written, path, value in _described(literal, described):
             if written not in flagged:
                 flagged.add(written)
-                found.append(
-                    warning(
-                        f"文字中直接写了 {written}，描述的是计算得出的 {reference.split(' | ')[0]}，而它现在是 {value}；"
-                        f"请改写为 {{{{ {reference} }}}}",
-                        path,
-                    )
-                )
+                found.append(TypedFigure(where, written, path, value))
     return found
+
+
+def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
+    """Narrative that types a figure the report derives goes stale at the next
+    budget adjustment: point at the reference that would stay right."""
+    found = []
+    for typed in typed_figures(evaluated):
+        name = typed.reference.split(" | ")[0]
+        if typed.stale:
+            message = f"文字中直接写了 {typed.written}，描述的是计算得出的 {name}，而它现在是 {_shown(typed)}"
+        else:
+            message = f"文字中直接写了 {typed.written}（即计算得出的 {name}），预算调整后不会随之更新"
+        found.append(warning(f"{message}；请改写为 {{{{ {typed.reference} }}}}", typed.where))
+    return found
+
+
+def _shown(typed: TypedFigure) -> str:
+    unit = next((u for u in ("万元", "分") if typed.written.endswith(u)), "")
+    return formats.written(typed.value) + unit
 
 
 #: A figure typed in a clause, with its unit: 95.74%, 1,031.18万元, 9.5分.
@@ -359,7 +390,7 @@ _DIFFERENCE = re.compile("超出|超支|结余|节约|差额|尚未支出|相差
 
 
 def _described_figures(evaluated: Evaluated) -> list[tuple[tuple[str, ...], str, dict]]:
-    """(names a clause uses for a subject, its unit, label → (reference, figure)) for each
+    """(names a clause uses for a subject, its unit, label → (path, figure)) for each
     budget line and the score sheet; the whole department last, as the subject of a clause naming none."""
     subjects = []
     for line in evaluated.budget_lines():
@@ -367,20 +398,15 @@ def _described_figures(evaluated: Evaluated) -> list[tuple[tuple[str, ...], str,
             continue
         figures = line.figures()
         for unit, words in _LINE_WORDS.items():
-            labels = {
-                key: (references.reference(line.path + (key,), figures[key]), figures[key])
-                for key, _ in words
-                if figures.get(key) is not None
-            }
+            labels = {key: (line.path + (key,), figures[key]) for key, _ in words if figures.get(key) is not None}
             names = () if line.role is Role.WHOLE else (line.name,)
             subjects.append((names, unit, labels))
-    total = evaluated.evaluation.score
-    subjects.append(((), "分", {"总分": (references.reference(("自评", "总分"), total), total)}))
+    subjects.append(((), "分", {"总分": (("自评", "总分"), evaluated.evaluation.score)}))
     return sorted(subjects, key=lambda subject: not subject[0])
 
 
-def _stale(text: str, described) -> Iterator[tuple[str, tuple[str, str]]]:
-    """Typed figures whose clause describes a computed figure with another value."""
+def _described(text: str, described) -> Iterator[tuple[str, DataPath, object]]:
+    """(as typed, path, figure) of each typed figure whose clause describes a computed figure."""
     for clause in _CLAUSE.finditer(text):
         words = clause.group()
         for typed in _TYPED.finditer(words):
@@ -391,11 +417,7 @@ def _stale(text: str, described) -> Iterator[tuple[str, tuple[str, str]]]:
                     continue
                 label = _nearest_label(before, unit)
                 if label in labels:
-                    reference, figure = labels[label]
-                    number = Decimal(re.sub(r"[^\d.]", "", typed.group()))
-                    if number != figure:
-                        shown = formats.written(figure) + ("万元" if unit == "万元" else "分" if unit == "分" else "")
-                        yield typed.group().strip(), (reference, shown)
+                    yield typed.group().strip(), *labels[label]
                 break
 
 
@@ -426,19 +448,28 @@ _QUOTED_LINE_FIGURES = ("执行率", "调整预算", "决算", "增长率")
 
 def figures_as_written(evaluated: Evaluated) -> Iterator[tuple[str, str]]:
     """(how the report writes a figure, the reference to it in the data's text)."""
+    for path, value in _quotable(evaluated):
+        yield formats.written(value), references.reference(path, value)
+
+
+def _quotable(evaluated: Evaluated) -> Iterator[tuple[DataPath, object]]:
+    """(path, figure) of each figure narrative is likely to quote."""
     for line in evaluated.budget_lines():
         if line.role is Role.SOURCE:
             continue
         figures = line.figures()
         for key in _QUOTED_LINE_FIGURES:
             if figures[key] is not None:
-                yield formats.written(figures[key]), references.reference(line.path + (key,), figures[key])
-    scores = [(evaluated.evaluation.score, ("自评", "总分"))]
-    scores += [(node.score, node.path + ("得分",)) for node in evaluated.indicators()]
-    for value, path in scores:
-        # Whole scores (48, 10) are too common in prose to be told apart.
-        if "." in formats.score(value):
-            yield formats.score(value), references.reference(path, value)
+                yield line.path + (key,), figures[key]
+    scores = [(("自评", "总分"), evaluated.evaluation.score)]
+    scores += [(node.path + ("得分",), node.score) for node in evaluated.indicators()]
+    # Whole scores (48, 10) are too common in prose to be told apart.
+    yield from ((path, value) for path, value in scores if "." in formats.score(value))
+
+
+def narrative(report: Report) -> Iterator[tuple[DataPath, str]]:
+    """(path, text) of each text of the data that could quote a figure."""
+    return _narrative(report.model_dump(by_alias=True), ())
 
 
 def _narrative(value, path: DataPath) -> Iterator[tuple[DataPath, str]]:

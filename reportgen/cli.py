@@ -310,6 +310,14 @@ def _echo_comparison(result) -> None:
             click.echo(f"{title}：")
             for change in changes:
                 click.echo(f"  {change.field}：{change.old} → {change.new}")
+    if result.typed:
+        click.echo("文字中直接写的数（不随计算结果改变）：")
+        for typed in result.typed:
+            still = "，文字仍是旧值" if typed.stale else ""
+            click.echo(
+                f"  {typed.where}：{typed.written} 描述的 {typed.figure} 由 {typed.old} 变为 {typed.new}{still}；"
+                f"请改写为 {{{{ {typed.reference} }}}}"
+            )
     if result.paragraphs:
         click.echo("文字有变化的段落：")
         for paragraph in result.paragraphs:

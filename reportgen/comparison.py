@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import formats, markup
+from . import checks, formats, markup, references
 from .computation import BudgetLine, Evaluated, IndicatorNode, Role
+from .diagnostics import format_path
 from .pipeline import Prepared
 
 _TOKEN = re.compile(r"[0-9A-Za-z.%]+|.", re.S)
@@ -39,10 +40,27 @@ class ParagraphChange:
 
 
 @dataclass(frozen=True)
+class TypedChange:
+    """A number typed into the new data's text whose computed figure changes: the
+    text does not follow (and may already say the old value)."""
+
+    where: str
+    written: str
+    figure: str
+    old: str
+    new: str
+    #: The reference that would follow.
+    reference: str
+    #: The typed number is not the figure's new value.
+    stale: bool
+
+
+@dataclass(frozen=True)
 class Comparison:
     inputs: list[Change]
     figures: list[Change]
     paragraphs: list[ParagraphChange]
+    typed: list[TypedChange]
 
     @property
     def differs(self) -> bool:
@@ -54,7 +72,46 @@ def compare(old: Prepared, new: Prepared) -> Comparison:
     # An amount the clerk typed is also a figure of the report; say it once.
     typed = {(c.field, c.old, c.new) for c in inputs}
     figures = [c for c in _changes(_figures(old), _figures(new)) if (c.field, c.old, c.new) not in typed]
-    return Comparison(inputs, figures, _paragraph_changes(_texts(old), _texts(new)))
+    return Comparison(inputs, figures, _paragraph_changes(_texts(old), _texts(new)), _typed_changes(old, new))
+
+
+def _typed_changes(old: Prepared, new: Prepared) -> list[TypedChange]:
+    """Typed figures of the new text whose figure changes: those the new data's
+    text holds, and those the old text typed that the new text still says (a
+    stale score no longer equals any figure, so only the old data knows it)."""
+    before, after = old.evaluated.values(), new.evaluated.values()
+    new_texts = dict(checks.narrative(new.report))
+    candidates = checks.typed_figures(new.evaluated) + [
+        typed for typed in checks.typed_figures(old.evaluated) if typed.written in new_texts.get(typed.where, "")
+    ]
+    changes, seen = [], set()
+    for typed in candidates:
+        was, now = _value_at(before, typed.figure), _value_at(after, typed.figure)
+        if (typed.where, typed.written) in seen or was is None or now is None:
+            continue
+        seen.add((typed.where, typed.written))
+        if formats.written(was) != formats.written(now):
+            changes.append(
+                TypedChange(
+                    format_path(typed.where),
+                    typed.written,
+                    label(typed.figure, new),
+                    formats.written(was),
+                    formats.written(now),
+                    references.reference(typed.figure, now),
+                    not typed.says(now),
+                )
+            )
+    return changes
+
+
+def _value_at(values, path: tuple):
+    for step in path:
+        try:
+            values = values[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return values
 
 
 def _texts(prepared: Prepared) -> list[tuple[str, str]]:

@@ -146,3 +146,26 @@ def test_project_falling_below_the_line(tmp_path):
     new = write_variant(tmp_path, ("项目自评:\n", "项目自评:\n  得分偏低线: 90\n"), source=MOF_SAMPLE)
     out = run("diff", MOF_SAMPLE, new).output
     assert "  得分偏低的项目：无 → 农业技术推广与培训经费 89.42\n" in out
+
+
+def test_typed_figures_whose_figure_changes_are_listed(tmp_path):
+    """The old text typed 97.60 % (the department's rate) and 9.76 (a score); after the
+    adjustment both figures change (96.25 %, 9.63), and diff says the text did not follow."""
+    typed = ("  评价: 从预算支出情况来看，", "  评价: 部门整体执行率为97.60%，支出率得分9.76分，从预算支出情况来看，")
+    old = write_variant(tmp_path, typed, name="old.yaml")
+    new = write_variant(tmp_path, typed, *ADJUSTED_ACTUAL, name="new.yaml")
+    out = run("diff", old, new).output
+    section = out.split("文字中直接写的数（不随计算结果改变）：\n")[1].split("文字有变化的段落：")[0]
+    assert section.splitlines() == [
+        "  收支.评价：97.60% 描述的 部门整体执行率 由 97.60% 变为 96.25%，文字仍是旧值；请改写为 {{ 收支.执行率 | percent }}",
+        "  收支.评价：9.76 描述的 指标“履职效能/部门预算资金支出率”得分 由 9.76 变为 9.63，文字仍是旧值；"
+        "请改写为 {{ 自评.一级指标[1].二级指标[1].得分 | score }}",
+    ]
+    # Retyped by hand this time: still listed, since the next adjustment will leave it behind.
+    retyped = ("  评价: 从预算支出情况来看，", "  评价: 部门整体执行率为96.25%，从预算支出情况来看，")
+    out = run("diff", old, write_variant(tmp_path, retyped, *ADJUSTED_ACTUAL, name="retyped.yaml")).output
+    assert (
+        "  收支.评价：96.25% 描述的 部门整体执行率 由 97.60% 变为 96.25%；请改写为 {{ 收支.执行率 | percent }}\n" in out
+    )
+    # A typed figure whose figure stays the same is not listed.
+    assert "文字中直接写的数" not in run("diff", old, write_variant(tmp_path, typed, name="same.yaml")).output
