@@ -13,6 +13,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 from conftest import ROOT, build, paragraphs, refused, run, write_variant
 
 from reportgen.scoring import AT_LEAST, AT_MOST, EQUAL, Measure, completion_score, parse_measure
@@ -35,10 +36,7 @@ def mof_text(mof_docx) -> list[str]:
     return paragraphs(mof_docx)
 
 
-def _table_rows(docx_path: Path) -> list[list[str]]:
-    import docx
-
-    table = docx.Document(str(docx_path)).tables[0]
+def _table_rows(table) -> list[list[str]]:
     rows = []
     for row in table.rows:
         cells = []
@@ -132,7 +130,16 @@ def test_mof_total_grade_and_problems(mof_text):
 
 
 def test_mof_evaluation_table(mof_docx):
-    rows = _table_rows(mof_docx)
+    import docx
+
+    # The 自评表 is two tables touching: the fund block and goals, then the indicators,
+    # whose heading row is the one repeated on every page.
+    funds, indicators = docx.Document(str(mof_docx)).tables[:2]
+    assert [r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None for r in indicators.rows][:2] == [
+        True,
+        False,
+    ]
+    rows = _table_rows(funds) + _table_rows(indicators)
     assert rows[0] == ["部门（单位）名称", "青山县农业农村局"]
     assert rows[1] == ["年度资金情况", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
     assert rows[2] == ["年度资金总额", "2350.00", "2618.40", "2488.66", "10", "95.05%", "9.51"]
