@@ -81,8 +81,9 @@ class FieldSpec(schema._Model):
         return SCALAR_TYPES[self.type]
 
 
-#: Sections that an outline may require (they are optional in :class:`Report`).
-REQUIRABLE = ("机构人员", "重点工作", "绩效管理", "其他需要说明的问题", "落款")
+#: Sections that an outline may require (optional in :class:`Report`: a standalone outline
+#: asks only for what it declares; both built-in ones require the first three).
+REQUIRABLE = ("部门职能", "绩效目标", "改进措施", "机构人员", "重点工作", "绩效管理", "其他需要说明的问题", "落款")
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,10 @@ def choose(data: dict, user_templates: Path | None = None) -> TemplateSet:
         message = f"应为一个提纲的名称（{'、'.join(outlines)} 之一），不要写成列表或“键: 值”，也不要加方括号"
         raise InvalidInput([error(message, (OUTLINE_KEY,))])
     if name not in outlines:
-        raise InvalidInput([error(f'只能填：{"、".join(outlines)}，实际为 "{name}"', (OUTLINE_KEY,))])
+        message = f'只能填：{"、".join(outlines)}，实际为 "{name}"'
+        if user is None:
+            message += f"；“{name}”若是自己的提纲，生成时要给出它的模板目录：--templates 目录"
+        raise InvalidInput([error(message, (OUTLINE_KEY,))])
     return _template_set(name, user)
 
 

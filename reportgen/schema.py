@@ -398,15 +398,15 @@ class Report(_Model):
     department: Name(DEPARTMENT_CHARS) = Field(alias="部门")
     self_name: Name(20) = Field("本部门", alias="自称")
     attachment_number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, alias="附件编号")
-    duties: list[NumberedItem] = Field(alias="部门职能", min_length=1)
+    duties: list[NumberedItem] | None = Field(None, alias="部门职能", min_length=1)
     staffing: Staffing | None = Field(None, alias="机构人员")
     key_tasks: list[KeyTask] | None = Field(None, alias="重点工作", min_length=1)
-    goals: list[Goal] = Field(alias="绩效目标", min_length=1)
+    goals: list[Goal] | None = Field(None, alias="绩效目标", min_length=1)
     budget: Budget = Field(alias="收支")
     management: Management | None = Field(None, alias="绩效管理")
     evaluation: Evaluation = Field(alias="自评")
     problems: list[Text] = Field(default_factory=list, alias="存在问题")
-    improvements: list[NumberedItem] = Field(alias="改进措施", min_length=1)
+    improvements: list[NumberedItem] | None = Field(None, alias="改进措施", min_length=1)
     other_matters: Paragraphs | None = Field(
         None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"
     )

@@ -491,6 +491,12 @@ def test_a_folder_with_an_outline_of_its_own_stands_alone(tmp_path, outline):
         options=("--templates", templates),
     )
     data = _without_management(tmp_path, outline, attachments="[]")
+    # Nor does it need 部门职能, 绩效目标 or 改进措施, which both built-in outlines require.
+    text = data.read_text(encoding="utf-8")
+    for key, after in (("部门职能", "\n# 一、（二）"), ("绩效目标", "\n# 一、（四）"), ("改进措施", None)):
+        text = text[: text.index(f"\n{key}:")] + (text[text.index(after) :] if after else "\n")
+    data.write_text(text, encoding="utf-8")
+    assert all(f"\n{key}:" not in text for key in ("部门职能", "绩效目标", "改进措施"))
     result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
     assert result.exit_code == 0, result.output
     text = paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx")
@@ -506,7 +512,10 @@ def test_a_folder_with_an_outline_of_its_own_stands_alone(tmp_path, outline):
 
 
 def test_an_outline_of_its_own_is_known_only_with_its_folder(tmp_path):
-    refused(_without_management(tmp_path, "提纲: 岳阳\n"), '错误：提纲：只能填：广东、财政部，实际为 "岳阳"')
+    refused(
+        _without_management(tmp_path, "提纲: 岳阳\n"),
+        '错误：提纲：只能填：广东、财政部，实际为 "岳阳"；“岳阳”若是自己的提纲，生成时要给出它的模板目录：--templates 目录',
+    )
 
 
 def test_an_outline_standing_alone_needs_its_skeleton_or_a_parent(tmp_path):
