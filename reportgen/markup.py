@@ -313,7 +313,24 @@ def parse(
     """``origin_of`` gives the template line that wrote a line of ``text``
     (0-based), so that what cannot be read is reported there; ``numbering`` are
     the outline's number patterns of heading levels 1 to 4."""
-    return _Reader(text.splitlines(), origin_of, numbering).read(_PARSER.parse(text))
+    reader = _Reader(text.splitlines(), origin_of, numbering)
+    for line, text_line in enumerate(reader.lines):
+        inside = _MARKER_INSIDE.search(text_line)
+        if inside:
+            raise refused_at(
+                reader,
+                line,
+                f"标记 {inside.group(1)} 要单独占一行，写在它所标的段落或表格的前一行（模板中的 {{#- … -#}}、"
+                "{%- … %} 或行末的 {% … %} 会吞掉换行，把它接到了别的文字上）",
+            )
+    return reader.read(_PARSER.parse(text))
+
+
+#: A block's marker ({.unit}, {widths=…}) that is not at the start of its line, as
+#: when a template's whitespace control joined it to the text before: it would be
+#: printed as text.  Data cannot make one (its punctuation is escaped); a cell's
+#: span ([9.51]{.right}) follows a "]".
+_MARKER_INSIDE = re.compile(r"\S.*?(?<![\\\]])(\{(?:\.[a-z]+|widths=|header=)[^{}\n]*\})")
 
 
 def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
@@ -321,7 +338,10 @@ def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
     it, with the line of the output it stands on."""
     if token.map is None:
         return InvalidInput([error(f"模板输出中{problem}")])
-    line = token.map[0]
+    return refused_at(reader, token.map[0], problem)
+
+
+def refused_at(reader: _Reader, line: int, problem: str) -> InvalidInput:
     shown = reader.lines[line].strip() if line < len(reader.lines) else ""
     message = f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}"
     origin = reader.origin_of(line)

@@ -57,7 +57,12 @@ _LONG = "生成的文字或列表过长（最多 2000000 个字符）"
 def test_results_too_large_are_refused_before_they_are_built(tmp_path, body, message):
     templates = _template(tmp_path, f"前文\n\n{body}\n")
     started = time.monotonic()
-    result = refused(write_variant(tmp_path), "problems.md.j2:3 错误：模板运行超出限制：", message, options=("--templates", templates))
+    result = refused(
+        write_variant(tmp_path),
+        "problems.md.j2:3 错误：模板运行超出限制：",
+        message,
+        options=("--templates", templates),
+    )
     assert time.monotonic() - started < 5
     assert "意外错误" not in result.output
 
@@ -99,3 +104,22 @@ def test_an_empty_or_odd_block_that_check_accepts_builds(tmp_path, block):
     if built.exit_code == 0:
         (report,) = (tmp_path / "out").glob("*.docx")
         assert "正文" in paragraphs(report)
+
+
+@pytest.mark.parametrize(
+    ("body", "marker", "line"),
+    [
+        # The comment's "-#}" eats the line break: the unit marker is joined to the text before.
+        ("下表列出各项问题。\n{#- 单位行 -#}\n{.unit}\n单位：万元\n", "{.unit}", 1),
+        ('正文{% if true %}\n{%- endif %}{widths="1 2"}\n| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n', '{widths="1 2"}', 1),
+    ],
+    ids=["comment", "statement"],
+)
+def test_a_block_marker_joined_to_text_is_refused_at_its_template_line(tmp_path, body, marker, line):
+    """Said at the template line, not printed as text in the report."""
+    templates = _template(tmp_path, body)
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert result.exit_code == 1, result.output
+    assert f"problems.md.j2:{line} 错误：模板输出的第 " in result.output
+    assert f"标记 {marker} 要单独占一行" in result.output
+    assert run("build", write_variant(tmp_path), "--templates", templates, "--out-dir", tmp_path / "o").exit_code == 1
