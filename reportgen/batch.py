@@ -135,28 +135,40 @@ def _flag_shared_outputs(outcomes: list[Outcome]) -> None:
     for output, sharing in by_output.items():
         if len(sharing) < 2:
             continue
-        # Only here: a batch of skipped reports has not imported the pipeline, and need not.
-        from .wording import FILE_NAME_TEMPLATE
-
         names = "、".join(str(o.path) for o in sharing)
         on_disk = recorded_fingerprint(output)
         kept = next((o for o in sharing if o.fingerprint and o.fingerprint == on_disk), None)
+        report = all(output == o.output for o in sharing)
         for outcome in sharing:
             outcome.status = "失败"
             outcome.lines = [line for line in outcome.lines if line[0] != f"已生成 {output}"]
             if outcome is kept:
                 fate = f"{output} 现在是由本文件生成的"
             elif kept is not None:
-                fate = f"本文件生成的报告已被 {kept.path} 的覆盖"
+                fate = f"本文件生成的{'报告' if report else '这个文件'}已被 {kept.path} 的覆盖"
             else:
                 fate = f"{output} 是其中哪一个生成的无法确定"
             outcome.lines.append(
-                (
-                    f"{outcome.path}：{names} 生成同一个文件 {output.name}；{fate}。"
-                    f"请改正其中一个的年度或部门；若它们本是不同的报告，让模板 {FILE_NAME_TEMPLATE} 写出不同的文件名",
-                    True,
-                )
+                (f"{outcome.path}：{names} 生成同一个文件 {output.name}；{fate}。{_remedy(output, report)}", True)
             )
+
+
+def _remedy(output: Path, report: bool) -> str:
+    """What to do about two inputs writing one file: the report, or a form (whose
+    default name has the project's name but not the department's)."""
+    # Only here: a batch of skipped reports has not imported the pipeline, and need not.
+    from .wording import FILE_NAME_TEMPLATE, FORM_FILE_NAME_TEMPLATE, SUMMARY_FILE_NAME_TEMPLATE
+
+    if report:
+        return f"请改正其中一个的年度或部门；若它们本是不同的报告，让模板 {FILE_NAME_TEMPLATE} 写出不同的文件名"
+    if output.suffix == ".xlsx":
+        template, example = SUMMARY_FILE_NAME_TEMPLATE, "{{ 年度 }}年度{{ 部门 }}项目支出绩效自评结果汇总表"
+    else:
+        template, example = FORM_FILE_NAME_TEMPLATE, "{{ 年度 }}年度{{ 部门 }}{{ 表.名称 }}项目支出绩效自评表"
+    return (
+        f"若是两个部门的同名项目，请让模板 {template} 在文件名中写出部门（如 {example}），"
+        "或把它们输出到不同的目录（--out-dir）"
+    )
 
 
 def run_one(path: Path, options: Options, previous: dict | None = None) -> Outcome:

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from . import files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
-from .outlines import ATTACHMENT_TEMPLATES_KEY, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
+from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
 from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
 
 TITLE_TEMPLATE = "title.j2"
@@ -167,11 +167,15 @@ def unused_templates(template_set: TemplateSet) -> list[Diagnostic]:
         close = difflib.get_close_matches(relative, sorted(used), n=1, cutoff=_MISSPELT)
         if close and used[close[0]].is_relative_to(user):
             close = []  # the user's own template of that name is there: this one is an extra
-        reason = (
-            f"没有这个位置的模板，是否应为 {close[0]}？"
-            if close
-            else f'没有模板引用它（要用它，在提纲的模板中写 {{% include "{relative}" %}}）'
-        )
+        # templates/common/ is a folder searched like the user's, so its files have no "common/" in their names.
+        shared = relative.removeprefix(f"{COMMON.name}/")
+        if shared != relative and shared in used:
+            reason = f"templates/{COMMON.name}/ 中的模板在自己的目录里不带 {COMMON.name}/，应放在 {shared}"
+        elif close:
+            reason = f"没有这个位置的模板，是否应为 {close[0]}？"
+        else:
+            reason = f'没有模板引用它（要用它，在提纲的模板中写 {{% include "{relative}" %}}）'
+
         found.append(warning(f"模板 {relative} 不会被使用：{reason}", file=str(path)))
     return found
 

@@ -370,3 +370,30 @@ def test_the_rounding_is_half_up_on_the_exact_half():
     from reportgen.numbers import execution_rate
 
     assert execution_rate(Decimal("1236.80"), Decimal("1280.00")) == Decimal("96.63")
+
+
+def test_two_departments_with_a_project_of_one_name_are_told_how_to_tell_their_forms_apart(tmp_path):
+    """One output folder, two departments, both with 高标准农田建设项目: the form's default
+    name has no department, so the batch says which template gives it one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    first = write_variant(data, name="甲.yaml", source=MOF)
+    second = write_variant(data, ("部门: 青山县农业农村局", "部门: 绿水县农业农村局"), name="乙.yaml", source=MOF)
+    result = run("build", data, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 1
+    both = "、".join(sorted(map(str, (first, second))))
+    assert f"{both} 生成同一个文件 2023年度高标准农田建设项目项目支出绩效自评表.docx；" in result.output
+    assert (
+        "若是两个部门的同名项目，请让模板 forms/filename.j2 在文件名中写出部门"
+        "（如 {{ 年度 }}年度{{ 部门 }}{{ 表.名称 }}项目支出绩效自评表），或把它们输出到不同的目录（--out-dir）"
+        in result.output
+    )
+    # With the department in the form's name, both packages build side by side.
+    templates = tmp_path / "t"
+    (templates / "forms").mkdir(parents=True)
+    (templates / "forms" / "filename.j2").write_text(
+        "{{ 年度 }}年度{{ 部门 }}{{ 表.名称 }}项目支出绩效自评表\n", encoding="utf-8"
+    )
+    result = run("build", data, "--out-dir", tmp_path / "out2", "--templates", templates)
+    assert result.exit_code == 0, result.output
+    assert len([n for n in reports(tmp_path / "out2") if n.endswith("项目支出绩效自评表.docx")]) == 6

@@ -771,6 +771,18 @@ def test_only_templates_nothing_includes_are_warned_as_unused(tmp_path):
     ], result.output
 
 
+def test_a_shared_template_copied_with_its_common_folder_is_told_where_it_goes(tmp_path):
+    """templates/common/ is searched like the user's folder: its filename.j2 goes at the top."""
+    templates = tmp_path / "t"
+    (templates / "common").mkdir(parents=True)
+    (templates / "common" / "filename.j2").write_text("{{ 年度 }}年度{{ 部门 }}自评报告\n", encoding="utf-8")
+    result = run("check", SAMPLE, "--templates", templates)
+    assert (
+        "警告：模板 common/filename.j2 不会被使用：templates/common/ 中的模板在自己的目录里不带 common/，应放在 filename.j2"
+        in result.output
+    )
+
+
 # --- scoring rules an outline gives by indicator name -------------------------------------------
 
 RULED_INDICATORS = """      计分: 预算执行率
