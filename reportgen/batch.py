@@ -316,7 +316,7 @@ def figure_lines(prepared) -> list[str]:
     for form in prepared.evaluated.project_forms():
         lines.append(
             f"  项目“{form.name}”：执行率 {percent(form.line.rate)}，预算执行率得分 {score(form.rate_score)}"
-            f"（满分 {score(form.rate_marks)}），指标得分 {score(form.score - form.rate_score)}"
+            f"（满分 {score(form.rate_marks)}），指标得分 {score(form.indicator_score)}"
             f"（满分 {score(form.indicator_marks)}），自评得分 {score(form.score)} 分，等级：{form.grade}"
         )
     return lines

@@ -55,7 +55,8 @@ def _budget(evaluated: Evaluated) -> list[Diagnostic]:
     for line in evaluated.budget_lines():
         if line.role is Role.SOURCE:
             continue
-        if line.budget == 0:
+        # No “三公”经费 budgeted is common, and nothing then to take a rate of.
+        if line.budget == 0 and line.role is not Role.CONTROLLED:
             found.append(error(f"{line.name}的调整预算为 0，无法计算执行率", line.path + ("调整预算",)))
         elif line.actual > line.budget:
             found.append(
@@ -139,19 +140,29 @@ def _grades(bands: dict[str, Decimal]) -> list[Diagnostic]:
 _LEVELS = {scoring.ERROR: error, scoring.WARNING: warning, scoring.NOTE: note}
 
 
+#: What a score sheet weighs, the department's and (indicators with the execution rate) a
+#: project form's (财预〔2020〕10号).
+FORM_MARKS = Decimal(100)
+
+
 def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
     """What each scoring rule found wrong with its indicator's inputs, at the indicator's keys:
     the department's score sheet and every project's."""
     nodes = [*evaluated.indicators(), *(node for form in evaluated.project_forms() for node in form.indicators())]
-    return [
+    found = [
         _LEVELS[problem.level](problem.message, node.path + (problem.key,))
         for node in nodes
         for problem in node.scoring.problems
     ]
-
-
-#: What the indicators and the execution rate of a project form weigh together (财预〔2020〕10号).
-FORM_MARKS = Decimal(100)
+    full = evaluated.evaluation.full_marks
+    if full != FORM_MARKS:
+        found.append(
+            warning(
+                f"各一级指标的分值合计 {formats.score(full)} 分，评分表通常满分 {FORM_MARKS} 分；请按当年通知核对各指标的分值",
+                EVALUATION + ("一级指标",),
+            )
+        )
+    return found
 
 
 def _project_forms(evaluated: Evaluated, forms_attached: list[str]) -> list[Diagnostic]:

@@ -67,6 +67,8 @@ class Role(Enum):
     PROJECT = "项目支出"
     ITEM = "项目"
     SOURCE = "资金来源"
+    #: 政府采购, “三公”经费: spending held to a budget of its own.
+    CONTROLLED = "控制项"
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ class BudgetFigures:
     project: BudgetLine = _key("项目支出")
     projects: list[BudgetLine] = _key("项目")
     sources: dict[str, BudgetLine] | None = _key("资金来源")
+    procurement: BudgetLine | None = _key("政府采购")
+    official_costs: BudgetLine | None = _key("三公经费")
     #: 基本支出 + 项目支出, to hold against the stated totals.
     parts: BudgetLine = _key("分项合计")
     low_rate_projects: list[BudgetLine] = _key("执行率偏低项目")
@@ -202,6 +206,7 @@ class BudgetFigures:
         yield self.project
         yield from self.projects
         yield from (self.sources or {}).values()
+        yield from (line for line in (self.procurement, self.official_costs) if line is not None)
 
     def figures(self) -> dict[str, object]:
         """收支's own figures (shares, income totals) and its lines, under their keys."""
@@ -224,6 +229,13 @@ def budget_figures(data: Budget) -> BudgetFigures:
     ]
     income = data.income or {}
     prior_income = data.prior_income or {}
+    procurement, official_costs = (
+        None if amounts is None else _of(where + (key,), Role.CONTROLLED, name, amounts)
+        for key, name, amounts in (
+            ("政府采购", "政府采购", data.procurement),
+            ("三公经费", "“三公”经费", data.official_costs),
+        )
+    )
     income_total = sum(income.values(), Decimal(0)) if data.income is not None else None
     prior_income_total = sum(prior_income.values(), Decimal(0)) if data.prior_income is not None else None
     return BudgetFigures(
@@ -234,6 +246,8 @@ def budget_figures(data: Budget) -> BudgetFigures:
         sources=None
         if data.sources is None
         else {k: _of(where + ("资金来源", k), Role.SOURCE, k, v) for k, v in data.sources.items()},
+        procurement=procurement,
+        official_costs=official_costs,
         parts=line(where + ("分项合计",), Role.WHOLE, "基本支出与项目支出合计", None, parts_budget, parts_actual),
         low_rate_projects=[p for p in projects if p.low],
         income=[
@@ -256,12 +270,8 @@ def budget_figures(data: Budget) -> BudgetFigures:
         basic_share=share(data.basic.actual, actual),
         project_share=share(project.actual, actual),
         adjustment_rate=growth(budget, data.initial),
-        procurement_rate=None
-        if data.procurement is None
-        else execution_rate(data.procurement.actual, data.procurement.budget),
-        official_costs_rate=None
-        if data.official_costs is None
-        else execution_rate(data.official_costs.actual, data.official_costs.budget),
+        procurement_rate=None if procurement is None else procurement.rate,
+        official_costs_rate=None if official_costs is None else official_costs.rate,
         running_costs_rate=None
         if data.basic.running is None or data.basic.running_budget is None
         else execution_rate(data.basic.running, data.basic.running_budget),
@@ -437,8 +447,9 @@ class ProjectForm:
     rate_marks: Points = _key("执行率分值")
     rate_score: Points = _key("执行率得分")
     dimensions: list[IndicatorNode] = _key("一级指标")
-    #: What the indicators weigh together (90 by the notice).
+    #: What the indicators weigh together (90 by the notice), and what they scored.
     indicator_marks: Points = _key("指标分值")
+    indicator_score: Points = _key("指标得分")
     full_marks: Points = _key("满分")
     score: Points = _key("总分")
     grade: str = _key("等级")
@@ -469,7 +480,8 @@ def project_form(report: Report, line: BudgetLine, known: scoring.Known) -> Proj
     rate_marks = data.rate_marks if data.rate_marks is not None else settings.rate_marks
     rate_score = half_up(min(line.rate or Decimal(0), HUNDRED) * rate_marks / HUNDRED)
     indicator_marks = sum((d.full_marks for d in dimensions), Decimal(0))
-    total = rate_score + sum((d.score for d in dimensions), Decimal(0))
+    indicator_score = sum((d.score for d in dimensions), Decimal(0))
+    total = rate_score + indicator_score
     named = {SOURCE_ALIASES.get(name, name): (name, amounts) for name, amounts in (data.sources or {}).items()}
     order = [name for name in FORM_SOURCES if name in named] + [name for name in named if name not in FORM_SOURCES]
     return ProjectForm(
@@ -484,6 +496,7 @@ def project_form(report: Report, line: BudgetLine, known: scoring.Known) -> Proj
         rate_score=Points(rate_score),
         dimensions=dimensions,
         indicator_marks=Points(indicator_marks),
+        indicator_score=Points(indicator_score),
         full_marks=Points(rate_marks + indicator_marks),
         score=Points(total),
         grade=grade(total, report.evaluation.grades),

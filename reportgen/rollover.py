@@ -56,8 +56,9 @@ YEAR_ONLY_COMMENT = "# 说明："
 PRIOR = "上年决算"
 
 
-#: The budget lines whose 决算 becomes next year's 上年决算 (资金来源 are set anew each year).
-_CARRIED_ROLES = ("部门整体", "基本支出", "项目支出", "项目")
+#: The budget lines whose 决算 becomes next year's 上年决算 (资金来源 are set anew each year;
+#: 政府采购 and “三公”经费 are compared year on year).
+_CARRIED_ROLES = ("部门整体", "基本支出", "项目支出", "项目", "控制项")
 
 
 def carried_figures(evaluated) -> dict[tuple, str]:

@@ -426,3 +426,36 @@ def test_a_fresh_init_file_is_clean_in_the_editor_and_a_slip_is_not(tmp_path):
     slip = tmp_path / "slip.yaml"
     slip.write_text(target.read_text(encoding="utf-8").replace("提纲: 财政部", "提纲: 财务部"), encoding="utf-8")
     assert any(error.startswith("提纲:") for error in _editor_errors(slip))
+
+
+def test_controlled_spending_is_a_budget_line_of_its_own(tmp_path):
+    """“三公”经费 with last year's 决算: its rate, change and growth (worked by hand), a
+    warning for spending over its budget, and next year's 上年决算 from init."""
+    from reportgen import pipeline
+
+    data = _mof(
+        tmp_path, ("\n  资金来源:\n", "\n  三公经费: {调整预算: 12.00, 决算: 12.30, 上年决算: 13.50}\n  资金来源:\n")
+    )
+    values = pipeline.prepare(data).evaluated.values()["收支"]["三公经费"]
+    # 12.30 ÷ 12.00 = 102.50%; 12.30 − 13.50 = −1.20; −1.20 ÷ 13.50 = −8.888…% → −8.89%
+    assert (str(values["执行率"]), str(values["增减额"]), str(values["增长率"])) == ("102.50", "-1.20", "-8.89")
+    out = run("check", data).output
+    assert "警告：收支.三公经费.决算：“三公”经费的决算 12.30 万元超过调整预算 12.00 万元（执行率超过 100%）" in out
+    target = tmp_path / "2024.yaml"
+    assert run("init", "2024", "--from", data, "-o", target).exit_code == 0
+    assert "三公经费: {调整预算: 待填写, 决算: 待填写, 上年决算: 12.30}" in target.read_text(encoding="utf-8")
+
+
+def test_a_score_sheet_not_worth_100_is_warned(tmp_path):
+    """The 广东 sheet with one indicator's weight mistyped: 96 of 100."""
+    data = write_variant(
+        tmp_path,
+        (
+            "        - 名称: 部门整体绩效目标完成情况\n          分值: 40",
+            "        - 名称: 部门整体绩效目标完成情况\n          分值: 36",
+        ),
+    )
+    out = run("check", data).output
+    assert "警告：自评.一级指标：各一级指标的分值合计 96 分，评分表通常满分 100 分；请按当年通知核对各指标的分值" in out
+    (tmp_path / "sample").mkdir()
+    assert "各一级指标的分值合计" not in run("check", write_variant(tmp_path / "sample")).output
