@@ -66,6 +66,20 @@ def _decimal_only(function):
     return wrapper
 
 
+def _defined_only(function):
+    """Our filters given a missing key (``收支.三公经费.增长率 | percent``) say which key
+    is missing, as the same reference without the filter does, not that a value has the wrong type."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):
+                value._fail_with_undefined_error()
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
 FILTERS = {
     "money": formats.money,
     "percent": formats.percent,
@@ -204,7 +218,7 @@ def environment(folders: tuple[Path, ...]) -> Sandbox:
     for name in (*_FLOAT_FILTERS, "random", "shuffle"):
         env.filters.pop(name, None)
     env.globals.pop("lipsum", None)
-    env.filters.update(FILTERS)
+    env.filters.update({name: _defined_only(function) for name, function in FILTERS.items()})
     env.filters.update(
         {name: bounded_filter(name, function, _subject_position(function)) for name, function in env.filters.items()}
     )

@@ -327,8 +327,12 @@ def _templates(tmp_path, text):
     return directory.parent
 
 
-def test_undefined_name_in_a_template_names_file_and_line(tmp_path):
-    templates = _templates(tmp_path, "第一行\n\n{{ 收支.不存在的键 }}\n")
+@pytest.mark.parametrize(
+    "use", ["{{ 收支.不存在的键 }}", "{{ 收支.不存在的键 | percent }}", "{{ 1 | share(收支.不存在的键) }}"]
+)
+def test_undefined_name_in_a_template_names_file_and_line(tmp_path, use):
+    """Also when a filter is given the missing key: the key is named, not a wrong type."""
+    templates = _templates(tmp_path, f"第一行\n\n{use}\n")
     result = run("build", SAMPLE, "--templates", templates, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
     assert (
