@@ -186,6 +186,11 @@ class BudgetFigures:
     running_costs_rate: Percent | None = _key("公用经费控制率")
     carried_over_rate: Percent | None = _key("结转结余率")
     payment_rate: Percent | None = _key("支付进度率")
+    #: 财预〔2013〕53号: 三公 and 结转结余 against last year's; 重点支出 ÷ 项目支出决算; 在用 ÷ 全部固定资产.
+    official_costs_change_rate: Percent | None = _key("三公经费变动率")
+    carried_over_change_rate: Percent | None = _key("结转结余变动率")
+    key_spending_rate: Percent | None = _key("重点支出安排率")
+    fixed_assets_rate: Percent | None = _key("固定资产利用率")
 
     def ratios(self) -> dict[str, Decimal | None]:
         """The computed rates a 比率扣分 indicator may name, by name."""
@@ -276,8 +281,22 @@ def budget_figures(data: Budget) -> BudgetFigures:
         if data.basic.running is None or data.basic.running_budget is None
         else execution_rate(data.basic.running, data.basic.running_budget),
         carried_over_rate=share(data.carried_over, budget),
-        payment_rate=share(data.paid, budget),
+        payment_rate=_payment_rate(data.paid, budget, data.planned_progress),
+        official_costs_change_rate=None if official_costs is None else official_costs.growth,
+        carried_over_change_rate=growth(data.carried_over, data.prior_carried_over),
+        key_spending_rate=share(data.key_spending, project.actual),
+        fixed_assets_rate=None
+        if data.fixed_assets is None
+        else share(data.fixed_assets.in_use, data.fixed_assets.total),
     )
+
+
+def _payment_rate(paid: Decimal | None, budget: Decimal, planned: Decimal | None) -> Percent | None:
+    """已支付 ÷ 调整预算; with 既定支付进度, that progress against the planned one (财预〔2013〕53号)."""
+    if paid is None or budget == 0 or planned is None or planned == 0:
+        return share(paid, budget)
+    # One rounding, of the ratio of the two progresses.
+    return Percent(half_up(paid / budget * HUNDRED / planned * HUNDRED))
 
 
 def _project_spending(path: DataPath, data: Budget) -> BudgetLine:
@@ -407,7 +426,16 @@ def grade(total: Decimal, bands: dict[str, Decimal]) -> str:
 
 
 def known(report: Report, budget: BudgetFigures) -> scoring.Known:
-    return scoring.Known(rates(budget), budget.ratios(), report.evaluation.bands)
+    return scoring.Known(rates(budget), {**budget.ratios(), **staff_ratios(report)}, report.evaluation.bands)
+
+
+def staff_ratios(report: Report) -> dict[str, Percent | None]:
+    """在职人员控制率: 在职人数 ÷ 编制数 (财预〔2013〕53号)."""
+    staffing = report.staffing
+    if staffing is None:
+        return {"在职人员控制率": None}
+    serving, authorised = (None if n is None else Decimal(n) for n in (staffing.serving, staffing.authorised))
+    return {"在职人员控制率": share(serving, authorised)}
 
 
 def evaluation_figures(report: Report, budget: BudgetFigures) -> EvaluationFigures:
@@ -571,6 +599,8 @@ class Evaluated:
         values["收支"] = {**values["收支"], **self.budget.values()}
         values["自评"] = {**values["自评"], **self.evaluation.values()}
         values["项目自评"] = {**values["项目自评"], **self.forms.values()}
+        if values.get("机构人员") is not None:
+            values["机构人员"] = {**values["机构人员"], **staff_ratios(self.report)}
         return values
 
 

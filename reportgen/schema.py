@@ -115,7 +115,21 @@ Paragraphs = Annotated[
 
 
 #: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
-RATIOS = ("执行率", "预算调整率", "政府采购执行率", "三公经费控制率", "公用经费控制率", "结转结余率", "支付进度率")
+RATIOS = (
+    "执行率",
+    "预算调整率",
+    "政府采购执行率",
+    "三公经费控制率",
+    "公用经费控制率",
+    "结转结余率",
+    "支付进度率",
+    # 财预〔2013〕53号 部门整体支出绩效评价指标
+    "在职人员控制率",
+    "三公经费变动率",
+    "结转结余变动率",
+    "重点支出安排率",
+    "固定资产利用率",
+)
 
 
 class Scored(_Model):
@@ -229,6 +243,11 @@ class BasicSpending(Execution):
     )
 
 
+class FixedAssets(_Model):
+    total: Amount = Field(alias="总额", description="所有固定资产总额（万元）")
+    in_use: Amount = Field(alias="在用", description="实际在用固定资产总额（万元）")
+
+
 class Budget(_Model):
     initial: Amount = Field(alias="年初预算", description="年初预算（万元）")
     budget: Amount | None = Field(None, alias="调整预算", description="调整预算；不填则取基本支出与项目支出之和")
@@ -259,9 +278,21 @@ class Budget(_Model):
         None, alias="三公经费", description="“三公”经费预算（调整预算）与决算，用于“三公”经费控制率"
     )
     carried_over: Amount | None = Field(None, alias="结转结余", description="年末结转结余资金（万元），用于结转结余率")
+    prior_carried_over: Amount | None = Field(
+        None, alias="上年结转结余", description="上年末结转结余资金（万元），用于结转结余变动率"
+    )
     paid: Amount | None = Field(
         None, alias="已支付", description="考核时点（如 9 月底）已支付的资金（万元），用于支付进度率"
     )
+    planned_progress: Percent | None = Field(
+        None,
+        alias="既定支付进度",
+        description="考核时点应达到的支付进度（%）；填写后支付进度率 = 实际支付进度 ÷ 既定支付进度（财预〔2013〕53号）",
+    )
+    key_spending: Amount | None = Field(
+        None, alias="重点支出", description="重点项目支出（万元），用于重点支出安排率（÷ 项目支出决算）"
+    )
+    fixed_assets: FixedAssets | None = Field(None, alias="固定资产", description="用于固定资产利用率")
 
 
 class KeyTask(_Model):
