@@ -187,8 +187,20 @@ def _project_forms(evaluated: Evaluated, forms_attached: list[str]) -> list[Diag
             )
     for form in forms:
         label = f"项目“{form.name}”"
+        by_row: dict[str, str] = {}
+        for name in form.data.sources or {}:
+            row = computation.SOURCE_ALIASES.get(name, name)
+            if row in by_row:
+                found.append(
+                    error(
+                        f"资金来源“{name}”与“{by_row[row]}”是表中同一行（{row}），请只写一个",
+                        form.path + ("资金来源", name),
+                    )
+                )
+            by_row.setdefault(row, name)
         sources = list(form.sources.values())
-        for key in ("年初预算", "调整预算", "决算"):
+        # With two names for one row the sums would be of what is left after the merge: say the names only.
+        for key in ("年初预算", "调整预算", "决算") if len(by_row) == len(form.data.sources or {}) else ():
             stated = form.line.stated(key)
             given = [line.stated(key) for line in sources if line.stated(key) is not None]
             if stated is not None and given:

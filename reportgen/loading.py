@@ -349,6 +349,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Diagnostic, str
     return error(message, line=mark.line + 1, column=mark.column + 1, excerpt=excerpt), None
 
 
+_NUMBER_OR_DATE = re.compile(r"[-+]?[\d.,]+%?|\d{4}-\d{1,2}-\d{1,2}")
+
+
 def line_end(text: str, index: int) -> int:
     """Where the line holding ``index`` ends (after its newline): for edits that
     keep a YAML file's other lines, comments included, as they are."""
@@ -434,6 +437,9 @@ class _Walker:
         """Text after " #" on a value's line is a YAML comment, silently dropped:
         a clerk who wrote "依据#1号文件" or "第 #1 项" meant it as text."""
         end = node.end_mark
+        # A comment after an amount or a date is the file's own style (决算: 241.30  # 全年执行数).
+        if _NUMBER_OR_DATE.fullmatch(node.value):
+            return
         if end.line < len(self.lines) and re.match(r"[ \t]+#", self.lines[end.line][end.column :]):
             self.warnings.append(
                 warning(

@@ -233,6 +233,14 @@ def test_an_indicator_changed_moves_its_form_the_summary_and_the_sentence(tmp_pa
             ("    - 名称: 动物防疫补助经费\n", "    - 名称: 高标准农田建设项目\n"),
             "收支.项目[2].名称：项目“高标准农田建设项目”与第 1 个项目同名",
         ),
+        (
+            (
+                "        其他资金: {年初预算: 0, 调整预算: 16.24, 决算: 15.00}\n",
+                "        其他资金: {年初预算: 0, 调整预算: 16.24, 决算: 15.00}\n"
+                "        本年财政拨款: {年初预算: 210.00, 调整预算: 230.00, 决算: 226.30}\n",
+            ),
+            "收支.项目[2].资金来源.本年财政拨款：资金来源“本年财政拨款”与“当年财政拨款”是表中同一行（当年财政拨款），请只写一个",
+        ),
     ],
     ids=[
         "fund block",
@@ -241,6 +249,7 @@ def test_an_indicator_changed_moves_its_form_the_summary_and_the_sentence(tmp_pa
         "unknown band",
         "repeated indicator",
         "repeated project",
+        "one row under two names",
     ],
 )
 def test_check_refuses_a_form_that_does_not_hold_together(tmp_path, change, expected):

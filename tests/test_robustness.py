@@ -59,6 +59,14 @@ def test_text_after_a_hash_is_not_lost_silently(tmp_path):
         "2023.yaml:79:9 警告：收支.评价：“ #”及其后的文字被当作注释忽略了；如果它是文字的一部分，请给整段文字加上引号"
         in (result.output)
     )
+    # A comment after an amount or a date is the README's own style, not lost text.
+    commented = write_variant(
+        tmp_path,
+        ("  决算: 1004.09", "  决算: 1004.09   # 决算报表第 3 行"),
+        ("年度: 2023", "年度: 2023  # 本年"),
+        name="c.yaml",
+    )
+    assert "注释忽略" not in run("check", commented).output
 
 
 # --- what check must catch for build ----------------------------------------------------------
