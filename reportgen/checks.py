@@ -21,7 +21,7 @@ from . import computation, formats, references, scoring, valuetypes
 from .computation import Evaluated, Role
 from .diagnostics import DataPath, Diagnostic, error, note, warning
 from .numbers import CENT, Points
-from .schema import Report
+from .schema import CHILD_KEYS, Report
 
 BUDGET: DataPath = ("收支",)
 EVALUATION: DataPath = ("自评",)
@@ -288,8 +288,19 @@ def _signature(report: Report) -> list[Diagnostic]:
 PASTED_LISTS = {
     ("部门职能", "*"): False,
     ("改进措施", "*"): False,
+    ("存在问题", "*"): False,
+    ("绩效目标", "*", "目标"): False,
+    ("绩效目标", "*", "完成情况"): False,
     ("绩效管理", "举措", "*"): True,
     ("重点工作", "*", "标题"): True,
+    # An indicator's clauses, which the templates join into sentences and punctuate, at every
+    # level of the department's tree and of each project's.
+    **{
+        (*root, "*", *(step for level in CHILD_KEYS[:depth] for step in (level, "*")), key): True
+        for root in (("自评", "一级指标"), ("收支", "项目", "*", "绩效指标"))
+        for depth in range(len(CHILD_KEYS) + 1)
+        for key in ("扣分原因", "偏差原因", "改进措施", "结论")
+    },
 }
 
 

@@ -162,10 +162,10 @@ class Scored(_Model):
         None, alias="档次", description="定性指标的完成档次，如 达成、部分达成、未达成（见 自评.定性档次）"
     )
     deduction: Points | None = Field(None, alias="扣分")
-    reason: Text | None = Field(None, alias="扣分原因")
+    reason: JoinedItem | None = Field(None, alias="扣分原因")
     score: Points | None = Field(None, alias="得分", description="直接给出的得分（定性指标）")
-    deviation: Text | None = Field(None, alias="偏差原因")
-    remedy: Text | None = Field(None, alias="改进措施")
+    deviation: JoinedItem | None = Field(None, alias="偏差原因")
+    remedy: JoinedItem | None = Field(None, alias="改进措施")
     analysis: Text | None = Field(None, alias="分析", description="报告中该指标的一段分析")
 
 
@@ -180,7 +180,9 @@ class Indicator(Scored):
 
 class Dimension(Scored):
     name: Name(ITEM_CHARS) = Field(alias="名称")
-    conclusion: Text | None = Field(None, alias="结论", description="自评结论中该项得分之后的一句话")
+    conclusion: JoinedItem | None = Field(
+        None, alias="结论", description="自评结论中该项得分之后的一句话（末尾不加标点）"
+    )
     children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
 
 
@@ -301,8 +303,8 @@ class KeyTask(_Model):
 
 
 class Goal(_Model):
-    target: Text = Field(alias="目标")
-    result: Text = Field(alias="完成情况")
+    target: NumberedItem = Field(alias="目标")
+    result: NumberedItem = Field(alias="完成情况")
 
 
 class Management(_Model):
@@ -436,7 +438,7 @@ class Report(_Model):
     budget: Budget = Field(alias="收支")
     management: Management | None = Field(None, alias="绩效管理")
     evaluation: Evaluation = Field(alias="自评")
-    problems: list[Text] = Field(default_factory=list, alias="存在问题")
+    problems: list[NumberedItem] = Field(default_factory=list, alias="存在问题")
     improvements: list[NumberedItem] | None = Field(None, alias="改进措施", min_length=1)
     other_matters: Paragraphs | None = Field(
         None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"

@@ -108,6 +108,35 @@ def test_pasted_numbering_and_end_marks_are_taken_off_with_a_note(tmp_path):
     assert "一是科学合理设置绩效目标，绩效目标设定尽量选用可量化指标，方便考核评价；二是" in text
 
 
+def test_pasted_marks_on_goals_problems_and_an_indicators_clauses_are_taken_off(tmp_path):
+    """Goals and problems are numbered by the templates, a 扣分原因 or 结论 is joined into a
+    sentence the template ends: typed numbering and end marks would print twice."""
+    data = write_variant(
+        tmp_path,
+        ("  - 目标: 开展经开区招商引资工作", "  - 目标: 1.开展经开区招商引资工作"),
+        ("存在问题: []", "存在问题:\n  - （一）预算编制不够精细。"),
+        ("      结论: 所设绩效指标全部完成任务", "      结论: 所设绩效指标全部完成任务。"),
+        (
+            "          扣分原因: 缺乏明确绩效要求、科室分工的制度",
+            "          扣分原因: 缺乏明确绩效要求、科室分工的制度。",
+        ),
+    )
+    out = run("check", "-v", data).output
+    for where, mark in (
+        ("绩效目标[1].目标", "“1.”"),
+        ("存在问题[1]", "“（一）”"),
+        ("自评.一级指标[2].结论", "“。”"),
+        ("自评.一级指标[2].二级指标[4].扣分原因", "“。”"),
+    ):
+        assert f"提示：{where}：已删去{mark}：编号和标点由程序按报告格式添加" in out, where
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+    (docx,) = (tmp_path / "out").glob("*部门整体支出绩效自评报告.docx")
+    text = "\n".join(paragraphs(docx))
+    assert "1.1." not in text and "1.开展经开区招商引资工作" in text
+    assert "预算编制不够精细。" in text and "（一）预算编制" not in text
+    assert "所设绩效指标全部完成任务。" in text and "。。" not in text and "。，" not in text
+
+
 def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
     from reportgen.valuetypes import pasted
 
