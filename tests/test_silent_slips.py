@@ -120,6 +120,7 @@ def test_pasted_marks_on_goals_problems_and_an_indicators_clauses_are_taken_off(
             "          扣分原因: 缺乏明确绩效要求、科室分工的制度",
             "          扣分原因: 缺乏明确绩效要求、科室分工的制度。",
         ),
+        ("从严从紧的原则安排预算。", "从严从紧的原则安排预算"),  # an 分析 without its full stop
     )
     out = run("check", "-v", data).output
     for where, mark in (
@@ -135,6 +136,7 @@ def test_pasted_marks_on_goals_problems_and_an_indicators_clauses_are_taken_off(
     assert "1.1." not in text and "1.开展经开区招商引资工作" in text
     assert "预算编制不够精细。" in text and "（一）预算编制" not in text
     assert "所设绩效指标全部完成任务。" in text and "。。" not in text and "。，" not in text
+    assert "从严从紧的原则安排预算。\n" in text
 
 
 def test_a_number_that_begins_the_text_is_not_numbering(tmp_path):
