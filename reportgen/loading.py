@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from . import files
-from .diagnostics import DataPath, Diagnostic, InvalidInput, display_width, error, warning
+from .diagnostics import DataPath, Diagnostic, InvalidInput, display_width, error, note, warning
 from .files import YAML_SUFFIXES
 
 #: What ``reportgen init`` writes where a value of the new year is still to come.
@@ -86,17 +86,41 @@ def load(path: Path, inside: Path | None = None) -> Source:
 
 def from_text(text: str, path: Path, warnings: list[Diagnostic] | None = None, encoding: str = files.UTF8) -> Source:
     """Parse text that stood (or stands) at ``path``, e.g. a version from git."""
+    text, invisible = _without_invisible(text)
     walker = _parse(text)
     return Source(
         path,
         text,
         walker.data,
         walker.locations,
-        [*(warnings or []), *walker.warnings],
+        [*(warnings or []), *invisible, *walker.warnings],
         walker.todo,
         encoding,
         walker.root,
     )
+
+
+#: Characters that show nothing, pasted from Word or the web: zero-width spaces and joiners,
+#: a byte-order mark inside the text, soft hyphens, and Unicode's line and paragraph
+#: separators (which YAML, but no editor, takes for line breaks).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]")
+
+
+def _without_invisible(text: str) -> tuple[str, list[Diagnostic]]:
+    """The text without invisible characters, each line that had them said as a 提示:
+    in a name they would make another file, in a key an unknown key, in an amount no number."""
+    if not _INVISIBLE.search(text):
+        return text, []
+    found = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        characters = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(line)})
+        if characters:
+            found.append(
+                note(f"已删去看不见的字符 {'、'.join(characters)}（常随复制粘贴带入）", line=number + 1, column=1)
+            )
+            lines[number] = _INVISIBLE.sub("", line)
+    return "\n".join(lines), found
 
 
 def compose(text: str) -> yaml.MappingNode:

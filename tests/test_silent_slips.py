@@ -5,6 +5,8 @@ Figures worked by hand in the comments."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import paragraphs, refused, run, write_variant
 from test_outlines import MOF_SAMPLE
@@ -539,3 +541,24 @@ def test_the_2013_rates_are_computed_from_the_figures(tmp_path):
     bare = _mof(tmp_path / "bare", ("      计分: 预算执行率\n", _RULE_2013_INDICATORS))
     out = run("check", bare).output
     assert "无法计算重点支出安排率：须填 收支.重点支出 与项目支出的决算（不为 0）" in out
+
+
+def test_invisible_characters_pasted_in_are_taken_out_and_named(tmp_path):
+    """A zero-width space in the department's name would make another file, in a key an
+    unknown key, in an amount no number; a line separator is a line break only YAML sees."""
+    data = write_variant(
+        tmp_path,
+        ("部门: 广州番禺经济技术开发区管理委员会", "部门: 广州番禺经济技术开发区\u200b管理委员会"),
+        ("  决算: 1004.09", "  决\u200b算: 1004\u200b.09"),
+        ("  - 拟定汽车城", "  - 拟定\u2028汽车城\u00ad"),
+        ("自称: 我委", "自称: 我委\ufeff"),
+    )
+    result = run("check", "-v", data)
+    assert result.exit_code == 0, result.output
+    for line, characters in ((12, "U+200B"), (14, "U+FEFF"), (21, "U+00AD、U+2028"), (59, "U+200B")):
+        assert f"{data}:{line}:1 提示：已删去看不见的字符 {characters}（常随复制粘贴带入）" in result.output
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+    (report,) = (tmp_path / "out").glob("*.docx")
+    assert report.name == "2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评报告.docx"
+    text = "".join(paragraphs(report))
+    assert "拟定汽车城" in text and not re.search("[\u00ad\u200b\u2028\ufeff]", text)
