@@ -70,18 +70,35 @@ def _budget(evaluated: Evaluated) -> list[Diagnostic]:
         if stated is None and not data.projects:
             found.append(error(f"缺少项目支出的{key}：不列出项目时须填写", BUDGET + ("项目支出", key)))
     if data.projects:
-        for key, listed, whole in (
-            ("调整预算", sum((p.budget for p in data.projects), Decimal(0)), computed.project.budget),
-            ("决算", sum((p.actual for p in data.projects), Decimal(0)), computed.project.actual),
-        ):
-            # Each project is rounded from 元 on its own: one cent each.
-            if listed > whole + CENT * len(data.projects):
+        sums = {
+            "调整预算": (sum((p.budget for p in data.projects), Decimal(0)), computed.project.budget),
+            "决算": (sum((p.actual for p in data.projects), Decimal(0)), computed.project.actual),
+        }
+        # Each project is rounded from 元 on its own: one cent each.
+        tolerance = CENT * len(data.projects)
+        for key, (listed, whole) in sums.items():
+            if listed > whole + tolerance:
                 found.append(
-                    error(
-                        f"所列项目的{key}合计 {listed} 万元，超过项目支出的{key} {whole} 万元",
-                        BUDGET + ("项目",),
-                    )
+                    error(f"所列项目的{key}合计 {listed} 万元，超过项目支出的{key} {whole} 万元", BUDGET + ("项目",))
                 )
+        # The projects' budgets making up 项目支出's exactly say the list is complete: then so must their spending.
+        (budgets, whole_budget), (actuals, whole_actual) = sums.values()
+        if data.project.actual is not None and budgets == whole_budget and abs(whole_actual - actuals) > tolerance:
+            found.append(
+                warning(
+                    f"所列项目的调整预算合计正好等于项目支出的调整预算 {whole_budget} 万元，决算合计 {actuals} 万元"
+                    f"却与项目支出的决算 {whole_actual} 万元相差 {formats.money(abs(whole_actual - actuals))} 万元；"
+                    "请核对各项目的决算",
+                    BUDGET + ("项目支出", "决算"),
+                )
+            )
+    if data.low_rate_threshold < 1:
+        found.append(
+            warning(
+                f"执行率偏低阈值 {data.low_rate_threshold} 像是写成了小数：它是百分数，如 95 表示 95%",
+                BUDGET + ("执行率偏低阈值",),
+            )
+        )
     basic = data.basic
     if basic.staff is not None and basic.running is not None:
         found += _total_against_parts(
@@ -132,6 +149,9 @@ def _grades(bands: dict[str, Decimal]) -> list[Diagnostic]:
     lowest = sorted(bands.values())
     if len(set(lowest)) != len(lowest):
         return [error("各等级的分数线不能相同", path)]
+    if list(bands.values()) not in (lowest, lowest[::-1]):
+        written = "、".join(f"{name} {formats.score(line)}" for name, line in bands.items())
+        return [error(f"等级应按高低顺序写，分数线依次降低；实际为 {written}，是否写错了某一档的分数线？", path)]
     if computation.LOWEST_GRADE in bands and bands[computation.LOWEST_GRADE] != lowest[0]:
         return [error(f"“{computation.LOWEST_GRADE}”应是最低一档", path + (computation.LOWEST_GRADE,))]
     return []
@@ -154,6 +174,14 @@ def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
         for node in nodes
         for problem in node.scoring.problems
     ]
+    for siblings in (evaluated.evaluation.dimensions, *(node.children for node in evaluated.indicators())):
+        seen: set[str] = set()
+        for node in siblings:
+            if node.name in seen:
+                found.append(
+                    error(f"指标“{node.name}”与同一级的另一个指标同名；每个指标的名称应各不相同", node.path + ("名称",))
+                )
+            seen.add(node.name)
     full = evaluated.evaluation.full_marks
     if full != FORM_MARKS:
         found.append(
@@ -240,6 +268,7 @@ def _units(evaluated: Evaluated) -> list[Diagnostic]:
     for line in evaluated.budget_lines():
         if line.role in (Role.WHOLE, Role.BASIC, Role.PROJECT):
             keys = ("年初预算", "调整预算", "决算") if line.role is Role.WHOLE else ("调整预算", "决算")
+            keys += ("上年决算",)
             amounts += [(line.path + (key,), value) for key in keys if (value := line.stated(key))]
     if len(amounts) < 3:
         return []

@@ -562,3 +562,41 @@ def test_invisible_characters_pasted_in_are_taken_out_and_named(tmp_path):
     assert report.name == "2023年度广州番禺经济技术开发区管理委员会部门整体支出绩效自评报告.docx"
     text = "".join(paragraphs(report))
     assert "拟定汽车城" in text and not re.search("[\u00ad\u200b\u2028\ufeff]", text)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "source"),
+    [
+        (
+            ("  上年决算: 2301.25", "  上年决算: 23012500.00"),
+            "警告：收支.上年决算：23012500.00 万元是其他金额的一千倍以上：是否按“元”填写了？",
+            MOF_SAMPLE,
+        ),
+        (
+            ("      决算: 142.04\n", "      决算: 124.04\n"),
+            # 1236.80 + 241.30 + 124.04 = 1602.14 against 1620.14; the budgets make 1746.24 exactly
+            "警告：收支.项目支出.决算：所列项目的调整预算合计正好等于项目支出的调整预算 1746.24 万元，"
+            "决算合计 1602.14 万元却与项目支出的决算 1620.14 万元相差 18.00 万元；请核对各项目的决算",
+            MOF_SAMPLE,
+        ),
+        (
+            ("  执行率偏低阈值: 95", "  执行率偏低阈值: 0.95"),
+            "警告：收支.执行率偏低阈值：执行率偏低阈值 0.95 像是写成了小数：它是百分数，如 95 表示 95%",
+            None,
+        ),
+        (
+            ("  等级: {优: 90, 良: 80, 中: 60, 差: 0}", "  等级: {优: 90, 良: 95, 中: 60, 差: 0}"),
+            "错误：自评.等级：等级应按高低顺序写，分数线依次降低；实际为 优 90、良 95、中 60、差 0，是否写错了某一档的分数线？",
+            MOF_SAMPLE,
+        ),
+        (
+            ("        - 名称: 资产管理", "        - 名称: 采购管理"),
+            "错误：自评.一级指标[2].二级指标[6].名称：指标“采购管理”与同一级的另一个指标同名；每个指标的名称应各不相同",
+            None,
+        ),
+    ],
+    ids=["上年决算 in 元", "a project's spending mistyped", "threshold as a fraction", "grades out of order", "twin"],
+)
+def test_slips_that_used_to_reach_the_report_are_said(tmp_path, change, expected, source):
+    data = write_variant(tmp_path, change, **({"source": source} if source else {}))
+    assert expected in run("check", data).output
