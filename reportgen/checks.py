@@ -388,7 +388,7 @@ class TypedFigure:
 
     def says(self, figure: object) -> bool:
         """Whether the typed number is this value of the figure."""
-        return Decimal(re.sub(r"[^\d.]", "", self.written)) == figure
+        return Decimal(_number(self.written)) == figure
 
 
 def typed_figures(evaluated: Evaluated) -> list[TypedFigure]:
@@ -400,19 +400,23 @@ def typed_figures(evaluated: Evaluated) -> list[TypedFigure]:
     found = []
     for where, text in narrative(evaluated.report):
         literal = re.sub(r"{{.*?}}", "", text)
-        flagged = set()
+        flagged = set()  # the numbers said, each once (97.76 and 97.76分 are one figure)
         for match in pattern.finditer(literal):
             written, (path, value) = match.group(1), known[match.group(1)]
             # A score is only a score when it says so: 3.5天 and 1.5小时 are not.
-            if written in flagged or (isinstance(value, Points) and not literal.startswith("分", match.end())):
+            if _number(written) in flagged or (isinstance(value, Points) and not literal.startswith("分", match.end())):
                 continue
-            flagged.add(written)
+            flagged.add(_number(written))
             found.append(TypedFigure(where, written, path, value))
         for written, path, value in _described(literal, described):
-            if written not in flagged:
-                flagged.add(written)
+            if _number(written) not in flagged:
+                flagged.add(_number(written))
                 found.append(TypedFigure(where, written, path, value))
     return found
+
+
+def _number(written: str) -> str:
+    return re.sub(r"[^\d.]", "", written)
 
 
 def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
@@ -447,6 +451,8 @@ _LINE_WORDS = {
         ("决算", ("决算", "实际支出", "执行数", "支出")),
     ),
 }
+#: Words after a figure that make it a target or a bound, not a result.
+_BOUND = re.compile(r"\s*(?:以上|以下|以内|左右|上下|的目标)")
 #: Words of a difference the clerk worked out ("超出预算7.52万元"): no figure of its own, so the
 #: clause is left alone rather than misnamed.
 _DIFFERENCE = re.compile("超出|超支|结余|节约|差额|尚未支出|相差")
@@ -475,6 +481,9 @@ def _described(text: str, described) -> Iterator[tuple[str, DataPath, object]]:
         for typed in _TYPED.finditer(words):
             unit = "%" if typed.group(2) in "%％" else typed.group(2)
             before = words[: typed.start()]
+            # “提高到98%以上”: a target set, not the figure the report computes.
+            if _BOUND.match(words, typed.end()):
+                continue
             for names, subject_unit, labels in described:
                 if subject_unit != unit or (names and not any(name in before for name in names)):
                     continue

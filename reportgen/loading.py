@@ -285,7 +285,7 @@ _SLIPS = [
         ": ",
     ),
     (
-        re.compile(r"^(\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*)："),
+        re.compile(r"^(\s*(?:-\s+)?[^\s:：#\"'\-][^\s:：#\"']*)[ \t]*："),
         "键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”",
         ": ",
     ),
@@ -318,9 +318,20 @@ def _text_as_syntax(line: str) -> tuple[int, str, str] | None:
     if found is None or found.group(1).strip() in ("", "-") and ": " in found.group(2):
         return None
     lead, value = found.groups()
+    if value[:2] in (">=", "<="):
+        sign = "≥" if value[0] == ">" else "≤"
+        fixed = lead + sign + value[2:]
+        return len(lead), f"“{value[:2]}”开头会被 YAML 当作符号，请写作“{sign}”：{fixed.strip()}", fixed
+    quoted = json.dumps(value, ensure_ascii=False)
+    if value[0] in "\"'" and (len(value) < 2 or value[-1] != value[0] or value[0] in value[1:-1]):
+        why = f"文字以引号“{value[0]}”开头，YAML 把它当作括起整段文字的引号"
+        return (
+            len(lead),
+            f"{why}；文字中的引号请用中文的“”或‘’，或给整段文字加上引号，写作 {lead.strip()} {quoted}",
+            lead + quoted,
+        )
     if value[0] in "\"'" or (value[0] in "[{" and value[-1] in "]}"):
         return None  # a quoted text, or a list or mapping written on one line
-    quoted = json.dumps(value, ensure_ascii=False)
     if value[0] in _SYNTAX_STARTS:
         why = f"文字以“{value[0]}”开头，YAML 把它当作符号"
     elif ": " in value:

@@ -379,9 +379,8 @@ def by_band(indicator, known: Known) -> Scoring:
     problems = _others(indicator, "定性", {"档次", "得分"})
     if band not in known.bands:
         named = "、".join(known.bands)
-        problems += (
-            Problem(ERROR, "档次", f'“{name}”按定性计分，档次只能填：{named}（见 自评.定性档次），实际为 "{band}"'),
-        )
+        written = "没有填写" if band is None else f'实际为 "{band}"'
+        problems += (Problem(ERROR, "档次", f"“{name}”按定性计分，须填档次：{named}（见 自评.定性档次），{written}"),)
         return Scoring("定性", full, Decimal(0), None, "档次不存在", problems)
     low, high = (half_up(share * full / HUNDRED) for share in sorted(known.bands[band]))
     span = f"{score(low)} 分" if low == high else f"{score(low)} 至 {score(high)} 分"

@@ -89,6 +89,12 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
             if not context["expected"] and path[:1] == ("附件",):
                 return error(f'所选的提纲没有附表，“附件”只能不写或写 []，实际为 "{value}"', path)
         message = _MESSAGES[kind].format(**context)
+        if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
+            return error(f"{value} 不是日历上的日期：月份为 1 至 12，日不超过该月的天数", path)
+        if kind == "list_type" and isinstance(value, str) and value.startswith("-"):
+            message += "；“-”后面要有一个空格"
+        if kind == "literal_error" and isinstance(value, str) and "，" in value:
+            message += "；列表的各项之间要用英文逗号“,”分开，不能用中文逗号“，”"
         if kind != "missing" and isinstance(value, str):
             message += f'，实际为 "{value}"'
         return error(message, path)
@@ -111,6 +117,17 @@ SYNONYMS = {
     "年初预算数": "年初预算",
     "上年支出": "上年决算",
     "上年决算数": "上年决算",
+    "扣分理由": "扣分原因",
+    "扣分说明": "扣分原因",
+    "偏差说明": "偏差原因",
+    "分数": "分值",
+    "权重": "分值",
+    "标准分": "分值",
+    "自评得分": "得分",
+    "指标值": "年度指标值",
+    "目标值": "年度指标值",
+    "完成值": "实际完成值",
+    "实际值": "实际完成值",
 }
 #: Keys of figures the program computes: typed into the data they would go stale.
 COMPUTED = {

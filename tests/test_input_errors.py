@@ -468,3 +468,59 @@ def test_a_file_full_of_slips_is_read_a_bounded_number_of_times(tmp_path):
     assert result.output.count("冒号后面少了一个空格") == 20
     assert f"{data}:21:1 错误：冒号后面少了一个空格" in result.output
     assert "格式错误较多，只列出了前 20 处；改正后再运行，会列出其余的" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("          扣分原因: 缺乏", "          扣分理由: 缺乏"),
+            "扣分理由：未知的键“扣分理由”：这里叫“扣分原因”，请改为“扣分原因”",
+        ),
+        (
+            ("          分值: 10\n          计分: 预算执行率", "          分数: 10\n          计分: 预算执行率"),
+            "这里叫“分值”",
+        ),
+        (
+            ("  日期: 2024-03-15", "  日期: 2024-02-30"),
+            "落款.日期：2024-02-30 不是日历上的日期：月份为 1 至 12，日不超过该月的天数",
+        ),
+        (
+            ("附件: [收支情况表, 绩效自评表]", "附件: [收支情况表，绩效自评表]"),
+            "；列表的各项之间要用英文逗号“,”分开，不能用中文逗号“，”",
+        ),
+        (
+            ("          扣分原因: 缺乏", "          扣分原因 ：缺乏"),
+            "123:11 错误：键后面用了中文冒号“：”，请改为英文冒号加一个空格“: ”",
+        ),
+        (
+            ("  评价: 从预算支出情况来看", "  评价: '三公'经费控制较好，从预算支出情况来看"),
+            "79:7 错误：文字以引号“'”开头，YAML 把它当作括起整段文字的引号；文字中的引号请用中文的“”或‘’，或给整段文字加上引号",
+        ),
+        (
+            ("  - 加强制度建设", "  -加强制度建设"),
+            "改进措施：应为列表（每项以“- ”开头）；“-”后面要有一个空格",
+        ),
+    ],
+    ids=[
+        "reason's other name",
+        "marks' other name",
+        "no such day",
+        "Chinese comma",
+        "space before colon",
+        "quote",
+        "dash",
+    ],
+)
+def test_messages_point_the_right_way(tmp_path, change, expected):
+    from test_outlines import MOF_SAMPLE
+
+    # The 财政部 example has the 落款 the date case needs.
+    refused(write_variant(tmp_path, change, **({"source": MOF_SAMPLE} if "日期" in change[0] else {})), expected)
+
+
+def test_at_least_written_the_ascii_way_is_told_to_use_the_sign(tmp_path):
+    from test_outlines import MOF_SAMPLE
+
+    data = write_variant(tmp_path, ("年度指标值: ≥120万头", "年度指标值: >=120万头"), source=MOF_SAMPLE)
+    refused(data, "错误：“>=”开头会被 YAML 当作符号，请写作“≥”：年度指标值: ≥120万头")

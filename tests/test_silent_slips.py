@@ -600,3 +600,12 @@ def test_invisible_characters_pasted_in_are_taken_out_and_named(tmp_path):
 def test_slips_that_used_to_reach_the_report_are_said(tmp_path, change, expected, source):
     data = write_variant(tmp_path, change, **({"source": source} if source else {}))
     assert expected in run("check", data).output
+
+
+def test_a_target_is_no_typed_figure_and_one_number_is_said_once(tmp_path):
+    data = write_variant(
+        tmp_path,
+        ("  评价: 从预算支出情况来看，", "  评价: 自评得分97.76分，执行率要提高到98%以上，从预算支出情况来看，"),
+    )
+    warned = [line for line in run("check", data).output.splitlines() if "文字中直接写了" in line]
+    assert len(warned) == 1 and "直接写了 97.76（即计算得出的 自评.总分）" in warned[0], warned
