@@ -13,6 +13,7 @@ tolerance the stated total stands and a note says so; beyond it, an error.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ def check(evaluated: Evaluated, forms_attached: list[str] = ()) -> list[Diagnost
         *_project_forms(evaluated, forms_attached),
         *_signature(report),
         *_typed_figures(evaluated),
+        *_single_braces(evaluated),
     ]
 
 
@@ -174,6 +176,20 @@ def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
         for node in nodes
         for problem in node.scoring.problems
     ]
+    # A leaf of a project's form, or of a three-level sheet, states what was achieved; one with
+    # nothing but its 分值 would score full marks unseen (the 广东 sheet's 二级指标 may: 扣分 0).
+    three_levels = [node for node in evaluated.indicators() if node.level == len(CHILD_KEYS) + 1]
+    projects = [node for form in evaluated.project_forms() for node in form.indicators() if not node.children]
+    for node in (*three_levels, *projects):
+        data = node.data
+        given = (data.rule, data.score, data.deduction, data.target, data.achieved, data.band, data.ratio)
+        if all(value is None for value in given):
+            found.append(
+                warning(
+                    f"“{node.name}”只写了分值，没有年度指标值和实际完成值（也没有得分或扣分），按满分计；请写明完成情况",
+                    node.path + ("实际完成值",),
+                )
+            )
     for siblings in (evaluated.evaluation.dimensions, *(node.children for node in evaluated.indicators())):
         seen: set[str] = set()
         for node in siblings:
@@ -200,14 +216,16 @@ def _project_forms(evaluated: Evaluated, forms_attached: list[str]) -> list[Diag
     found = []
     seen: dict[str, int] = {}
     for i, project in enumerate(report.budget.projects):
-        if project.name in seen:
+        # 办公用房经费(一期) and 办公用房经费（一期） are one project typed twice.
+        name = unicodedata.normalize("NFKC", project.name)
+        if name in seen:
             found.append(
                 error(
-                    f"项目“{project.name}”与第 {seen[project.name] + 1} 个项目同名；每个项目的名称应各不相同",
+                    f"项目“{project.name}”与第 {seen[name] + 1} 个项目同名（或只差全角、半角）；每个项目的名称应各不相同",
                     BUDGET + ("项目", i, "名称"),
                 )
             )
-        seen.setdefault(project.name, i)
+        seen.setdefault(name, i)
     for name in forms_attached:
         if not forms:
             found.append(
@@ -431,6 +449,18 @@ def _typed_figures(evaluated: Evaluated) -> list[Diagnostic]:
             message = f"文字中直接写了 {typed.written}（即计算得出的 {name}），预算调整后不会随之更新"
         found.append(warning(f"{message}；请改写为 {{{{ {typed.reference} }}}}", typed.where))
     return found
+
+
+#: A reference written with one pair of braces ({收支.执行率}): printed as it stands.
+_SINGLE_BRACES = re.compile(r"(?<!\{)\{\s*((?:收支|自评|项目自评|机构人员|年度|部门)[^{}]*?)\s*\}(?!\})")
+
+
+def _single_braces(evaluated: Evaluated) -> list[Diagnostic]:
+    return [
+        warning(f"“{found.group()}”只有一层大括号，会照原样印在报告里；引用要写两层：{{{{ {found.group(1)} }}}}", where)
+        for where, text in narrative(evaluated.report)
+        for found in _SINGLE_BRACES.finditer(text)
+    ]
 
 
 def _shown(typed: TypedFigure) -> str:

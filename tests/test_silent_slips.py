@@ -609,3 +609,36 @@ def test_a_target_is_no_typed_figure_and_one_number_is_said_once(tmp_path):
     )
     warned = [line for line in run("check", data).output.splitlines() if "文字中直接写了" in line]
     assert len(warned) == 1 and "直接写了 97.76（即计算得出的 自评.总分）" in warned[0], warned
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "source"),
+    [
+        (
+            ("  评价: 从预算支出情况来看，", "  评价: 执行率为{收支.执行率}，从预算支出情况来看，"),
+            "警告：收支.评价：“{收支.执行率}”只有一层大括号，会照原样印在报告里；引用要写两层：{{ 收支.执行率 }}",
+            None,
+        ),
+        (
+            ("    - 名称: 招商业务工作经费", "    - 名称: 办公用房经费(一期)"),
+            "与第 1 个项目同名（或只差全角、半角）",
+            "paren",
+        ),
+        (
+            ("                  年度指标值: ≥90%\n                  实际完成值: 91.2%\n", ""),
+            "警告：收支.项目[2].绩效指标[3].二级指标[1].三级指标[1].实际完成值：“养殖户满意度”只写了分值，"
+            "没有年度指标值和实际完成值（也没有得分或扣分），按满分计；请写明完成情况",
+            MOF_SAMPLE,
+        ),
+    ],
+    ids=["single braces", "a name typed twice in two widths", "a leaf with nothing but its weight"],
+)
+def test_more_slips_that_reached_the_report_are_said(tmp_path, change, expected, source):
+    if source == "paren":
+        base = write_variant(
+            tmp_path, ("    - 名称: 办公用房经费", "    - 名称: 办公用房经费（一期）"), name="base.yaml"
+        )
+        data = write_variant(tmp_path, change, source=base)
+    else:
+        data = write_variant(tmp_path, change, **({"source": source} if source else {}))
+    assert expected in run("check", data).output
