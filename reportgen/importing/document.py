@@ -40,8 +40,8 @@ MAX_STYLE_DEPTH = 10
 MAX_LEVELS = 9
 MAX_START = 100_000
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")
 
 
 @dataclass
@@ -161,7 +161,7 @@ class _Reader:
                     self.count += 1
             elif element.tag == f"{W}tbl":
                 self.document.blocks.append(Table(self.table(element), self.caption(), len(self.document.blocks)))
-            elif element.tag in _CONTAINERS:
+            elif element.tag in CONTAINERS:
                 self.blocks(element)
             if self.count > MAX_PARAGRAPHS:
                 raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
@@ -177,11 +177,13 @@ class _Reader:
 
     def paragraph(self, element) -> Paragraph:
         properties = element.find(f"{W}pPr")
-        style_id = _value(properties, f"{W}pStyle")
-        level = _bounded(_value(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
+        style_id = attribute(properties, f"{W}pStyle")
+        level = bounded_int(attribute(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
         heading = level + 1 if level is not None and level < 4 else self.styles.heading(style_id)
         label = self.numbering.label(properties, self.styles.numbering(style_id))
-        return Paragraph(label, read_text(label + _text(element).replace("\n", " ")), heading, len(self.document.blocks))
+        return Paragraph(
+            label, read_text(label + _text(element).replace("\n", " ")), heading, len(self.document.blocks)
+        )
 
     def table(self, element) -> list[list[Text]]:
         """Rows of cell texts by grid column: a cell spanning columns repeats in
@@ -191,17 +193,24 @@ class _Reader:
         for row in element.iter(f"{W}tr"):
             if len(rows) >= MAX_ROWS:
                 break
-            cells: list[Text] = [empty] * (_bounded(_value(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0)
+            cells: list[Text] = [empty] * (
+                bounded_int(attribute(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
+            )
             for cell in row.iterchildren():
-                for tc in [cell] if cell.tag == f"{W}tc" else cell.iter(f"{W}tc") if cell.tag in _CONTAINERS else []:
+                for tc in [cell] if cell.tag == f"{W}tc" else cell.iter(f"{W}tc") if cell.tag in CONTAINERS else []:
                     properties = tc.find(f"{W}tcPr")
                     merge = properties.find(f"{W}vMerge") if properties is not None else None
                     column = len(cells)
-                    if merge is not None and merge.get(f"{W}val") in (None, "continue") and rows and column < len(rows[-1]):
+                    if (
+                        merge is not None
+                        and merge.get(f"{W}val") in (None, "continue")
+                        and rows
+                        and column < len(rows[-1])
+                    ):
                         text = rows[-1][column]
                     else:
                         text = read_text(" ".join(_text(p).strip() for p in tc.iter(f"{W}p")).replace("\n", " "))
-                    span = _bounded(_value(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
+                    span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
                     cells += [text] * min(span, MAX_COLUMNS - len(cells))
             self.cells += len(cells)
             if self.cells > MAX_CELLS:
@@ -210,14 +219,14 @@ class _Reader:
         return rows
 
 
-def _value(properties, tag: str) -> str | None:
+def attribute(properties, tag: str) -> str | None:
     if properties is None:
         return None
     found = properties.find(tag)
     return found.get(f"{W}val") if found is not None else None
 
 
-def _bounded(value: str | None, low: int, high: int) -> int | None:
+def bounded_int(value: str | None, low: int, high: int) -> int | None:
     """An integer attribute, or None when it is missing, not a number or out of range."""
     if value is None or not re.fullmatch(r"\s*-?\d{1,9}\s*", value):
         return None
@@ -228,10 +237,18 @@ def _bounded(value: str | None, low: int, high: int) -> int | None:
 def _text(element) -> str:
     pieces = []
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(ancestor.tag == _FALLBACK for ancestor in node.iterancestors()):
+        if any(ancestor.tag == FALLBACK for ancestor in node.iterancestors()):
             continue  # the same text box again, for old readers
         tag = node.tag
-        pieces.append(node.text or "" if tag == f"{W}t" else "\n" if tag in (f"{W}br", f"{W}cr") else "-" if tag == f"{W}noBreakHyphen" else " ")
+        pieces.append(
+            node.text or ""
+            if tag == f"{W}t"
+            else "\n"
+            if tag in (f"{W}br", f"{W}cr")
+            else "-"
+            if tag == f"{W}noBreakHyphen"
+            else " "
+        )
     return "".join(pieces)
 
 
@@ -256,7 +273,7 @@ class _Styles:
             at = style_id
             while at in elements and at not in chain and len(chain) < MAX_STYLE_DEPTH:
                 chain.append(at)
-                at = _value(elements[at], f"{W}basedOn")
+                at = attribute(elements[at], f"{W}basedOn")
             self._headings[style_id] = next((h for h in map(lambda s: _style_heading(elements[s]), chain) if h), 0)
             number = next((n for n in map(lambda s: _style_number(elements[s]), chain) if n), None)
             if number is not None:
@@ -270,20 +287,20 @@ class _Styles:
 
 
 def _style_heading(style) -> int:
-    name = _value(style, f"{W}name") or style.get(f"{W}styleId") or ""
+    name = attribute(style, f"{W}name") or style.get(f"{W}styleId") or ""
     found = re.match(r"^\s*(?:heading|标题)\s*(\d)\s*$", name, re.IGNORECASE)
     if found and 1 <= int(found.group(1)) <= 4:
         return int(found.group(1))
-    level = _bounded(_value(style.find(f"{W}pPr"), f"{W}outlineLvl"), 0, MAX_LEVELS)
+    level = bounded_int(attribute(style.find(f"{W}pPr"), f"{W}outlineLvl"), 0, MAX_LEVELS)
     return level + 1 if level is not None and level < 4 else 0
 
 
 def _style_number(style) -> tuple[str, int] | None:
     properties = style.find(f"{W}pPr/{W}numPr")
-    number = _value(properties, f"{W}numId")
+    number = attribute(properties, f"{W}numId")
     if number is None:
         return None
-    return number, _bounded(_value(properties, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0
+    return number, bounded_int(attribute(properties, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0
 
 
 class _Numbering:
@@ -301,20 +318,20 @@ class _Numbering:
         for definition in root.iter(f"{W}abstractNum"):
             levels = {}
             for level in definition.iter(f"{W}lvl"):
-                ilvl = _bounded(level.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
+                ilvl = bounded_int(level.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
                 if ilvl is None:
                     continue
                 levels[ilvl] = (
-                    _value(level, f"{W}numFmt") or "decimal",
-                    (_value(level, f"{W}lvlText") or "")[:40],
-                    _bounded(_value(level, f"{W}start"), 0, MAX_START) or 1,
+                    attribute(level, f"{W}numFmt") or "decimal",
+                    (attribute(level, f"{W}lvlText") or "")[:40],
+                    bounded_int(attribute(level, f"{W}start"), 0, MAX_START) or 1,
                 )
             abstract.setdefault(definition.get(f"{W}abstractNumId") or "", levels)
         for number in root.iter(f"{W}num"):
-            levels = dict(abstract.get(_value(number, f"{W}abstractNumId") or "", {}))
+            levels = dict(abstract.get(attribute(number, f"{W}abstractNumId") or "", {}))
             for override in number.iter(f"{W}lvlOverride"):
-                ilvl = _bounded(override.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
-                start = _bounded(_value(override, f"{W}startOverride"), 0, MAX_START)
+                ilvl = bounded_int(override.get(f"{W}ilvl"), 0, MAX_LEVELS - 1)
+                start = bounded_int(attribute(override, f"{W}startOverride"), 0, MAX_START)
                 if ilvl in levels and start is not None:
                     levels[ilvl] = (*levels[ilvl][:2], start)
             for ilvl, spec in levels.items():
@@ -322,8 +339,8 @@ class _Numbering:
 
     def label(self, properties, from_style: tuple[str, int] | None) -> str:
         number = properties.find(f"{W}numPr") if properties is not None else None
-        if number is not None and _value(number, f"{W}numId") is not None:
-            key = (_value(number, f"{W}numId"), _bounded(_value(number, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0)
+        if number is not None and attribute(number, f"{W}numId") is not None:
+            key = (attribute(number, f"{W}numId"), bounded_int(attribute(number, f"{W}ilvl"), 0, MAX_LEVELS - 1) or 0)
         elif from_style is not None:
             key = from_style
         else:

@@ -46,6 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
+from .document import CONTAINERS, FALLBACK, W, attribute, bounded_int
 from .normalise import Text, reading
 from .normalise import read as read_text
 
@@ -64,11 +65,8 @@ MAX_MERGED_FILL = 500_000
 #: Integer digits a figure may have.
 MAX_DIGITS = 15
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")
 #: Text under these is not what the document shows (deleted, moved away, a copy for old readers).
-_HIDDEN = (f"{W}del", f"{W}moveFrom", _FALLBACK)
+_HIDDEN = (f"{W}del", f"{W}moveFrom", FALLBACK)
 
 #: Column key → header words naming it (matched on the header's words without
 #: brackets, marks and spaces; the longest synonym that fits wins).
@@ -279,7 +277,7 @@ class _DocxReader:
             elif element.tag == f"{W}tbl":
                 self.tables += 1
                 self.table(element, self.tables)
-            elif element.tag in _CONTAINERS:
+            elif element.tag in CONTAINERS:
                 self.blocks(element)
 
     def table(self, element, number: int) -> None:
@@ -289,7 +287,7 @@ class _DocxReader:
             if r >= MAX_ROWS:
                 break
             cells: list[Cell] = []
-            before = _bounded(_value(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
+            before = bounded_int(attribute(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
             cells += [Cell(empty, (number, r, c)) for c in range(before)]
             for tc in _children(row, f"{W}tc"):
                 if len(cells) >= MAX_COLUMNS:
@@ -305,7 +303,7 @@ class _DocxReader:
                 else:
                     text = " ".join(_text(p).strip() for p in tc.iter(f"{W}p"))
                     cell = Cell(read_text(text), (number, r, column))
-                span = _bounded(_value(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
+                span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
                 cells += [cell] * min(span, MAX_COLUMNS - len(cells))
             self.cells += len(cells)
             if self.cells > MAX_CELLS:
@@ -319,22 +317,8 @@ def _children(element, tag: str):
     for child in element.iterchildren():
         if child.tag == tag:
             yield child
-        elif child.tag in _CONTAINERS:
+        elif child.tag in CONTAINERS:
             yield from _children(child, tag)
-
-
-def _value(properties, tag: str) -> str | None:
-    if properties is None:
-        return None
-    found = properties.find(tag)
-    return found.get(f"{W}val") if found is not None else None
-
-
-def _bounded(value: str | None, low: int, high: int) -> int | None:
-    if value is None or not re.fullmatch(r"\s*\d{1,9}\s*", value):
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
 
 
 def _text(element) -> str:
