@@ -138,6 +138,13 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Caption:
+    """A table's or a section's own title line, centred (表1 ××情况表)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class UnitLine:
     """单位：万元, right-aligned above a table."""
 
@@ -245,7 +252,7 @@ class PageBreak:
     text: str = ""
 
 
-Block = Heading | Item | Paragraph | Table | UnitLine | AttachmentList | Signature | CoverLines | PageBreak
+Block = Heading | Item | Paragraph | Table | Caption | UnitLine | AttachmentList | Signature | CoverLines | PageBreak
 
 
 @dataclass
@@ -447,6 +454,8 @@ class _Reader:
             self._add(AttachmentList(tuple(_lines(inline))))
         elif css == "unit":
             self._add(UnitLine(_joined(_runs(inline))))
+        elif css == "caption":
+            self._add(Caption(_joined(_runs(inline))))
         elif css == "cover":
             lines = _lines(inline)
             if not lines:

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import SAMPLE, SAMPLE_NAME, paragraphs, refused, rendered, run, write_variant
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from ooxml import violations
 
@@ -827,3 +828,21 @@ def test_a_rule_in_the_outline_is_validated_there(tmp_path):
         "outline.yaml:2:15 错误：评分规则.预算调整率.计分：只能填：预算执行率、完成比例、比率扣分、定性、扣分、得分",
         options=("--templates", templates),
     )
+
+
+def test_a_caption_is_a_centred_line_kept_with_its_table(tmp_path):
+    templates = _own_outline(
+        tmp_path,
+        report=OWN_REPORT
+        + "\n{.caption}\n表1 部门基本情况表\n\n| 项目 | 金额 |\n|--|--:|\n| 调整预算 | {{ 收支.调整预算 | money }} |\n",
+    )
+    data = _without_management(tmp_path, attachments="[]")
+    result = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    document = docx.Document(str(tmp_path / "out" / f"{SAMPLE_NAME}.docx"))
+    (caption,) = [p for p in document.paragraphs if p.text == "表1 部门基本情况表"]
+    # Centred and kept with its table by its style, as every block of ours is styled.
+    style = caption.style
+    assert style.name == "表题"
+    assert style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER and style.paragraph_format.keep_with_next
+    assert document.tables[0].cell(1, 1).text == "1028.77"

@@ -46,6 +46,7 @@ _WRITERS = {
     markup.Item: paragraphs.write_body,
     markup.Paragraph: paragraphs.write_body,
     markup.UnitLine: paragraphs.write_unit,
+    markup.Caption: paragraphs.write_caption,
     markup.AttachmentList: paragraphs.write_attachment_list,
     markup.Signature: paragraphs.write_signature,
     markup.Table: tables.write_table,
@@ -106,7 +107,7 @@ def _write(document: Document, block, frame: Frame) -> None:
 
 
 #: What a form is made of: its tables, and the lines around them.
-_FORM_BLOCKS = (markup.Table, markup.UnitLine, markup.Paragraph, markup.PageBreak)
+_FORM_BLOCKS = (markup.Table, markup.Caption, markup.UnitLine, markup.Paragraph, markup.PageBreak)
 
 
 def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:

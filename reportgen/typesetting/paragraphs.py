@@ -18,7 +18,18 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import layout as L
-from ..markup import AttachmentLabel, AttachmentList, CoverLines, Heading, Item, PageBreak, Signature, Title, UnitLine
+from ..markup import (
+    AttachmentLabel,
+    AttachmentList,
+    Caption,
+    CoverLines,
+    Heading,
+    Item,
+    PageBreak,
+    Signature,
+    Title,
+    UnitLine,
+)
 from ..markup import Paragraph as BodyParagraph
 from ..measuring import balance_title, chars_wide, signature_spaces
 from ..wordxml import element, local_name, on_off, put
@@ -168,6 +179,10 @@ def write_page_break(document: Document, block: PageBreak, frame: Frame) -> None
 
 def write_unit(document: Document, block: UnitLine, frame: Frame) -> None:
     paragraph(document, "unit", block.text)
+
+
+def write_caption(document: Document, block: Caption, frame: Frame) -> None:
+    paragraph(document, "caption", block.text)
 
 
 def write_signature(document: Document, block: Signature, frame: Frame) -> None:
