@@ -490,6 +490,7 @@ class _Walker:
         first_seen: dict[str, int] = {}
         #: The last key so far left without a value, e.g. "基本支出:" whose lines lost their indent.
         last_empty: str | None = None
+        missing_dash = False
 
         for key_node, value_node in node.value:
             key_line, key_column = _position(key_node)
@@ -503,7 +504,16 @@ class _Walker:
                 )
                 continue
             if key in first_seen:
+                if missing_dash:
+                    continue  # the rest of the item the "- " would have begun: said once
                 message = self._duplicate_message(key, key_line, first_seen, last_empty)
+                # A list item's first key again: the next item lost its "- " and ran into this one.
+                if path and isinstance(path[-1], int) and key == node.value[0][0].value.strip():
+                    missing_dash = True
+                    message = (
+                        f"键“{key}”重复出现（第 {first_seen[key]} 行和第 {key_line} 行）：若第 {key_line} 行起是列表的"
+                        f"另一项，应在“{key}”前写“- ”，与上一项的“- ”对齐"
+                    )
                 self.errors.append(error(message, path + (key,), line=key_line, column=key_column))
                 continue
             first_seen[key] = key_line

@@ -501,6 +501,11 @@ def test_a_file_full_of_slips_is_read_a_bounded_number_of_times(tmp_path):
             ("  - 加强制度建设", "  -加强制度建设"),
             "改进措施：应为列表（每项以“- ”开头）；“-”后面要有一个空格",
         ),
+        (
+            ("    - 名称: 招商业务工作经费", "      名称: 招商业务工作经费"),
+            "2023.yaml:73:7 错误：收支.项目[1].名称：键“名称”重复出现（第 70 行和第 73 行）：若第 73 行起是列表的另一项，"
+            "应在“名称”前写“- ”，与上一项的“- ”对齐\n",
+        ),
     ],
     ids=[
         "reason's other name",
@@ -510,6 +515,7 @@ def test_a_file_full_of_slips_is_read_a_bounded_number_of_times(tmp_path):
         "space before colon",
         "quote",
         "dash",
+        "an item without its dash",
     ],
 )
 def test_messages_point_the_right_way(tmp_path, change, expected):
