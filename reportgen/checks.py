@@ -41,6 +41,7 @@ def check(evaluated: Evaluated, forms_attached: list[str] = ()) -> list[Diagnost
         *_signature(report),
         *_typed_figures(evaluated),
         *_single_braces(evaluated),
+        *_said_otherwise(evaluated),
     ]
 
 
@@ -461,6 +462,70 @@ def _single_braces(evaluated: Evaluated) -> list[Diagnostic]:
         for where, text in narrative(evaluated.report)
         for found in _SINGLE_BRACES.finditer(text)
     ]
+
+
+_DEDUCTION_SAID = re.compile(r"扣(?:减|除)?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE_SAID = re.compile(r"得分\s*(\d+(?:\.\d+)?)\s*分")
+_GRADE_SAID = re.compile(r"等级(?:为|是|评定为)?[“\"]?([\u4e00-\u9fff]{1,2})[”\"]?")
+_ASCII_SIGNS = {">=": "≥", "<=": "≤"}
+
+
+def _said_otherwise(evaluated: Evaluated) -> list[Diagnostic]:
+    """What the data's own words say against what the program computes: an indicator's
+    扣分原因 naming another deduction, a 结论 another score, a text another grade; an
+    ASCII ">=" the report would print; a form filled in after the report is signed."""
+    report, found = evaluated.report, []
+    forms = [node for form in evaluated.project_forms() for node in form.indicators()]
+    for node in (*evaluated.indicators(), *forms):
+        data = node.data
+        said = _DEDUCTION_SAID.search(getattr(data, "reason", None) or "")
+        if said and Decimal(said.group(1)) != node.deduction:
+            found.append(
+                warning(
+                    f"扣分原因中写的是扣 {said.group(1)} 分，计算出的扣分是 {formats.score(node.deduction)} 分；"
+                    "扣分由程序写出，原因中不必再写",
+                    node.path + ("扣分原因",),
+                )
+            )
+        said = _SCORE_SAID.search(getattr(data, "conclusion", None) or "")
+        if said and Decimal(said.group(1)) != node.score:
+            found.append(
+                warning(
+                    f"结论中写的是得分 {said.group(1)} 分，计算出的得分是 {formats.score(node.score)} 分；"
+                    "得分由程序写出，结论中不必再写",
+                    node.path + ("结论",),
+                )
+            )
+        for key, value in (
+            ("年度指标值", getattr(data, "target", None)),
+            ("实际完成值", getattr(data, "achieved", None)),
+        ):
+            sign = next((ascii for ascii in _ASCII_SIGNS if ascii in (value or "")), None)
+            if sign:
+                found.append(warning(f"“{sign}”会照原样印在报告里，请写作“{_ASCII_SIGNS[sign]}”", node.path + (key,)))
+    grades = set(report.evaluation.grades) | {computation.LOWEST_GRADE}
+    for where, text in narrative(report):
+        for said in _GRADE_SAID.finditer(text):
+            grade = next((g for g in grades if said.group(1).startswith(g)), None)
+            # A project's grade (“该项目自评等级为良”) is not the department's.
+            if "项目" in text[max(0, said.start() - 10) : said.start()]:
+                continue
+            if grade is not None and grade != evaluated.evaluation.grade:
+                found.append(
+                    warning(
+                        f"文字中写的等级是“{grade}”，计算出的等级是“{evaluated.evaluation.grade}”；"
+                        "请改写为 {{ 自评.等级 }}",
+                        where,
+                    )
+                )
+    signed = report.signature.date if report.signature else None
+    for path, filled in [
+        (("项目自评", "填报日期"), report.project_forms.filled_on),
+        *((BUDGET + ("项目", i, "填报日期"), p.filled_on) for i, p in enumerate(report.budget.projects)),
+    ]:
+        if signed and filled and filled > signed:
+            found.append(warning(f"填报日期 {filled} 晚于报告落款的日期 {signed}", path))
+    return found
 
 
 def _shown(typed: TypedFigure) -> str:

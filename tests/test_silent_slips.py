@@ -642,3 +642,45 @@ def test_more_slips_that_reached_the_report_are_said(tmp_path, change, expected,
     else:
         data = write_variant(tmp_path, change, **({"source": source} if source else {}))
     assert expected in run("check", data).output
+
+
+@pytest.mark.parametrize(
+    ("change", "expected", "source"),
+    [
+        (
+            ("科室分工的制度\n", "科室分工的制度，扣3分\n"),
+            "警告：自评.一级指标[2].二级指标[4].扣分原因：扣分原因中写的是扣 3 分，计算出的扣分是 2 分；扣分由程序写出，原因中不必再写",
+            None,
+        ),
+        (
+            ("      结论: 所设绩效指标全部完成任务", "      结论: 所设绩效指标全部完成任务，得分48.5分"),
+            "警告：自评.一级指标[2].结论：结论中写的是得分 48.5 分，计算出的得分是 48 分；得分由程序写出，结论中不必再写",
+            None,
+        ),
+        (
+            ("  评价: 从预算支出情况来看，", "  评价: 经自评等级为良，从预算支出情况来看，"),
+            "警告：收支.评价：文字中写的等级是“良”，计算出的等级是“优”；请改写为 {{ 自评.等级 }}",
+            None,
+        ),
+        (
+            ("年度指标值: ≥120万头", '年度指标值: ">=120万头"'),
+            "警告：收支.项目[2].绩效指标[1].二级指标[1].三级指标[1].年度指标值：“>=”会照原样印在报告里，请写作“≥”",
+            MOF_SAMPLE,
+        ),
+        (
+            ("  填报日期: 2024-03-10", "  填报日期: 2024-04-10"),
+            "警告：项目自评.填报日期：填报日期 2024-04-10 晚于报告落款的日期 2024-03-15",
+            MOF_SAMPLE,
+        ),
+    ],
+    ids=[
+        "deduction said otherwise",
+        "score said otherwise",
+        "grade said otherwise",
+        "ascii sign",
+        "filled after signing",
+    ],
+)
+def test_words_that_say_otherwise_than_the_figures_are_warned(tmp_path, change, expected, source):
+    data = write_variant(tmp_path, change, **({"source": source} if source else {}))
+    assert expected in run("check", data).output
