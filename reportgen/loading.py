@@ -341,6 +341,31 @@ def _text_as_syntax(line: str) -> tuple[int, str, str] | None:
     return len(lead), f"{why}；请给整段文字加上引号，写作 {lead.strip()} {quoted}", lead + quoted
 
 
+def _outdented_before(lines: list[str], line: int) -> int | None:
+    """A line just above ``line`` indented less than the keys around it (a key that slipped
+    to the left), which YAML reports only at the next line that is indented right."""
+
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip(" "))
+
+    meaningful = [
+        n for n in range(max(0, line - 6), line) if lines[n].strip() and not lines[n].lstrip().startswith("#")
+    ]
+    if not meaningful or line >= len(lines):
+        return None
+    here = indent(lines[line])
+    for before, after in zip(meaningful, [*meaningful[1:], line], strict=True):
+        previous = [n for n in meaningful if n < before]
+        if (
+            previous
+            and indent(lines[before]) < here
+            and indent(lines[before]) < indent(lines[previous[-1]])
+            and indent(lines[after]) == here
+        ):
+            return before
+    return None
+
+
 def _known_slip(lines: list[str], line: int, at_end: bool) -> tuple[int, int, str, str] | None:
     """(0-based line, column, what to say, the line mended) of a known slip near
     where YAML stopped: text read as syntax on that line, or a typing slip on it
@@ -378,6 +403,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[Diagnostic, str
     )
     if mark is None:
         return error(message), None
+    outdented = _outdented_before(shown, mark.line) if "expected <block end>" in problem else None
+    if outdented is not None:
+        line = shown[outdented]
+        message = f"第 {outdented + 1} 行的缩进比上下文少：它是否也属于上面那一层？若是，请与上下的键左对齐"
+        caret = "^"
+        return error(message, line=outdented + 1, column=1, excerpt=(line, caret)), None
     excerpt: tuple[str, ...] = ()
     if 0 <= mark.line < len(lines):
         excerpt = (shown[mark.line], " " * display_width(shown[mark.line][: mark.column]) + "^")
