@@ -504,7 +504,8 @@ def project_form(report: Report, line: BudgetLine, known: scoring.Known) -> Proj
     data: Project = line.data
     settings = report.project_forms
     where = line.path + ("绩效指标",)
-    dimensions = [indicator(d, where + (i,), (), known) for i, d in enumerate(data.indicators or [])]
+    own = dataclasses.replace(known, basis=line.name)
+    dimensions = [indicator(d, where + (i,), (), own) for i, d in enumerate(data.indicators or [])]
     rate_marks = data.rate_marks if data.rate_marks is not None else settings.rate_marks
     rate_score = half_up(min(line.rate or Decimal(0), HUNDRED) * rate_marks / HUNDRED)
     indicator_marks = sum((d.full_marks for d in dimensions), Decimal(0))

@@ -185,6 +185,9 @@ class Known:
     rates: dict[str, Decimal | None]
     ratios: dict[str, Decimal | None] = field(default_factory=dict)
     bands: dict[str, list[Decimal]] = field(default_factory=dict)
+    #: The 口径 of a rate written without one: the whole department, or in a project's
+    #: own tree, that project.
+    basis: str = WHOLE
 
 
 def score_leaf(indicator, known: Known) -> Scoring:
@@ -226,7 +229,7 @@ def by_rate(indicator, known: Known) -> Scoring:
     """预算执行率: min(执行率, 100%) × 分值."""
     full, rates = indicator.full_marks, known.rates
     problems = _others(indicator, "预算执行率", {"口径"})
-    basis = indicator.basis or WHOLE
+    basis = indicator.basis or known.basis
     if basis not in rates:
         problems += (Problem(ERROR, "口径", f'口径只能填：{"、".join(rates)}，实际为 "{basis}"'),)
         return Scoring("预算执行率", full, Decimal(0), None, f"口径“{basis}”不存在", problems)
@@ -354,7 +357,7 @@ def by_ratio(indicator, known: Known) -> Scoring:
     if indicator.penalty is None:
         problems += (Problem(ERROR, "每个百分点扣", f"“{indicator.name}”按比率扣分，须填每个百分点扣几分，如 0.5"),)
     if name == "执行率":
-        basis = indicator.basis or WHOLE
+        basis = indicator.basis or known.basis
         label, rate = f"{basis}执行率", rates.get(basis)
         if basis not in rates:
             problems += (Problem(ERROR, "口径", f'口径只能填：{"、".join(rates)}，实际为 "{basis}"'),)

@@ -406,3 +406,15 @@ def test_two_departments_with_a_project_of_one_name_are_told_how_to_tell_their_f
     result = run("build", data, "--out-dir", tmp_path / "out2", "--templates", templates)
     assert result.exit_code == 0, result.output
     assert len([n for n in reports(tmp_path / "out2") if n.endswith("项目支出绩效自评表.docx")]) == 6
+
+
+def test_a_rate_indicator_in_a_projects_tree_takes_the_projects_rate(tmp_path):
+    """计分: 预算执行率 without 口径 in a project's own tree means that project's rate:
+    1236.80 ÷ 1280.00 = 96.63% × 10 = 9.663 → 9.66, not the department's 95.05% → 9.51."""
+    data = write_variant(
+        tmp_path,
+        ("                  年度指标值: ≥90%\n                  实际完成值: 93%\n", "                  计分: 预算执行率\n"),
+        source=MOF,
+    )
+    out = run("check", "-v", data).output
+    assert "受益农户满意度：按预算执行率，高标准农田建设项目执行率 96.63% × 10（最高按 100%） → 9.66 分" in out, out
