@@ -322,6 +322,14 @@ def parse(
     the outline's number patterns of heading levels 1 to 4."""
     reader = _Reader(text.splitlines(), origin_of, numbering)
     for line, text_line in enumerate(reader.lines):
+        alone = _MARKER_LINE.fullmatch(text_line)
+        if alone and line > 0 and reader.lines[line - 1].strip() and not _MARKER_LINE.fullmatch(reader.lines[line - 1]):
+            raise refused_at(
+                reader,
+                line,
+                f"标记 {alone.group(1)} 的上一行要空着：紧接在文字之后，它会被当作那一段的文字印出"
+                "（模板中行末的 {% … %} 会吞掉换行，空行也随之没了）",
+            )
         inside = _MARKER_INSIDE.search(text_line)
         if inside:
             raise refused_at(
@@ -337,6 +345,7 @@ def parse(
 #: when a template's whitespace control joined it to the text before: it would be
 #: printed as text.  Data cannot make one (its punctuation is escaped); a cell's
 #: span ([9.51]{.right}) follows a "]".
+_MARKER_LINE = re.compile(r"\s*(\{(?:\.[a-z]+|widths=|header=)[^{}\n]*\})\s*")
 _MARKER_INSIDE = re.compile(r"\S.*?(?<![\\\]])(\{(?:\.[a-z]+|widths=|header=)[^{}\n]*\})")
 
 

@@ -112,8 +112,10 @@ def test_an_empty_or_odd_block_that_check_accepts_builds(tmp_path, block):
         # The comment's "-#}" eats the line break: the unit marker is joined to the text before.
         ("下表列出各项问题。\n{#- 单位行 -#}\n{.unit}\n单位：万元\n", "{.unit}", 1),
         ('正文{% if true %}\n{%- endif %}{widths="1 2"}\n| 甲 | 乙 |\n|--|--|\n| 1 | 2 |\n', '{widths="1 2"}', 1),
+        # The blank line before the marker is eaten by the statement's own line end.
+        ("各项得分如下。{% if true %}{% endif %}\n\n{.caption}\n表1 问题清单\n", "{.caption}", 3),
     ],
-    ids=["comment", "statement"],
+    ids=["comment", "statement", "blank line eaten"],
 )
 def test_a_block_marker_joined_to_text_is_refused_at_its_template_line(tmp_path, body, marker, line):
     """Said at the template line, not printed as text in the report."""
@@ -121,5 +123,5 @@ def test_a_block_marker_joined_to_text_is_refused_at_its_template_line(tmp_path,
     result = run("check", write_variant(tmp_path), "--templates", templates)
     assert result.exit_code == 1, result.output
     assert f"problems.md.j2:{line} 错误：模板输出的第 " in result.output
-    assert f"标记 {marker} 要单独占一行" in result.output
+    assert f"标记 {marker} 要单独占一行" in result.output or f"标记 {marker} 的上一行要空着" in result.output
     assert run("build", write_variant(tmp_path), "--templates", templates, "--out-dir", tmp_path / "o").exit_code == 1
