@@ -97,6 +97,10 @@ FILTERS = {
 _FLOAT_FILTERS = ("float", "round")
 
 
+class _EmptyValue(Exception):
+    """``{{ }}`` given a value the data leaves empty (None), which would print as "None"."""
+
+
 def escape_markup(value: object) -> Markup:
     """Make any value literal text in the structured text (all ASCII punctuation
     backslash-escaped, line breaks folded)."""
@@ -104,6 +108,8 @@ def escape_markup(value: object) -> Markup:
         return value
     if isinstance(value, float):
         raise formats.FloatValue(value)
+    if value is None:
+        raise _EmptyValue()
     text = " ".join(str(value).split("\n"))
     return Markup(_MARKUP_PUNCTUATION.sub(r"\\\1", text))
 
@@ -537,6 +543,10 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
         ) from None
     except jinja2.TemplateNotFound as exc:
         raise InvalidInput([_template_error(f"找不到模板 {exc.name}", None, None)]) from None
+    except _EmptyValue as exc:
+        file, line = _template_frame(exc)
+        message = '模板写出了一个数据中没有填写的值，报告里会印成“None”；请用 {% if 值 %} 判断，或写 {{ 值 or "—" }}'
+        raise InvalidInput([_template_error(message, file, line)]) from None
     except formats.FloatValue as exc:
         file, line = _template_frame(exc)
         message = (

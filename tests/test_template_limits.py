@@ -125,3 +125,11 @@ def test_a_block_marker_joined_to_text_is_refused_at_its_template_line(tmp_path,
     assert f"problems.md.j2:{line} 错误：模板输出的第 " in result.output
     assert f"标记 {marker} 要单独占一行" in result.output or f"标记 {marker} 的上一行要空着" in result.output
     assert run("build", write_variant(tmp_path), "--templates", templates, "--out-dir", tmp_path / "o").exit_code == 1
+
+
+def test_a_value_the_data_leaves_empty_is_not_printed_as_none(tmp_path):
+    """The sample has no 机构人员: writing it out is said at the template line, not printed “None”."""
+    templates = _template(tmp_path, "正文\n\n编制情况：{{ 机构人员 }}。\n")
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert result.exit_code == 1, result.output
+    assert "problems.md.j2:3 错误：模板写出了一个数据中没有填写的值，报告里会印成“None”" in result.output
