@@ -12,6 +12,7 @@ tolerance the stated total stands and a note says so; beyond it, an error.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,15 +29,16 @@ BUDGET: DataPath = ("收支",)
 EVALUATION: DataPath = ("自评",)
 
 
-def check(evaluated: Evaluated, forms_attached: list[str] = ()) -> list[Diagnostic]:
-    """``forms_attached``: the built-in attachments made of the projects' forms that the report attaches."""
+def check(evaluated: Evaluated, forms_attached: list[str] = (), rules: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """``forms_attached``: the built-in attachments made of the projects' forms that the report attaches;
+    ``rules``: the indicator names the outline's 评分规则 scores."""
     report = evaluated.report
     return [
         *_staffing(report),
         *_units(evaluated),
         *_budget(evaluated),
         *_grades(report.evaluation.grades),
-        *_indicators(evaluated),
+        *_indicators(evaluated, rules),
         *_project_forms(evaluated, forms_attached),
         *_signature(report),
         *_typed_figures(evaluated),
@@ -168,7 +170,15 @@ _LEVELS = {scoring.ERROR: error, scoring.WARNING: warning, scoring.NOTE: note}
 FORM_MARKS = Decimal(100)
 
 
-def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
+def _nothing_but_marks(node) -> bool:
+    data = node.data
+    return all(
+        value is None
+        for value in (data.rule, data.score, data.deduction, data.target, data.achieved, data.band, data.ratio)
+    )
+
+
+def _indicators(evaluated: Evaluated, rules: tuple[str, ...] = ()) -> list[Diagnostic]:
     """What each scoring rule found wrong with its indicator's inputs, at the indicator's keys:
     the department's score sheet and every project's."""
     nodes = [*evaluated.indicators(), *(node for form in evaluated.project_forms() for node in form.indicators())]
@@ -182,13 +192,22 @@ def _indicators(evaluated: Evaluated) -> list[Diagnostic]:
     three_levels = [node for node in evaluated.indicators() if node.level == len(CHILD_KEYS) + 1]
     projects = [node for form in evaluated.project_forms() for node in form.indicators() if not node.children]
     for node in (*three_levels, *projects):
-        data = node.data
-        given = (data.rule, data.score, data.deduction, data.target, data.achieved, data.band, data.ratio)
-        if all(value is None for value in given):
+        if _nothing_but_marks(node):
             found.append(
                 warning(
                     f"“{node.name}”只写了分值，没有年度指标值和实际完成值（也没有得分或扣分），按满分计；请写明完成情况",
                     node.path + ("实际完成值",),
+                )
+            )
+    # Where the outline scores indicators by name, a leaf it did not score was most likely misnamed.
+    for node in evaluated.indicators() if rules else ():
+        close = difflib.get_close_matches(node.name, rules, n=1, cutoff=0.5)
+        if not node.children and close and _nothing_but_marks(node):
+            found.append(
+                warning(
+                    f"“{node.name}”没有对上 outline.yaml 评分规则中的任何名称（是否应为“{close[0]}”？），"
+                    "也没有写得分依据，按满分计",
+                    node.path + ("名称",),
                 )
             )
     for siblings in (evaluated.evaluation.dimensions, *(node.children for node in evaluated.indicators())):

@@ -193,7 +193,13 @@ def check(
         for name, _ in (outlines.FORMS_ATTACHMENT, outlines.SUMMARY_ATTACHMENT)
         if attached(evaluated.report, template_set, (name, _))
     ]
-    found = [*source.warnings, *unused, *checks.pasted_marks(source.data), *checks.check(evaluated, forms_attached)]
+    rules = tuple(name for name, _ in template_set.extension.rules)
+    found = [
+        *source.warnings,
+        *unused,
+        *checks.pasted_marks(source.data),
+        *checks.check(evaluated, forms_attached, rules),
+    ]
     if strict:
         found = [_as_error(d) if d.level is Level.WARNING else d for d in found]
     if any(d.level is Level.ERROR for d in found):

@@ -819,6 +819,14 @@ def test_an_outline_scores_an_indicator_by_name_and_the_data_may_say_otherwise(t
     assert "预算调整率 11.42%，满分线 ≤5%，差 6.42 个百分点 × 0.2 = 扣 1.28 → 3.72 分" in result.output
     # The data as written is what init carries on: the outline's rule is not copied into it.
     assert "每个百分点扣: 0.5" not in data.read_text(encoding="utf-8")
+    # A name the rule does not know would score full marks unseen: said, with the name meant.
+    misnamed = write_variant(
+        tmp_path, ("        - 名称: 预算调整率\n", "        - 名称: 预算调整\n"), source=data, name="m.yaml"
+    )
+    assert (
+        "警告：自评.一级指标[5].二级指标[1].名称：“预算调整”没有对上 outline.yaml 评分规则中的任何名称（是否应为“预算调整率”？），"
+        "也没有写得分依据，按满分计" in run("check", misnamed, "--templates", templates).output
+    )
 
 
 def test_a_rule_in_the_outline_is_validated_there(tmp_path):
