@@ -382,7 +382,23 @@ def pasted_marks(data: dict) -> list[Diagnostic]:
             taken = "、".join(f"“{mark}”" for mark in (marks.number, marks.end) if mark)
             if taken:
                 found.append(note(f"已删去{taken}：编号和标点由程序按报告格式添加", path))
+    for pattern in SENTENCES:
+        for path, text in _at(data, pattern, ()):
+            changed = valuetypes.sentence_end(valuetypes.pasted(text, False).text.strip())[1]
+            if changed:
+                found.append(note(f"{changed}：这一段在报告中单独成句", path))
     return found
+
+
+#: Texts printed as they stand, which end as sentences (see :data:`reportgen.valuetypes.Sentence`).
+SENTENCES = (
+    ("部门职能", "*"),
+    ("存在问题", "*"),
+    ("其他需要说明的问题",),
+    ("其他需要说明的问题", "*"),
+    ("收支", "评价"),
+    ("绩效管理", "概述"),
+)
 
 
 def _at(value, pattern: tuple, path: DataPath) -> Iterator[tuple[DataPath, str]]:

@@ -92,8 +92,10 @@ from .valuetypes import (
     Millimetres,
     Name,
     NumberedItem,
+    NumberedSentence,
     Percent,
     Points,
+    Sentence,
     Text,
     Year,
     YesNo,
@@ -106,12 +108,19 @@ class _Model(BaseModel):
 
 # --- the report's data -------------------------------------------------------
 
-#: One paragraph (a string) or several (a list); read as a list either way.
-Paragraphs = Annotated[
-    list[Text],
-    BeforeValidator(lambda value: [value] if isinstance(value, str) else value),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
-]
+
+def _one_or_more(item: object) -> object:
+    """One paragraph (a string) or several (a list); read as a list either way."""
+    return Annotated[
+        list[item],
+        BeforeValidator(lambda value: [value] if isinstance(value, str) else value),
+        WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+    ]
+
+
+Paragraphs = _one_or_more(Text)
+#: Paragraphs printed as they are, each ending as a sentence.
+SentenceParagraphs = _one_or_more(Sentence)
 
 
 #: The rates a 比率扣分 indicator may be scored by (computed in :mod:`reportgen.computation`).
@@ -272,7 +281,7 @@ class Budget(_Model):
     low_rate_threshold: Percent = Field(
         Decimal(95), alias="执行率偏低阈值", description="执行率（%）低于此值的项目列为问题"
     )
-    assessment: Text | None = Field(None, alias="评价", description="收支情况段落末尾的总体评价")
+    assessment: Sentence | None = Field(None, alias="评价", description="收支情况段落末尾的总体评价")
     procurement: Execution | None = Field(
         None, alias="政府采购", description="政府采购预算（调整预算）与实际采购（决算），用于政府采购执行率"
     )
@@ -308,7 +317,7 @@ class Goal(_Model):
 
 
 class Management(_Model):
-    summary: Text = Field(alias="概述")
+    summary: Sentence = Field(alias="概述")
     measures: list[JoinedItem] = Field(
         alias="举措", min_length=1, description="每条末尾不加标点，按“一是……；二是……”连写"
     )
@@ -431,16 +440,16 @@ class Report(_Model):
     department: Name(DEPARTMENT_CHARS) = Field(alias="部门")
     self_name: Name(20) = Field("本部门", alias="自称")
     attachment_number: Annotated[int, Field(ge=1, le=99)] | None = Field(None, alias="附件编号")
-    duties: list[NumberedItem] | None = Field(None, alias="部门职能", min_length=1)
+    duties: list[NumberedSentence] | None = Field(None, alias="部门职能", min_length=1)
     staffing: Staffing | None = Field(None, alias="机构人员")
     key_tasks: list[KeyTask] | None = Field(None, alias="重点工作", min_length=1)
     goals: list[Goal] | None = Field(None, alias="绩效目标", min_length=1)
     budget: Budget = Field(alias="收支")
     management: Management | None = Field(None, alias="绩效管理")
     evaluation: Evaluation = Field(alias="自评")
-    problems: list[NumberedItem] = Field(default_factory=list, alias="存在问题")
+    problems: list[NumberedSentence] = Field(default_factory=list, alias="存在问题")
     improvements: list[NumberedItem] | None = Field(None, alias="改进措施", min_length=1)
-    other_matters: Paragraphs | None = Field(
+    other_matters: SentenceParagraphs | None = Field(
         None, alias="其他需要说明的问题", description="一段文字，或每段一条的列表；不填则不写这一节"
     )
     project_forms: ProjectForms = Field(

@@ -99,8 +99,32 @@ def _joined(value: object) -> object:
     return pasted(value, end=True).text if isinstance(value, str) else value
 
 
+#: How a sentence may end; a clause mark there (；，、：) was pasted from a list.
+_SENTENCE_ENDS = "。！？…”’）)"
+_CLAUSE_END = re.compile(r"[；;，,、：:]+$")
+
+
+def sentence_end(text: str) -> tuple[str, str]:
+    """A paragraph or sentence item ended as a sentence: a trailing clause mark becomes
+    “。”, and a missing end is added; with what was changed ("" when nothing)."""
+    found = _CLAUSE_END.search(text)
+    if found:
+        return text[: found.start()] + "。", f"末尾的“{found.group()}”改为“。”"
+    if text and text[-1] not in _SENTENCE_ENDS:
+        return text + "。", "末尾补上“。”"
+    return text, ""
+
+
+def _sentence(value: object) -> object:
+    return sentence_end(value)[0] if isinstance(value, str) else value
+
+
 #: An item the templates number (1. …): pasted numbering is taken off.
 NumberedItem = Annotated[Text, BeforeValidator(_numbered)]
+#: A paragraph the templates print as it is: it ends as a sentence.
+Sentence = Annotated[Text, AfterValidator(_sentence)]
+#: A numbered item that is a sentence of its own (部门职能, 存在问题).
+NumberedSentence = Annotated[Text, BeforeValidator(_numbered), AfterValidator(_sentence)]
 #: An item the templates join and punctuate (一是……；二是……。): numbering and end punctuation are taken off.
 JoinedItem = Annotated[Text, BeforeValidator(_joined)]
 

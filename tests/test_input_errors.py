@@ -369,7 +369,7 @@ def test_markup_characters_in_data_stay_literal(tmp_path):
     from conftest import build, paragraphs
 
     ours = paragraphs(build(data, tmp_path / "out"))
-    assert "#不是标题**不是粗体**[不是链接](x)1.不是列表{.title}" in ours
+    assert "#不是标题**不是粗体**[不是链接](x)1.不是列表{.title}。" in ours  # a problem ends as a sentence
 
 
 # --- output ---------------------------------------------------------------------------

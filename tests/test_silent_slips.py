@@ -684,3 +684,23 @@ def test_more_slips_that_reached_the_report_are_said(tmp_path, change, expected,
 def test_words_that_say_otherwise_than_the_figures_are_warned(tmp_path, change, expected, source):
     data = write_variant(tmp_path, change, **({"source": source} if source else {}))
     assert expected in run("check", data).output
+
+
+def test_paragraphs_printed_as_they_stand_end_as_sentences(tmp_path):
+    """A 部门职能 item pasted with “；”, a 评价 without its “。”, a 存在问题 ending in “，”."""
+    data = write_variant(
+        tmp_path,
+        ("  - 承办番禺区委、区政府交办的其他事项。", "  - 承办番禺区委、区政府交办的其他事项；"),
+        ("整体支出和项目绩效情况较为理想。", "整体支出和项目绩效情况较为理想"),
+        ("存在问题: []", "存在问题:\n  - 预算编制不够精细，"),
+    )
+    out = run("check", "-v", data).output
+    assert "提示：部门职能[6]：末尾的“；”改为“。”：这一段在报告中单独成句" in out
+    assert "提示：收支.评价：末尾补上“。”：这一段在报告中单独成句" in out
+    assert "提示：存在问题[1]：末尾的“，”改为“。”：这一段在报告中单独成句" in out
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    text = paragraphs(docx)
+    assert "6.承办番禺区委、区政府交办的其他事项。" in text
+    assert any(p.endswith("整体支出和项目绩效情况较为理想。") for p in text)
+    assert "预算编制不够精细。" in text
