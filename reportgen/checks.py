@@ -583,6 +583,8 @@ _LINE_WORDS = {
 }
 #: Words after a figure that make it a target or a bound, not a result.
 _BOUND = re.compile(r"\s*(?:以上|以下|以内|左右|上下|的目标)")
+#: Words right before a figure that compare with it.
+_COMPARED = re.compile(r"(?:超过|低于|高于|不低于|不高于|不超过|不足|未达到|按)\s*$")
 #: Words of a difference the clerk worked out ("超出预算7.52万元"): no figure of its own, so the
 #: clause is left alone rather than misnamed.
 _DIFFERENCE = re.compile("超出|超支|结余|节约|差额|尚未支出|相差")
@@ -611,8 +613,8 @@ def _described(text: str, described) -> Iterator[tuple[str, DataPath, object]]:
         for typed in _TYPED.finditer(words):
             unit = "%" if typed.group(2) in "%％" else typed.group(2)
             before = words[: typed.start()]
-            # “提高到98%以上”: a target set, not the figure the report computes.
-            if _BOUND.match(words, typed.end()):
+            # “提高到98%以上”, “超过100%按100%计”: a target or a threshold, not the figure the report computes.
+            if _BOUND.match(words, typed.end()) or _COMPARED.search(before):
                 continue
             for names, subject_unit, labels in described:
                 if subject_unit != unit or (names and not any(name in before for name in names)):

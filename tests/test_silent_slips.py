@@ -704,3 +704,8 @@ def test_paragraphs_printed_as_they_stand_end_as_sentences(tmp_path):
     assert "6.承办番禺区委、区政府交办的其他事项。" in text
     assert any(p.endswith("整体支出和项目绩效情况较为理想。") for p in text)
     assert "预算编制不够精细。" in text
+
+
+def test_a_threshold_in_a_rule_is_no_typed_figure(tmp_path):
+    data = write_variant(tmp_path, ("  评价: 从预算支出情况来看，", "  评价: 执行率超过100%的按100%计，从预算支出情况来看，"))
+    assert "文字中直接写了" not in run("check", data).output
