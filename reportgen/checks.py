@@ -513,24 +513,20 @@ def _said_otherwise(evaluated: Evaluated) -> list[Diagnostic]:
     forms = [node for form in evaluated.project_forms() for node in form.indicators()]
     for node in (*evaluated.indicators(), *forms):
         data = node.data
-        said = _DEDUCTION_SAID.search(getattr(data, "reason", None) or "")
-        if said and Decimal(said.group(1)) != node.deduction:
-            found.append(
-                warning(
-                    f"扣分原因中写的是扣 {said.group(1)} 分，计算出的扣分是 {formats.score(node.deduction)} 分；"
-                    "扣分由程序写出，原因中不必再写",
-                    node.path + ("扣分原因",),
+        # (key, the text, what it says, the figure, how it says it, the figure's name, where not to say it)
+        for key, attribute, pattern, computed, says, what, where in (
+            ("扣分原因", "reason", _DEDUCTION_SAID, node.deduction, "扣", "扣分", "原因"),
+            ("结论", "conclusion", _SCORE_SAID, node.score, "得分", "得分", "结论"),
+        ):
+            said = pattern.search(getattr(data, attribute, None) or "")
+            if said and Decimal(said.group(1)) != computed:
+                found.append(
+                    warning(
+                        f"{key}中写的是{says} {said.group(1)} 分，计算出的{what}是 {formats.score(computed)} 分；"
+                        f"{what}由程序写出，{where}中不必再写",
+                        node.path + (key,),
+                    )
                 )
-            )
-        said = _SCORE_SAID.search(getattr(data, "conclusion", None) or "")
-        if said and Decimal(said.group(1)) != node.score:
-            found.append(
-                warning(
-                    f"结论中写的是得分 {said.group(1)} 分，计算出的得分是 {formats.score(node.score)} 分；"
-                    "得分由程序写出，结论中不必再写",
-                    node.path + ("结论",),
-                )
-            )
         for key, value in (
             ("年度指标值", getattr(data, "target", None)),
             ("实际完成值", getattr(data, "achieved", None)),
