@@ -7,6 +7,7 @@ a Python traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 #: The conventional exit status of a program stopped by Ctrl-C (128 + SIGINT).
@@ -25,7 +26,27 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断。\n")
         sys.exit(INTERRUPTED)
-    command_line()  # exits with the command's code; says a Ctrl-C from here on itself
+    try:
+        command_line()  # exits with the command's code; says a Ctrl-C from here on itself
+    except SystemExit as exc:
+        _end(exc)
+        raise
+
+
+def _end(exc: SystemExit) -> None:
+    """End at once, skipping the interpreter's teardown (freeing every module and
+    object: about a seventh of a build), once what was printed is flushed; every
+    file written is closed by then (written atomically, the workers joined)."""
+    if not isinstance(exc.code, int | None):
+        return  # a message to print: Python's own exit says it
+    if sys.gettrace() or sys.getprofile():
+        return  # coverage or a profiler writes its report at exit
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return  # a closed pipe (`check … | head`): Python's own exit deals with it
+    os._exit(exc.code or 0)
 
 
 if __name__ == "__main__":
