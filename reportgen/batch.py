@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import DEFAULT_TEMPLATES, __version__, files
+from . import DEFAULT_TEMPLATES, __version__, caching, files
 from .diagnostics import InvalidInput, Level, OutputError, unexpected
 from .files import YAML_SUFFIXES
 
@@ -367,22 +367,10 @@ def _tool_digest(user_templates: Path | None) -> bytes:
     """The tool's version, its code (every module's bytes: an editable install
     changes them under the same version) and the templates, once per process."""
     digest = hashlib.sha256(f"reportgen {__version__}\n".encode())
-    # Names relative to their folder, so the fingerprint (kept in the .docx)
-    # is the same wherever the tool and the templates are installed.
-    for label, directory in (
-        ("code", Path(__file__).parent),
-        ("templates", DEFAULT_TEMPLATES),
-        ("user templates", user_templates),
-    ):
-        for file in sorted(directory.rglob("*")) if directory is not None else []:
-            if file.suffix not in SOURCE_SUFFIXES or not files.is_file(file):
-                continue
-            try:
-                content = files.read_bytes(file, inside=directory)
-            except InvalidInput:
-                content = b"\0unreadable"  # the build itself says why
-            name = f"{label}/{file.relative_to(directory).as_posix()}"
-            digest.update(os.fsencode(name) + b"\0" + hashlib.sha256(content).digest())
+    digest.update(caching.code_digest())
+    digest.update(caching.folder_digest("templates", DEFAULT_TEMPLATES, SOURCE_SUFFIXES))
+    if user_templates is not None:
+        digest.update(caching.folder_digest("user templates", user_templates, SOURCE_SUFFIXES))
     return digest.digest()
 
 

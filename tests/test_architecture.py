@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "reportgen"
 #: Stage modules in the order data flows through them; a module may import its
 #: own stage and earlier ones. The first group is the foundation every stage shares.
 STAGES = [
-    {"diagnostics", "numbers", "formats", "files"},
+    {"diagnostics", "numbers", "formats", "files", "caching"},
     {"loading"},
     {"valuetypes", "schema", "validation"},
     {"outlines"},

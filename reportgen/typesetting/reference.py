@@ -15,7 +15,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
+from lxml import etree
 
+from .. import caching
 from .. import layout as L
 from ..wordxml import element, on_off, put
 from .pages import add_page_numbers, setup_page
@@ -25,9 +27,11 @@ _THEME_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "e
 
 
 @functools.cache
+@caching.on_disk("reference", docx, etree)
 def reference_document(page: L.Layout) -> bytes:
     """An empty document with our styles, page and footers, built once per
-    layout and process: a batch then pays for it once, not per report."""
+    layout and process (a batch then pays for it once, not per report) and
+    kept between runs."""
     document = docx.Document()
     _drop_template_leftovers(document)
     _setup_defaults(document, page)
