@@ -96,6 +96,8 @@ def run_all(
     else:
         import concurrent.futures  # not on the path of a single (often skipped) report
 
+        if any(_to_run(*job) for job in jobs):
+            _preload(options)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
         ) as pool:
@@ -108,6 +110,26 @@ def run_all(
     if options.verbose and manifest.problems and outcomes:
         outcomes[-1].lines += [(f"提示：{problem}", True) for problem in manifest.problems]
     return outcomes
+
+
+def _to_run(path: Path, options: Options, previous: dict | None) -> bool:
+    """Whether the file will (likely) go through the pipeline rather than be skipped."""
+    if options.out_dir is None or options.force or previous is None:
+        return True
+    return previous.get("fingerprint") != _fingerprint(path, options)
+
+
+def _preload(options: Options) -> None:
+    """What every worker needs, once here before they fork (on Linux): the
+    pipeline's modules and, for a build, python-docx and the reference document
+    of the default layout.  The workers start at once and share these pages."""
+    from . import pipeline
+
+    if options.out_dir is not None:
+        from . import schema, typesetting
+        from .layout import Layout
+
+        typesetting.reference_document(Layout.from_options(schema.LayoutOptions()))
 
 
 def _end_with_parent(parent: int) -> None:

@@ -35,9 +35,38 @@ _WINDOWS_FORBIDDEN = '<>:"/\\|?*'
 
 
 def docx_bytes(document: Document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalised_zip(buffer.getvalue())
+    """The package as python-docx saves it (the same parts in the same order),
+    written once with fixed entry times and modes rather than saved and rewritten."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        entries = _FixedEntries(target)
+        PackageWriter._write_content_types_stream(entries, parts)
+        PackageWriter._write_pkg_rels(entries, package.rels)
+        PackageWriter._write_parts(entries, parts)
+    return out.getvalue()
+
+
+class _FixedEntries:
+    """What python-docx's package writer writes to: each part an entry of fixed time and mode."""
+
+    def __init__(self, target: zipfile.ZipFile):
+        self.target = target
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        _write_entry(self.target, pack_uri.membername, blob)
+
+
+def _write_entry(target: zipfile.ZipFile, name: str, content: bytes) -> None:
+    fixed = zipfile.ZipInfo(name, ZIP_TIME)
+    fixed.compress_type = zipfile.ZIP_DEFLATED
+    fixed.external_attr = 0o644 << 16
+    target.writestr(fixed, content)
 
 
 def normalised_zip(data: bytes, fixes: dict | None = None) -> bytes:
@@ -46,13 +75,10 @@ def normalised_zip(data: bytes, fixes: dict | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
             content = source.read(entry)
             if fixes and entry.filename in fixes:
                 content = fixes[entry.filename](content)
-            target.writestr(fixed, content)
+            _write_entry(target, entry.filename, content)
     return out.getvalue()
 
 
