@@ -1,0 +1,52 @@
+"""Each command loads only what it needs (start-up is most of a command's time):
+``--help`` no library beyond click, a skipped build no YAML parser, validator or
+process pool, ``check`` nothing that writes a document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLE
+
+HEAVY = ("yaml", "pydantic", "jinja2", "markdown_it", "docx", "lxml", "openpyxl", "concurrent.futures")
+
+
+def _loaded(arguments: list[str]) -> tuple[str, list[str]]:
+    """What the command printed, and which of HEAVY it loaded."""
+    probe = (
+        "import json, sys\n"
+        "from reportgen.cli import main\n"
+        "try:\n"
+        f"    main({arguments!r}, prog_name='reportgen')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    *printed, loaded = result.stdout.strip().splitlines()
+    return "\n".join(printed), json.loads(loaded)
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["build", "--help"], ["--version"]])
+def test_help_loads_no_library(arguments):
+    printed, loaded = _loaded(arguments)
+    assert "reportgen" in printed
+    assert loaded == []
+
+
+def test_a_skipped_build_loads_no_parser_validator_or_pool(tmp_path):
+    arguments = ["build", str(SAMPLE), "--out-dir", str(tmp_path)]
+    subprocess.run([sys.executable, "-m", "reportgen", *arguments], capture_output=True, check=True)
+    printed, loaded = _loaded(arguments)
+    assert "未改动，跳过" in printed
+    assert loaded == []
+
+
+def test_check_loads_nothing_that_writes_a_document():
+    printed, loaded = _loaded(["check", str(SAMPLE)])
+    assert "数据无误" in printed or "警告" in printed
+    assert not {"docx", "lxml", "openpyxl", "concurrent.futures"} & set(loaded)
+    assert {"yaml", "pydantic", "jinja2", "markdown_it"} <= set(loaded)  # what checking does need
