@@ -84,6 +84,14 @@ TITLE_MAX_CONDENSE = Pt(1)
 #: Width of a Latin letter or digit, in ems, for measuring lines before they are
 #: rendered; proportional digits of the CJK faces reach 0.65 em.
 LATIN_EM = 0.65
+#: Table text (practice; GB/T 9704 9 says only that a table stays in the 版心):
+#: Latin characters as wide as the widest face that may set them — 仿宋_GB2312
+#: and 黑体 set every one half an em, the free faces of the PDF on Linux digits
+#: up to 0.56 em (Noto Serif CJK SC), “%” 0.92 em — so a column sized to its
+#: widest figure holds it in Word and in the PDF, without the body's 0.65 em.
+TABLE_LATIN_EM = {**dict.fromkeys("0123456789", 0.56), ".": 0.5, ",": 0.5, "-": 0.5, " ": 0.5, "%": 0.93}
+#: Other Latin letters in table text (Noto Serif's capitals reach 0.72 em).
+TABLE_LATIN_DEFAULT_EM = 0.75
 #: Word and LibreOffice put about a quarter em between Chinese and Latin text
 #: (w:autoSpaceDE / w:autoSpaceDN, on by default).
 SCRIPT_GAP_EM = 0.25
@@ -114,6 +122,10 @@ FONT_ALT_NAMES = {
     "方正小标宋简体": "宋体",
     "黑体": "SimHei",
     "宋体": "SimSun",
+    # Faces a department may name in 版式: their Windows names in Latin letters.
+    "仿宋": "FangSong",
+    "楷体": "KaiTi",
+    "微软雅黑": "Microsoft YaHei",
 }
 #: ``w:charset`` of a Chinese face: GB2312 (ECMA-376 §17.8.3.2).
 FONT_CHARSET_GB2312 = "86"
@@ -234,6 +246,9 @@ COLUMN_SLACK_CHARS = 0.5
 #: kept whole); a longer one may wrap into lines of about equal length, none
 #: shorter than needed to keep to this many lines' worth.
 UNBROKEN_CELL_CHARS = 12
+#: A table cell of a figure with its unit (≥6000人次, 3.35万亩) up to this many
+#: ems wide is never broken between lines (practice).
+UNBROKEN_VALUE_EMS = 8
 #: 9: width of the upright text box that carries a landscape page's number.
 LANDSCAPE_NUMBER_BOX = Pt(21)
 

@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from lxml import etree
 
+import reportgen
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 
@@ -157,7 +159,7 @@ def test_word_opens_it_in_its_own_mode_and_reads_an_honest_generator(parts):
     assert mode.get(w("val")) == "15"  # 14 would open in 兼容模式 in Word 2013 and later
     app = xml(parts, "docProps/app.xml")
     names = {etree.QName(child).localname: child.text for child in app}
-    assert names["Application"] == "reportgen"
+    assert names["Application"] == f"reportgen/{reportgen.__version__}"
     assert not {"Pages", "Words", "Characters", "Lines", "Paragraphs", "AppVersion", "Template"} & names.keys()
 
 

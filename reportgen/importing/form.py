@@ -386,6 +386,10 @@ def _sheet_lines(sheet, number: int) -> list[Line]:
 # --- words, figures, dates ----------------------------------------------------------------------------
 
 
+#: A weight written after a group's name in its label.
+_WEIGHT = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]$")
+
+
 def _word(text: str) -> str:
     """A header's or label's words: reading form without bracketed units, marks and spaces."""
     plain = re.sub(r"（[^）]*）|［[^］]*］|【[^】]*】", "", reading(text))
@@ -703,6 +707,8 @@ class _Form:
             name = _written(cell.text) if cell is not None and cell.reading else None
             if name and any(cells[k] is not None and cells[k].origin == cell.origin for k in levels[:index]):
                 name = None  # the level to its left spans into this column
+            if name and key != "三级指标":
+                name = _WEIGHT.sub("", name)  # “产出指标（50分）”: the weight is the tool's to add up
             names[key] = name or ""
         typed = [key for key in levels if names[key]]
         if not typed:

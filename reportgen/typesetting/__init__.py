@@ -9,7 +9,7 @@ block type of :mod:`reportgen.markup`; the modules along the seams:
 * :mod:`.reference` — the reference document (styles, defaults, core properties);
 * :mod:`.pages` — portrait and turned sections, page-number footers;
 * :mod:`.paragraphs` — paragraphs and runs as XML, titles, headings, 落款, 附件说明;
-* :mod:`.tables` — tables from the markup's grid.
+* :mod:`.tables` — tables from the markup's grid, their widths from :mod:`.columns`.
 
 The OOXML traps of Chinese documents handled here, each in one place:
 ``w:eastAsia`` font names with theme fonts removed (``reference._set_fonts``),
@@ -29,9 +29,10 @@ from docx.oxml.ns import qn
 
 from .. import layout as L
 from .. import markup
-from ..measuring import balance_title, too_wide
+from ..measuring import balance_title
 from ..wordxml import on_off, put
 from . import paragraphs, tables
+from .columns import too_wide
 from .pages import Footers, number_from_one, setup_page, turn_landscape, without_page_numbers
 from .paragraphs import Frame
 from .reference import Metadata, reference_document, set_metadata
@@ -49,7 +50,7 @@ _WRITERS = {
     markup.Caption: paragraphs.write_caption,
     markup.AttachmentList: paragraphs.write_attachment_list,
     markup.Signature: paragraphs.write_signature,
-    markup.Table: tables.write_table,
+    tables.TableGroup: tables.write_tables,
     markup.CoverLines: paragraphs.write_cover_lines,
     markup.PageBreak: paragraphs.write_page_break,
 }
@@ -64,7 +65,7 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
     frame = portrait
     parts = document_model.parts
     if parts and parts[0].cover:
-        for block in parts[0].in_order():
+        for block in tables.grouped(parts[0].in_order()):
             _write(document, block, frame)
         section = document.add_section(WD_SECTION_START.NEW_PAGE)
         footers.use_portrait(section)
@@ -86,7 +87,7 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
                 footers.use_portrait(section)
             frame = wanted
             frame.fresh_page = True
-        for block in unit:
+        for block in tables.grouped(unit):
             _write(document, block, frame)
     return document
 

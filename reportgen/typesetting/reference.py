@@ -18,6 +18,7 @@ from docx.shared import Emu, Pt
 from lxml import etree
 
 from .. import caching
+from .. import __version__
 from .. import layout as L
 from ..wordxml import element, on_off, put
 from .pages import add_page_numbers, setup_page
@@ -67,15 +68,18 @@ def _set_compatibility(document: Document) -> None:
     setting.set(qn("w:val"), L.WORD_COMPATIBILITY_MODE)
 
 
-#: Extended properties that say what made the file, and no page or word counts
+#: Extended properties that say what made the file — its name and version, as
+#: LibreOffice writes “LibreOffice/7.4…” (AppVersion is left out: ECMA-376
+#: §22.2.2.2 wants it as XX.YYYY, which no version of ours is) — and no page or
+#: word counts, which only a program that lays the pages out can know
 #: (python-docx's template claims “Microsoft Macintosh Word”, 1 page, 0 words).
 _APP_PROPERTIES = (
-    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    b"<Application>reportgen</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
-    b"</Properties>"
-)
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    f"<Application>reportgen/{__version__}</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>"
+    "</Properties>"
+).encode()
 
 
 def _font_table(fonts: L.Fonts) -> bytes:
@@ -86,9 +90,11 @@ def _font_table(fonts: L.Fonts) -> bytes:
     for name in dict.fromkeys(vars(fonts).values()):
         alternative = L.FONT_ALT_NAMES.get(name)
         alt = f"<w:altName w:val={quoteattr(alternative)}/>" if alternative else ""
+        # A face of 版式 we do not know is said to be Chinese only when its name is.
+        chinese = alternative or any("\u4e00" <= ch <= "\u9fff" for ch in name)
+        charset = f'<w:charset w:val="{L.FONT_CHARSET_GB2312}"/>' if chinese else ""
         entries.append(
-            f'<w:font w:name={quoteattr(name)}>{alt}<w:charset w:val="{L.FONT_CHARSET_GB2312}"/>'
-            '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+            f'<w:font w:name={quoteattr(name)}>{alt}{charset}<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
         )
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"

@@ -1,10 +1,10 @@
-"""Tables: fixed column widths from :mod:`reportgen.measuring`, 0.5 pt lines,
-and one ``w:tc`` for each cell of the markup's grid (a spanning cell's
-``gridSpan`` and ``vMerge`` read from the slots it covers)."""
+"""Tables: fixed column widths from :mod:`.columns`, 0.5 pt lines, and one
+``w:tc`` for each cell of the markup's grid (a spanning cell's ``gridSpan`` and
+``vMerge`` read from the slots it covers)."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -14,14 +14,42 @@ from docx.text.paragraph import Paragraph
 
 from .. import layout as L
 from ..markup import Cell, Table
-from ..measuring import chars_wide, column_widths
 from ..wordxml import element, on_off, put
+from .columns import cell_indent, column_widths
 from .paragraphs import Frame, add_run, indent, paragraph, properties
 
 
-def write_table(document: Document, block: Table, frame: Frame) -> None:
+@dataclass(frozen=True)
+class TableGroup:
+    """A table and the tables that continue it (``{.continued}``): one form,
+    written as touching tables whose columns line up."""
+
+    tables: tuple[Table, ...]
+
+
+def grouped(blocks: list) -> list:
+    """The blocks with each table and those continuing it (of as many columns) as one :class:`TableGroup`."""
+    made: list = []
+    for block in blocks:
+        if isinstance(block, Table):
+            previous = made[-1] if made and isinstance(made[-1], TableGroup) else None
+            if block.continues and previous and previous.tables[0].columns == block.columns:
+                made[-1] = TableGroup((*previous.tables, block))
+                continue
+            made.append(TableGroup((block,)))
+        else:
+            made.append(block)
+    return made
+
+
+def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
     # Whole twips, rounded down, so that the columns never add up past the 版心.
-    widths = [L.Twips(int(width * 20)) for width in column_widths(block, frame.text_width)]
+    widths = [L.Twips(int(width * 20)) for width in column_widths(group.tables, frame.text_width)]
+    for block in group.tables:
+        _write_table(document, block, widths)
+
+
+def _write_table(document: Document, block: Table, widths: list[L.Length]) -> None:
     if block.continues:
         _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
@@ -93,25 +121,10 @@ def _fill_cell(tc, cell: Cell, width: L.Length, table, starts: bool) -> None:
         return
     made = Paragraph(tc.p_lst[0], _Cell(tc, table))
     made._p.insert(0, properties("header" if cell.header else "cell", cell.align))
-    text, left, hanging = _cell_indent(cell.text)
+    text, left, hanging = cell_indent(cell.text)
     if left:
         indent(made, left, -hanging, L.SIZE_SMALL_4)
     add_run(made, text)
-
-
-#: A lead-in that the lines after it hang under (“其中：项目甲” → 项目乙 below 项目甲).
-_LEAD_IN = re.compile(r"^(其中：|其中:|含：)")
-
-
-def _cell_indent(text: str) -> tuple[str, float, float]:
-    """(text, left indent, hanging) in characters: a cell that starts indented
-    (full-width spaces) keeps the indent on every line it wraps to, and one
-    that starts with a lead-in wraps under the text after it."""
-    stripped = text.lstrip("\u3000")
-    spaces = len(text) - len(stripped)
-    lead = _LEAD_IN.match(stripped)
-    hanging = chars_wide(lead.group(1)) if lead else 0
-    return (stripped if spaces else text), spaces + hanging, hanging
 
 
 def _table_row(tr, header: bool) -> None:

@@ -1,0 +1,287 @@
+"""Tables that read across pages, measured on the PDF: heading rows on every
+page, figures on one line and right-aligned, headings centred, no cell ending
+on a lone character; the lines under a project form; the faces Word is told of."""
+
+from __future__ import annotations
+
+import copy
+import re
+import zipfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, build, rendered, run
+from lxml import etree
+
+MOF = SAMPLE.parent / "examples" / "2023-财政部提纲.yaml"
+NAMES = [
+    "汽车产业高质量发展专项资金",
+    "经开区扩区规划及环境影响评价技术服务费",
+    "园区企业环保巡检服务",
+    "招商引资专项工作经费",
+    "办公用房维修改造经费",
+    "重点项目前期工作经费",
+    "产业发展规划编制及评审服务费",
+    "信息化系统运行维护费",
+    "企业服务中心运营经费",
+    "安全生产监督检查经费",
+]
+FIGURE = re.compile(r"^\d+(\.\d+)?%?$")
+
+
+def _dumped(data: dict, path: Path) -> Path:
+    dumper = type("Dumper", (yaml.SafeDumper,), {})
+    dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", str(v)))
+    path.write_text(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _names(count: int) -> list[str]:
+    return [NAMES[i % 10] + (f"（第{i // 10 + 1}批）" if i >= 10 else "") for i in range(count)]
+
+
+def forty_projects(directory: Path) -> Path:
+    """The 广东 sample with 40 projects of long names (one of 9999999.99 万元, the widest figure the form takes)."""
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["部门"] = "青山县市场监督管理局"
+    data.pop("附件编号")
+    projects = []
+    for i, name in enumerate(_names(40)):
+        budget = Decimal("9999999.99") if i == 3 else Decimal(1000 + 97 * i) + Decimal("0.37")
+        projects.append({"名称": name, "调整预算": budget, "决算": (budget * Decimal("0.9")).quantize(Decimal("0.01"))})
+    data["收支"]["项目"] = projects
+    data["收支"]["项目支出"] = {}
+    for key in ("调整预算", "决算"):
+        data["收支"].pop(key)
+    data["收支"]["年初预算"] = sum(p["调整预算"] for p in projects) + 400
+    return _dumped(data, directory / "forty.yaml")
+
+
+def _indicators(count: int, total: int) -> list[dict]:
+    """``count`` leaves over the 财政部 tree (产出, 效益, 满意度) weighing ``total`` in all."""
+    groups = [
+        ("产出指标", ["数量指标", "质量指标", "时效指标", "成本指标"]),
+        ("效益指标", ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"]),
+        ("满意度指标", ["服务对象满意度指标"]),
+    ]
+    seconds = [(first, second) for first, names in groups for second in names]
+    weight = (Decimal(total) / count).quantize(Decimal("0.01"))
+    weights = [weight] * (count - 1) + [total - weight * (count - 1)]
+    tree = []
+    for first, names in groups:
+        branch = {"名称": first, "二级指标": []}
+        for second in names:
+            leaves = [j for j in range(count) if seconds[j % len(seconds)] == (first, second)]
+            branch["二级指标"].append(
+                {
+                    "名称": second,
+                    "三级指标": [
+                        {"名称": f"{second[:-2]}完成情况{j + 1:02d}", "分值": weights[j], "计分": "完成比例"}
+                        | {"年度指标值": "≥95%", "实际完成值": "98%"}
+                        for j in leaves
+                    ],
+                }
+            )
+        tree.append(branch)
+    return tree
+
+
+def mof_package(directory: Path) -> Path:
+    """The 财政部 example with 40 evaluated projects (one form of 30 indicators, all in one file)
+    and a score sheet of 30 indicators; no 填报人 or 联系电话, so the form leaves them to fill."""
+    data = yaml.safe_load(MOF.read_text(encoding="utf-8"))
+    data["部门"] = data["落款"]["单位"] = "青山县农业农村局测试"
+    model = data["收支"]["项目"][0]
+    projects = []
+    for i, name in enumerate(_names(40)):
+        project = copy.deepcopy(model) | {"名称": name}
+        budget = Decimal(20 + i) + Decimal("0.41")
+        amounts = {"年初预算": budget * Decimal("0.9"), "调整预算": budget, "决算": budget * Decimal("0.93")}
+        amounts = {k: v.quantize(Decimal("0.01")) for k, v in amounts.items()}
+        project |= amounts | {"资金来源": {"当年财政拨款": dict(amounts)}}
+        project.pop("实施单位")
+        if i == 0:
+            project["绩效指标"] = _indicators(30, 90)
+        projects.append(project)
+    budget = data["收支"]
+    budget["项目"] = projects
+    budget["项目支出"] = {k: sum(p[k] for p in projects) for k in ("年初预算", "调整预算", "决算")}
+    for key in ("年初预算", "调整预算", "决算"):
+        budget[key] = Decimal(str(budget["基本支出"][key])) + budget["项目支出"][key]
+    for key in ("资金来源", "上年决算"):
+        budget.pop(key)
+    data["自评"]["一级指标"] = [*_indicators(30, 90), {"名称": "预算执行率", "分值": 10, "计分": "预算执行率"}]
+    data["项目自评"] = {"输出": "合并", "填报日期": "2024-03-10"}
+    return _dumped(data, directory / "mof.yaml")
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("tables")
+    gd = build(forty_projects(directory), directory / "gd")
+    mof = build(mof_package(directory), directory / "mof")
+    (forms,) = (directory / "mof").glob("*项目支出绩效自评表.docx")
+    return {"gd": rendered(gd), "mof": rendered(mof), "forms": rendered(forms), "forms_docx": forms}
+
+
+def _cells(page):
+    """(bbox, lines) of every table cell of a page, each line (top, x0, x1, text)."""
+    for table in page.find_tables():
+        for row in table.rows:
+            for bbox in row.cells:
+                if bbox is None:
+                    continue
+                x0, top, x1, bottom = bbox
+                lines = defaultdict(list)
+                for ch in page.chars:
+                    if ch["text"].strip() and x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= ch["top"] + 3 <= bottom:
+                        lines[round(ch["top"])].append(ch)
+                yield (
+                    bbox,
+                    [
+                        (
+                            top_,
+                            min(c["x0"] for c in chars),
+                            max(c["x1"] for c in chars),
+                            "".join(c["text"] for c in chars),
+                        )
+                        for top_, chars in sorted(lines.items())
+                        for chars in [sorted(chars, key=lambda c: c["x0"])]
+                    ],
+                )
+
+
+def _pages(pdf: Path):
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [list(_cells(page)) for page in document.pages]
+
+
+def _table_pages(pages, heading: str):
+    """The pages holding cells of the table whose heading row starts with ``heading``."""
+    return [
+        (n, cells) for n, cells in enumerate(pages, 1) if any(heading in "".join(t for *_, t in c) for _, c in cells)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("which", "heading", "rows"),
+    [
+        ("gd", ["项目", "年初预算", "调整预算", "决算", "执行率"], "办公用房维修改造经费"),
+        ("mof", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"], r"完成情况\d\d"),
+        ("mof", ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "自评得分", "等级"], "经费"),
+        ("forms", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"], r"完成情况\d\d"),
+    ],
+    ids=["收支情况表", "财政部自评表", "汇总表", "项目自评表"],
+)
+def test_every_page_of_a_long_table_starts_with_its_heading_row(pdfs, which, heading, rows):
+    pages = _pages(pdfs[which])
+    holding = [
+        (n, cells)
+        for n, cells in enumerate(pages, 1)
+        if any(re.search(rows, "".join(t for *_, t in c)) for _, c in cells)
+    ]
+    assert len(holding) >= 2, "the table should run over several pages"
+    for index, (number, cells) in enumerate(holding):
+        rows_at = defaultdict(list)
+        for bbox, lines in cells:
+            rows_at[round(bbox[1])].append("".join(t for *_, t in lines).replace(" ", ""))
+        headed = [top for top, texts in sorted(rows_at.items()) if all(name in texts for name in heading)]
+        # The heading row on the table's first page (under a form's fund block), and atop every later page.
+        assert headed, f"第 {number} 页没有表头：{sorted(rows_at.items())[:2]}"
+        starts = rows_at[min(rows_at)][0] in ("项目名称", "部门（单位）名称")  # a form's first page
+        if index and not starts:
+            assert headed[0] == min(rows_at), f"第 {number} 页的表头不在页首"
+
+
+def _lone(pdf: Path) -> list:
+    return [
+        [t for *_, t in lines]
+        for cells in _pages(pdf)
+        for _, lines in cells
+        if len(lines) > 1 and len(lines[-1][3]) == 1
+    ]
+
+
+@pytest.mark.parametrize("which", ["gd", "mof"])
+def test_no_project_name_leaves_one_character_on_a_line(pdfs, which):
+    # Budget, summary and score tables of both outlines: no cell's last line is one character.
+    assert [lines for lines in _lone(pdfs[which]) if any(ch in "".join(lines) for ch in "费金务")] == []
+
+
+def test_figures_stand_on_one_line_right_aligned_under_centred_headings(pdfs):
+    pages = _pages(pdfs["gd"])
+    columns: dict[float, list[float]] = defaultdict(list)
+    for cells in pages:
+        for bbox, lines in cells:
+            texts = [t for *_, t in lines]
+            if texts and all(FIGURE.match(t) for t in texts) and "".join(texts) != "—":
+                # A figure never wraps: 9999999.99 and 10114783.42 each on one line.
+                assert len(lines) == 1, texts
+                # Right-aligned: its right edge 4 pt (the cell's padding) inside the cell's.
+                assert bbox[2] - lines[0][2] == pytest.approx(4, abs=1.5), (texts, bbox)
+                columns[round(bbox[2])].append(lines[0][2])
+            if texts and texts[0] in ("年初预算", "调整预算", "决算", "执行率"):
+                middle = (lines[0][1] + lines[0][2]) / 2
+                assert middle == pytest.approx((bbox[0] + bbox[2]) / 2, abs=1.5), texts
+    assert len(columns) >= 3
+    for edges in columns.values():
+        assert max(edges) - min(edges) < 1  # the right edges of a column's figures line up
+
+
+def test_figure_columns_are_sized_to_their_figures_and_names_take_the_rest(pdfs):
+    pages = _pages(pdfs["gd"])
+    widths: dict[str, float] = {}
+    for cells in pages[:12]:
+        for bbox, lines in cells:
+            text = "".join(t for *_, t in lines)
+            if text in ("项目", "调整预算", "执行率"):
+                widths[text] = bbox[2] - bbox[0]
+    # 调整预算: 10114783.42 at 12 pt, about 65 pt with its padding; never the 68 pt of a 0.65 em digit.
+    assert widths["调整预算"] < 95
+    assert widths["项目"] > widths["调整预算"] + 30
+
+
+def test_a_project_form_carries_the_published_lines(pdfs):
+    import docx
+
+    document = docx.Document(str(pdfs["forms_docx"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    # Weights in the first-level labels, added up from the data: 15, 12 and 3 leaves of 3 points.
+    labels = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert {"产出指标（45分）", "效益指标（36分）", "满意度指标（9分）"} <= labels
+    # 其他资金 and 上年结转资金 rows though the data has only 当年财政拨款.
+    assert {"上年结转资金", "其他资金"} <= {label.strip("\u3000") for label in labels}
+    # Lines to fill where the data says nothing, the date where it does, the unit from the form.
+    assert "填报单位（盖章）：青山县农业农村局测试" in text
+    assert "填报人：\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000联系电话：" in text
+    assert "填报日期：2024年3月10日" in text
+    assert "注：1.预算执行率得分 = 执行率 × 10分" in text
+
+
+def test_word_is_told_of_every_face_and_its_nearest_substitute(tmp_path):
+    data = SAMPLE.read_text(encoding="utf-8") + "\n版式:\n  字体:\n    正文: 仿宋\n    一级标题: Source Han Sans SC\n"
+    path = tmp_path / "2023.yaml"
+    path.write_text(data, encoding="utf-8")
+    result = run("build", path, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (docx_path,) = (tmp_path / "out").glob("*.docx")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx_path) as archive:
+        table = etree.fromstring(archive.read("word/fontTable.xml"))
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+    fonts = {
+        f.get(w + "name"): tuple(
+            f.find(w + tag).get(w + "val") if f.find(w + tag) is not None else None for tag in ("altName", "charset")
+        )
+        for f in table.iter(w + "font")
+    }
+    used = {f.get(w + "eastAsia") for f in styles.iter(w + "rFonts")} - {None}
+    assert used <= fonts.keys()
+    assert fonts["仿宋"] == ("FangSong", "86")
+    # A face we do not know is not claimed to be Chinese nor given a substitute.
+    assert fonts["Source Han Sans SC"] == (None, None)
