@@ -123,7 +123,6 @@ def _preload(options: Options) -> None:
     """What every worker needs, once here before they fork (on Linux): the
     pipeline's modules and, for a build, python-docx and the reference document
     of the default layout.  The workers start at once and share these pages."""
-    from . import pipeline
 
     if options.out_dir is not None:
         from . import schema, typesetting
@@ -238,6 +237,8 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
                 from .rendering import INSTALL_HINT
 
                 lines.append((INSTALL_HINT, True))
+            elif options.pdf:
+                lines += [(line, True) for line in _face_warnings(prepared)]
         lines += [(line, False) for line in figure_lines(prepared)]
         if options.out_dir is None:
             lines += [(line, False) for line in scoring_lines(prepared)]
@@ -247,6 +248,31 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
         return Outcome(
             path, "失败", lines + _cache_notes(options) + failure_lines(path, exc, consequence, options.verbose)
         )
+
+
+def _face_warnings(prepared) -> list[str]:
+    """A face named in 版式 that this machine lacks: the PDF is set in another (the .docx keeps the name)."""
+    from .diagnostics import Diagnostic
+    from .rendering import missing_faces
+
+    fonts = prepared.report.layout.fonts
+    named = {key: getattr(fonts, field) for field, key in _FONT_KEYS.items() if getattr(fonts, field)}
+    used = missing_faces(list(named.values()))
+    return [
+        Diagnostic(
+            Level.WARNING,
+            f"本机未安装字体“{name}”，PDF 中用“{used[name]}”代替（.docx 中仍是“{name}”，在装有它的电脑上用 Word/WPS 打开或另存 PDF 即是原字体）",
+            ("版式", "字体", key),
+        )
+        .located(prepared.source.locations)
+        .format(prepared.source.path)
+        for key, name in named.items()
+        if name in used
+    ]
+
+
+#: 版式.字体's keys by the field of schema.Fonts.
+_FONT_KEYS = {"body": "正文", "title": "标题", "heading1": "一级标题", "heading2": "二级标题"}
 
 
 def _remove_unbuilt(previous: dict | None, outputs: list[Path], out_dir: Path) -> list[tuple[str, bool]]:
@@ -392,7 +418,7 @@ def _tool_digest(user_templates: Path | None) -> bytes:
     digest.update(caching.code_digest())
     digest.update(caching.folder_digest("templates", DEFAULT_TEMPLATES, SOURCE_SUFFIXES))
     if user_templates is not None:
-        digest.update(caching.folder_digest("user templates", user_templates, SOURCE_SUFFIXES))
+        digest.update(caching.folder_digest("user templates", user_templates, SOURCE_SUFFIXES, confined=True))
     return digest.digest()
 
 

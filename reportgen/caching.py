@@ -35,16 +35,17 @@ def root() -> Path:
 
 
 @functools.cache
-def folder_digest(label: str, directory: Path, suffixes: tuple[str, ...]) -> bytes:
+def folder_digest(label: str, directory: Path, suffixes: tuple[str, ...], confined: bool = False) -> bytes:
     """A digest of every file with one of ``suffixes`` under ``directory``, by name
     relative to it (the same wherever the folder is installed) and content; once
-    per process."""
+    per process.  ``confined``: a link out of the folder is not followed (a user's
+    folder; the program's own, as installed, need not pay for the check)."""
     digest = hashlib.sha256()
     for file in sorted(directory.rglob("*")):
         if file.suffix not in suffixes or not files.is_file(file):
             continue
         try:
-            content = files.read_bytes(file, inside=directory)
+            content = files.read_bytes(file, inside=directory if confined else None)
         except InvalidInput:
             content = b"\0unreadable"  # whoever reads it for real says why
         name = f"{label}/{file.relative_to(directory).as_posix()}"
