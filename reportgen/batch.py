@@ -123,6 +123,7 @@ def _preload(options: Options) -> None:
     """What every worker needs, once here before they fork (on Linux): the
     pipeline's modules and, for a build, python-docx and the reference document
     of the default layout.  The workers start at once and share these pages."""
+    from . import pipeline  # noqa: F401 - imported for the workers to inherit
 
     if options.out_dir is not None:
         from . import schema, typesetting
