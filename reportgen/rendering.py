@@ -30,12 +30,17 @@ INSTALL_HINT = (
 #: Windows face → (free faces, first found wins; weight) used only while rendering.
 #: 楷体_GB2312: LXGW WenKai (fonts-lxgw-wenkai) fills the em square as the Windows
 #: face does and covers GB 2312; AR PL KaitiM GB and AR PL UKai, both drawn
-#: smaller and thinner, are the fallbacks.  Debian has no free GB FangSong (cwTeX's is a Big5 face, without
-#: most simplified characters), so 仿宋 is set in Noto Serif CJK, a Song of the
-#: same metrics; the PDF then differs from Word's in face, never in line breaks.
+#: smaller and thinner, are the fallbacks.  仿宋: the one free simplified FangSong
+#: the registries carry is FandolFang (CTAN's Fandol fonts, in Debian's
+#: texlive-lang-chinese): all 6763 characters of GB 2312, half-width digits as
+#: 仿宋_GB2312 has them.  cwTeX's FangSong (fonts-cwtex-fs) is a Big5 face that
+#: lacks a third of GB 2312 (233 of the 679 characters of the two samples), the
+#: npm packages are web-font slices, PyPI has none.  Without FandolFang, 仿宋 is
+#: set in Noto Serif CJK, a Song of the same metrics.  方正小标宋简体 has no free
+#: counterpart; Noto Serif CJK's bold is nearest in weight and width.
 FONT_SUBSTITUTES = {
-    "仿宋_GB2312": (("Noto Serif CJK SC",), None),
-    "仿宋": (("Noto Serif CJK SC",), None),
+    "仿宋_GB2312": (("FandolFang", "Noto Serif CJK SC"), None),
+    "仿宋": (("FandolFang", "Noto Serif CJK SC"), None),
     "宋体": (("Noto Serif CJK SC",), None),
     "黑体": (("Noto Sans CJK SC",), None),
     "楷体_GB2312": (("LXGW WenKai", "AR PL KaitiM GB", "AR PL UKai CN"), None),
@@ -58,9 +63,14 @@ def find_office() -> str | None:
     return next((str(place) for place in _USUAL_PLACES if place.is_file()), None)
 
 
+#: Where texlive-lang-chinese puts the Fandol fonts: outside fontconfig's folders.
+FANDOL_DIR = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+
+
 def fontconfig(directory: Path) -> Path:
-    """A fontconfig file: the system's configuration plus our substitutions."""
-    rules = []
+    """A fontconfig file: the system's configuration plus our substitutions
+    (and the Fandol fonts' folder, where installed)."""
+    rules = [f"<dir>{escape(str(FANDOL_DIR))}</dir>"] if FANDOL_DIR.is_dir() else []
     installed = _installed_families()
     for windows_name, (free_names, weight) in FONT_SUBSTITUTES.items():
         if windows_name in installed:
@@ -88,6 +98,32 @@ def _installed_families() -> set[str]:
     except (OSError, subprocess.SubprocessError):
         return set()
     return {name.strip() for line in listed.splitlines() for name in line.split(",")}
+
+
+def missing_faces(names: list[str]) -> dict[str, str]:
+    """Of the faces named, those not installed, each with the face the PDF is set
+    in instead (ours, else fontconfig's own choice, as LibreOffice asks it)."""
+    installed = _installed_families()
+    missing = [name for name in dict.fromkeys(names) if name not in installed]
+    if not missing:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="reportgen-fonts-") as work:
+        environment = dict(os.environ, FONTCONFIG_FILE=str(fontconfig(Path(work))))
+        used = {}
+        for name in missing:
+            try:
+                found = subprocess.run(
+                    ["fc-match", "-f", "%{family[0]}", name],
+                    env=environment,
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    check=False,
+                ).stdout.strip()
+            except (OSError, subprocess.SubprocessError):
+                found = ""
+            used[name] = found or "LibreOffice 的默认字体"
+    return used
 
 
 def office_convert(

@@ -285,3 +285,21 @@ def test_word_is_told_of_every_face_and_its_nearest_substitute(tmp_path):
     assert fonts["仿宋"] == ("FangSong", "86")
     # A face we do not know is not claimed to be Chinese nor given a substitute.
     assert fonts["Source Han Sans SC"] == (None, None)
+
+
+def test_a_face_of_the_data_that_is_not_installed_is_named_with_the_face_used(tmp_path):
+    from reportgen.rendering import find_office
+
+    if find_office() is None:
+        pytest.skip("未安装 LibreOffice（soffice）：--pdf 才会核对字体")
+    path = tmp_path / "2023.yaml"
+    path.write_text(SAMPLE.read_text(encoding="utf-8") + "\n版式:\n  字体:\n    正文: 华文仿宋\n", encoding="utf-8")
+    result = run("build", "--pdf", path, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "华文仿宋" in line]
+    used = re.search(r"PDF 中用“(.+?)”代替", line).group(1)
+    assert line.startswith(f"{path}:") and "警告：版式.字体.正文：本机未安装字体“华文仿宋”" in line
+    # The face named is the one fontconfig gives LibreOffice, and it is installed.
+    import subprocess
+
+    assert used in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout

@@ -17,8 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 from lxml import etree
 
-from .. import caching
-from .. import __version__
+from .. import __version__, caching
 from .. import layout as L
 from ..wordxml import element, on_off, put
 from .pages import add_page_numbers, setup_page
