@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from reportgen.diagnostics import InvalidInput
-from reportgen.importing import form
+from reportgen.importing import package
 from reportgen.importing.form import read_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -517,12 +517,12 @@ def test_a_form_without_indicators_is_refused(tmp_path):
 
 def test_large_files_and_entries_are_refused_before_reading(tmp_path, monkeypatch):
     path = _typed_docx(tmp_path / "自评表.docx")
-    monkeypatch.setattr(form, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", path.stat().st_size - 1)
     with pytest.raises(InvalidInput) as excinfo:
         read_form(path)
     assert "超过" in _messages(excinfo)
     monkeypatch.undo()
-    monkeypatch.setattr(form, "MAX_ENTRY_BYTES", 1000)
+    monkeypatch.setattr(package, "MAX_PART_BYTES", 1000)
     with pytest.raises(InvalidInput) as excinfo:
         read_form(path)
     assert "解压后过大" in _messages(excinfo)

@@ -18,23 +18,20 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from ..formats import cn_number
+from . import package
 from .normalise import Text
 from .normalise import read as read_text
 
-#: What a report's package may hold at most (a report is well under 1 MB).
-MAX_PACKAGE_BYTES = 50 * 1024 * 1024
-MAX_ENTRIES = 2_000
 MAX_PARAGRAPHS = 20_000
 MAX_CELLS = 200_000
 #: Grid columns a table row may have (a report's widest form has about 10).
-MAX_COLUMNS = 64
-MAX_ROWS = 2_000
+MAX_COLUMNS = package.MAX_COLUMNS
+MAX_ROWS = package.MAX_ROWS
 #: How far a chain of styles based on styles is followed.
 MAX_STYLE_DEPTH = 10
 MAX_LEVELS = 9
@@ -117,26 +114,14 @@ def _read_converted(path: Path) -> Document:
         return _read_docx(converted)
 
 
-def _check_package(path: Path) -> None:
-    if not path.is_file():
-        raise InvalidInput([error("文件不存在，或不是普通文件")])
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (OSError, zipfile.BadZipFile, ValueError):
-        raise InvalidInput([error("不是有效的 .docx 文件（可能已损坏，或其实是别的格式）")]) from None
-    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_PACKAGE_BYTES:
-        raise InvalidInput([error("文件解压后过大，不像是一份报告，未读取")])
-    if "word/document.xml" not in {e.filename for e in entries}:
-        raise InvalidInput([error("不是 Word 文档（缺少 word/document.xml）")])
-
-
 def _read_docx(path: Path) -> Document:
     import docx
 
-    _check_package(path)
+    parts = package.read(path, "Word 文件（.docx）")
+    if "word/document.xml" not in parts:
+        raise InvalidInput([error("不是 Word 文档（缺少 word/document.xml）")])
     try:
-        word = docx.Document(str(path))
+        word = docx.Document(package.packed(parts))
     except Exception:  # noqa: BLE001 - python-docx raises many kinds for a broken package
         raise InvalidInput([error("无法读取这个 .docx 文件（可能已损坏）")]) from None
     reader = _Reader(_Styles(word), _Numbering(word))
@@ -274,8 +259,8 @@ class _Styles:
             while at in elements and at not in chain and len(chain) < MAX_STYLE_DEPTH:
                 chain.append(at)
                 at = attribute(elements[at], f"{W}basedOn")
-            self._headings[style_id] = next((h for h in map(lambda s: _style_heading(elements[s]), chain) if h), 0)
-            number = next((n for n in map(lambda s: _style_number(elements[s]), chain) if n), None)
+            self._headings[style_id] = next((h for h in (_style_heading(elements[s]) for s in chain) if h), 0)
+            number = next((n for n in (_style_number(elements[s]) for s in chain) if n), None)
             if number is not None:
                 self._numbers[style_id] = number
 

@@ -40,28 +40,21 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
+from . import package
 from .document import CONTAINERS, FALLBACK, W, attribute, bounded_int
 from .normalise import Text, reading
 from .normalise import read as read_text
 
-#: A form is a page or two; anything this large is not one.
-MAX_FILE_BYTES = 50 * 1024 * 1024
-#: What one entry of the package may unpack to.
-MAX_ENTRY_BYTES = 200 * 1024 * 1024
-MAX_ENTRIES = 5_000
-MAX_ROWS = 2_000
-MAX_COLUMNS = 64
+MAX_ROWS = package.MAX_ROWS
+MAX_COLUMNS = package.MAX_COLUMNS
 MAX_CELLS = 200_000
 MAX_SHEETS = 50
 MAX_LINES = 20_000
-#: Cells an .xlsx's merged ranges may fill in all (a form has a few hundred).
-MAX_MERGED_FILL = 500_000
 #: Integer digits a figure may have.
 MAX_DIGITS = 15
 
@@ -187,9 +180,8 @@ def read_form(path: Path) -> dict:
         raise InvalidInput(
             [error("自评表应为 Word 文件（.docx）或 Excel 文件（.xlsx）" + hint.get(suffix, ""), file=where)]
         )
-    _check_package(path, "Word 文件（.docx）" if suffix == ".docx" else "Excel 文件（.xlsx）")
     if suffix == ".docx":
-        candidates = [_docx_lines(path)]
+        candidates = [_docx_lines(package.read(path, "Word 文件（.docx）"), where)]
     else:
         candidates = _xlsx_sheets(path)
     best: _Form | None = None
@@ -204,46 +196,13 @@ def read_form(path: Path) -> dict:
     raise InvalidInput([error(message, file=where) for message in missing])
 
 
-def _check_package(path: Path, kind: str) -> None:
-    where = str(path)
-    if not path.is_file():
-        raise InvalidInput([error("文件不存在，或不是普通文件", file=where)])
-    try:
-        size = path.stat().st_size
-    except OSError:
-        raise InvalidInput([error("无法读取这个文件", file=where)]) from None
-    if size > MAX_FILE_BYTES:
-        raise InvalidInput(
-            [error(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是一张自评表，未读取", file=where)]
-        )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (OSError, zipfile.BadZipFile, ValueError):
-        raise InvalidInput([error(f"不是有效的{kind}（可能已损坏、已加密，或其实是别的格式）", file=where)]) from None
-    if len(entries) > MAX_ENTRIES or any(entry.file_size > MAX_ENTRY_BYTES for entry in entries):
-        raise InvalidInput([error("文件中有解压后过大的部分，不像是一张自评表，未读取", file=where)])
-
-
-def _docx_lines(path: Path) -> list[Line]:
+def _docx_lines(parts: dict[str, bytes], where: str) -> list[Line]:
     from lxml import etree
 
-    where = str(path)
+    if "word/document.xml" not in parts:
+        raise InvalidInput([error("不是 Word 文档（缺少 word/document.xml）", file=where)])
     try:
-        with zipfile.ZipFile(path) as archive:
-            try:
-                info = archive.getinfo("word/document.xml")
-            except KeyError:
-                raise InvalidInput([error("不是 Word 文档（缺少 word/document.xml）", file=where)]) from None
-            with archive.open(info) as stream:
-                data = stream.read(MAX_ENTRY_BYTES + 1)
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, EOFError):
-        raise InvalidInput([error("无法读取这个 .docx 文件（可能已损坏或加密）", file=where)]) from None
-    if len(data) > MAX_ENTRY_BYTES:
-        raise InvalidInput([error("文件中有解压后过大的部分，不像是一张自评表，未读取", file=where)])
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(parts["word/document.xml"], package.PARSER)
     except etree.XMLSyntaxError:
         raise InvalidInput([error("无法读取这个 .docx 文件（word/document.xml 不是有效的 XML）", file=where)]) from None
     body = root.find(f"{W}body")
@@ -335,12 +294,7 @@ def _text(element) -> str:
 
 
 def _xlsx_sheets(path: Path) -> list[list[Line]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True, keep_links=False, keep_vba=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise InvalidInput([error("无法读取这个 .xlsx 文件（可能已损坏或加密）", file=str(path))]) from None
+    workbook = package.workbook(path)
     try:
         return [_sheet_lines(sheet, number) for number, sheet in enumerate(workbook.worksheets[:MAX_SHEETS])]
     finally:
@@ -364,12 +318,12 @@ def _sheet_lines(sheet, number: int) -> list[Line]:
     columns = min(sheet.max_column or 0, MAX_COLUMNS)
     if not rows or not columns:
         return []
-    texts: dict[str, Text] = {}
-    grid = [
-        [Cell(texts.setdefault(t, read_text(t)), (number, r, c)) for c, t in enumerate(map(_cell_text, values))]
-        for r, values in enumerate(sheet.iter_rows(min_row=1, max_row=rows, max_col=columns, values_only=True))
+    raw = [
+        list(map(_cell_text, values))
+        for values in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns, values_only=True)
     ]
-    filled = 0
+    texts = {t: read_text(t) for t in {t for values in raw for t in values}}
+    grid = [[Cell(texts[t], (number, r, c)) for c, t in enumerate(values)] for r, values in enumerate(raw)]
     for merged in sheet.merged_cells.ranges:
         if merged.min_row > len(grid) or merged.min_col > columns:
             continue
@@ -377,9 +331,6 @@ def _sheet_lines(sheet, number: int) -> list[Line]:
         for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
             for c in range(merged.min_col - 1, min(merged.max_col, columns)):
                 grid[r][c] = top
-                filled += 1
-        if filled > MAX_MERGED_FILL:
-            break
     return [Line(cells, (number, r)) for r, cells in enumerate(grid)]
 
 

@@ -14,18 +14,16 @@ the first rows and columns of each sheet are read, merged ranges included.
 
 from __future__ import annotations
 
-import zipfile
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
-from . import tables
-from .normalise import Text, read as read_text
+from . import package, tables
+from .normalise import Text
+from .normalise import read as read_text
 
-MAX_PACKAGE_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 2_000
-MAX_COLUMNS = 50
 MAX_SHEETS = 50
 
 
@@ -46,21 +44,7 @@ class SheetAmounts:
 def read(path: Path) -> SheetAmounts:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidInput([error("应为 Excel 文件（.xlsx）；.xls 请先在 Excel/WPS 中另存为 .xlsx")])
-    if not path.is_file():
-        raise InvalidInput([error("文件不存在，或不是普通文件")])
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(item.file_size for item in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError):
-        raise InvalidInput([error("不是有效的 .xlsx 文件（可能已损坏）")]) from None
-    if size > MAX_PACKAGE_BYTES:
-        raise InvalidInput([error("文件解压后过大，不像是一张预算表，未读取")])
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True, keep_links=False, keep_vba=False)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise InvalidInput([error("无法读取这个 .xlsx 文件（可能已损坏或加密）")]) from None
+    workbook = package.workbook(path)
     found = SheetAmounts()
     seen: dict[tuple, tuple[Decimal, str]] = {}
     for sheet in workbook.worksheets[:MAX_SHEETS]:
@@ -74,18 +58,22 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(value) if value == value and abs(value) != float("inf") else ""
+        return repr(value) if math.isfinite(value) else ""
     return str(value).strip()
 
 
 def _grid(sheet) -> list[list[Text]]:
     """The sheet's first rows and columns as text, merged cells filled with their value."""
-    rows_count = min(sheet.max_row or 0, MAX_ROWS)
-    columns = min(sheet.max_column or 0, MAX_COLUMNS)
-    raw = [
-        [_cell_text(cell.value) for cell in row]
-        for row in sheet.iter_rows(min_row=1, max_row=rows_count, max_col=columns)
-    ] if rows_count and columns else []
+    rows_count = min(sheet.max_row or 0, package.MAX_ROWS)
+    columns = min(sheet.max_column or 0, package.MAX_COLUMNS)
+    raw = (
+        [
+            [_cell_text(cell.value) for cell in row]
+            for row in sheet.iter_rows(min_row=1, max_row=rows_count, max_col=columns)
+        ]
+        if rows_count and columns
+        else []
+    )
     for merged in sheet.merged_cells.ranges:
         if merged.min_row > len(raw) or merged.min_col > columns:
             continue
@@ -93,8 +81,8 @@ def _grid(sheet) -> list[list[Text]]:
         for r in range(merged.min_row, min(merged.max_row, len(raw)) + 1):
             for c in range(merged.min_col, min(merged.max_col, columns) + 1):
                 raw[r - 1][c - 1] = value
-    texts: dict[str, Text] = {}
-    return [[texts.setdefault(value, read_text(value)) for value in row] for row in raw]
+    texts = {value: read_text(value) for value in {value for row in raw for value in row}}
+    return [[texts[value] for value in row] for row in raw]
 
 
 def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:

@@ -14,6 +14,7 @@ kept as text for the reader to quote, never an exception.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -76,6 +77,7 @@ def header_word(text: str) -> str:
     return re.sub(r"[\s：*＊]", "", plain)
 
 
+@functools.lru_cache(maxsize=4096)
 def column_key(text: str) -> str | None:
     word = header_word(text)
     if not word:

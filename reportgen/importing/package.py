@@ -1,0 +1,194 @@
+"""The one way import opens a .docx or .xlsx: a zip package read with every size
+bounded before it is used.
+
+The file must be a regular file of at most :data:`MAX_FILE_BYTES`; the package
+at most :data:`MAX_PARTS` parts, each unpacking (as its own header says, and as
+read, in bounded chunks) to at most :data:`MAX_PART_BYTES`, all together to at
+most :data:`MAX_UNPACKED_BYTES`.  A zip bomb is refused before it is unpacked.
+
+A workbook's sheets are rewritten before openpyxl sees them: only the first
+:data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns are kept, merged ranges
+are clipped to them and bounded in the cells they cover (openpyxl makes an object for every cell a merged range
+covers: ``A1:XFD1048576`` is seventeen billion), and a shared-string index past
+the strings there are is an empty cell.  Each sheet is streamed, so its work is
+linear in its size.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import InvalidInput, error
+
+#: A report or a form is well under a megabyte; a workbook of a year's accounts a few.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_PARTS = 2_000
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+#: What is read of each worksheet.
+MAX_ROWS = 2_000
+MAX_COLUMNS = 64
+#: Cells all merged ranges of a sheet may cover (a form has a few hundred); ranges past it are left out.
+MAX_MERGED_CELLS = 20_000
+_CHUNK = 1024 * 1024
+_SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CELL_NAME = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_TOO_LARGE = "文件解压后过大，不像是一份报告或表格，未读取"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def read(path: Path, kind: str) -> dict[str, bytes]:
+    """Every part of the package by name; ``kind`` names the file in messages ("Word 文件（.docx）")."""
+    damaged = f"不是有效的{kind}（可能已损坏、已加密，或其实是别的格式）"
+    if not path.is_file():
+        raise InvalidInput([error("文件不存在，或不是普通文件")])
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput([error(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是一份报告或表格，未读取")])
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_PARTS:
+                raise InvalidInput([error(f"文件中的部件超过 {MAX_PARTS} 个，不像是一份报告或表格，未读取")])
+            declared = [entry.file_size for entry in entries]
+            if max(declared, default=0) > MAX_PART_BYTES or sum(declared) > MAX_UNPACKED_BYTES:
+                raise InvalidInput([error(_TOO_LARGE)])
+            return {entry.filename: _bounded_read(archive, entry) for entry in entries if not entry.is_dir()}
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, RuntimeError, EOFError, NotImplementedError):
+        raise InvalidInput([error(damaged)]) from None
+
+
+def _bounded_read(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
+    """The part, read a chunk at a time and given up once past what its header declared."""
+    chunks, size = [], 0
+    with archive.open(entry) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > entry.file_size or size > MAX_PART_BYTES:
+                raise InvalidInput([error(_TOO_LARGE)])
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def workbook(path: Path):
+    """The workbook (openpyxl, saved values only: formulas, links and macros left alone), its sheets bounded."""
+    import openpyxl
+
+    parts = read(path, "Excel 文件（.xlsx）")
+    try:
+        strings = _count_strings(parts.get("xl/sharedStrings.xml"))
+        sheets = {
+            name: _bounded_sheet(data, strings)
+            for name, data in parts.items()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        }
+        return openpyxl.load_workbook(packed(parts | sheets), data_only=True, keep_links=False, keep_vba=False)
+    except InvalidInput:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise InvalidInput([error("无法读取这个 .xlsx 文件（可能已损坏或加密）")]) from None
+
+
+def packed(parts: dict[str, bytes]) -> io.BytesIO:
+    """The parts as a package in memory, for a library that opens packages (python-docx, openpyxl)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    return buffer
+
+
+def _count_strings(data: bytes | None) -> int:
+    if not data:
+        return 0
+    return sum(1 for _ in etree.iterparse(io.BytesIO(data), events=("end",), tag=f"{{{_SHEET}}}si", **_ITERPARSE))
+
+
+_ITERPARSE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def _bounded_sheet(data: bytes, strings: int) -> bytes:
+    """The sheet with only its first rows and columns, every cell and row given its
+    place explicitly, merged ranges clipped to them and shared-string indexes checked."""
+    s = f"{{{_SHEET}}}"
+    out = etree.Element(f"{s}worksheet", nsmap={None: _SHEET})
+    sheet_data = etree.SubElement(out, f"{s}sheetData")
+    merges: list[tuple[int, int, int, int]] = []
+    covered = 0
+    row_number = 0
+    for _, element in etree.iterparse(io.BytesIO(data), events=("end",), **_ITERPARSE):
+        if element.tag == f"{s}row":
+            row_number = _bounded_index(element.get("r"), row_number + 1)
+            if row_number <= MAX_ROWS:
+                sheet_data.append(_bounded_row(element, row_number, strings))
+            element.clear()
+        elif element.tag == f"{s}mergeCell":
+            found = _range(element.get("ref") or "")
+            if found and found[0] <= MAX_ROWS and found[1] <= MAX_COLUMNS:
+                top, left, bottom, right = found
+                found = (top, left, min(bottom, MAX_ROWS), min(right, MAX_COLUMNS))
+                covered += (found[2] - top + 1) * (found[3] - left + 1)
+                if covered <= MAX_MERGED_CELLS:
+                    merges.append(found)
+        elif element.tag == f"{s}sheetData":
+            element.clear()
+    if merges:
+        listed = etree.SubElement(out, f"{s}mergeCells")
+        for top, left, bottom, right in merges:
+            ref = f"{_column_name(left)}{top}:{_column_name(right)}{bottom}"
+            etree.SubElement(listed, f"{s}mergeCell", ref=ref)
+    return etree.tostring(out, xml_declaration=True, encoding="UTF-8")
+
+
+def _bounded_row(row, number: int, strings: int):
+    s = f"{{{_SHEET}}}"
+    kept = etree.Element(f"{s}row", r=str(number))
+    column = 0
+    for cell in row.iterchildren(f"{s}c"):
+        named = _CELL_NAME.fullmatch(cell.get("r") or "")
+        column = _column_number(named.group(1)) if named else column + 1
+        if column > MAX_COLUMNS:
+            continue
+        value = cell.find(f"{s}v")
+        if cell.get("t") == "s" and not (
+            value is not None and (value.text or "").isdigit() and int(value.text) < strings
+        ):
+            continue  # a shared string that is not there: an empty cell
+        cell.set("r", f"{_column_name(column)}{number}")
+        kept.append(cell)
+    return kept
+
+
+def _bounded_index(written: str | None, default: int) -> int:
+    return int(written) if written and written.isdigit() and len(written) <= 7 else default
+
+
+def _range(ref: str) -> tuple[int, int, int, int] | None:
+    """(top, left, bottom, right) of a range such as B2:C3, or None."""
+    corners = [_CELL_NAME.fullmatch(part) for part in ref.split(":")]
+    if len(corners) != 2 or not all(corners):
+        return None
+    (left, top), (right, bottom) = ((_column_number(m.group(1)), int(m.group(2))) for m in corners if m)
+    if not (1 <= top <= bottom and 1 <= left <= right):
+        return None
+    return top, left, bottom, right
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_name(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,181 @@
+"""A .docx or .xlsx given to ``import`` is untrusted: every count and attribute in
+it is bounded before it is used.  Real documents the tool writes are mutated
+(merged ranges to the last column, cell and row references far out, shared-string
+indexes past the strings, spans and levels of any size, 30-digit amounts) and each
+import ends at once with exit 0 or 1 and a Chinese message, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT, SAMPLE, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Seconds an import of a small hostile file may take on a loaded CI machine (a hang takes minutes).
+BOUND = 20
+
+
+@pytest.fixture(scope="module")
+def project_form_docx(tmp_path_factory) -> Path:
+    """A 项目支出绩效自评表 as the tool writes it."""
+    out = tmp_path_factory.mktemp("forms")
+    assert run("build", ROOT / "data" / "examples" / "2023-财政部提纲.yaml", "--out-dir", out).exit_code == 0
+    return min(out.glob("*项目支出绩效自评表.docx"))
+
+
+def _budget_sheet(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["部门预算执行情况表（单位：元）"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["项目名称", "年初预算数", "调整预算数", "决算数"])
+    sheet.append(["基本支出", 4600000, 4713800.4, 4542500])
+    sheet.append(["项目支出", 5058400, 5573800, 5498400])
+    sheet.append(["办公用房经费", 800000, 880000, 810000])
+    sheet.append(["合计", 9658400, 10287700, 10040900])
+    book.save(path)
+    return path
+
+
+def _rewritten(package: bytes, part: str, change) -> bytes:
+    source, out = zipfile.ZipFile(io.BytesIO(package)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == part:
+                root = etree.fromstring(data)
+                change(root)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            archive.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _imported(tmp: Path, name: str, data: bytes) -> str:
+    source = tmp / name
+    source.write_bytes(data)
+    target = tmp / "2023.yaml"
+    shutil.copy(SAMPLE, target)
+    started = time.monotonic()
+    result = run("import", source, "--into", target, "--force", catch=True)
+    assert time.monotonic() - started < BOUND
+    assert result.exit_code in (0, 1), result.output
+    assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+    assert "意外错误" not in result.output and "Traceback" not in result.output, result.output
+    return result.output
+
+
+def test_a_merged_range_to_the_last_cell_of_a_sheet_is_left_out(tmp_path):
+    """openpyxl would make an object for each of the 17 billion cells A1:XFD1048576 covers."""
+    data = _budget_sheet(tmp_path / "表.xlsx").read_bytes()
+
+    def merge_everything(root):
+        root.find(f"{SHEET}mergeCells")[0].set("ref", "A1:XFD1048576")
+
+    output = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", merge_everything))
+    # A range covering more than any form could is left out: the amounts read as without it.
+    assert "读取第 3、4、5、6 行" in output and "收支.基本支出.年初预算：（无） → 460.00" in output
+
+
+def test_cells_far_out_and_a_missing_shared_string_are_left_out(tmp_path):
+    data = _budget_sheet(tmp_path / "表.xlsx").read_bytes()
+
+    def far_out(root):
+        cells = list(root.iter(f"{SHEET}c"))
+        cells[-1].set("r", "XFD1048576")
+        etree.SubElement(root.find(f"{SHEET}sheetData"), f"{SHEET}row", r="99999999")
+        broken = etree.SubElement(root.find(f"{SHEET}sheetData")[2], f"{SHEET}c", r="E3", t="s")
+        etree.SubElement(broken, f"{SHEET}v").text = "999999"
+
+    output = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", far_out))
+    assert "读取第" in output and "已写入" in output
+
+
+_REFERENCES = st.sampled_from(["A1", "B2", "D4", "XFD1", "A1048576", "XFD1048576", "AZ9", "ZZZ7", "A0", "1A", ""])
+_VALUES = st.sampled_from(["9" * 30, "1" * 30 + ".5", "1e400", "nan", "-1", "", "abc", "4294967296", "99999999"])
+_SHEET_MUTATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("merge"), _REFERENCES, _REFERENCES),
+        st.tuples(st.just("cell"), st.integers(0, 30), _REFERENCES),
+        st.tuples(st.just("row"), st.integers(0, 8), st.sampled_from(["99999999", "0", "-1", "1048576", "x"])),
+        st.tuples(st.just("value"), st.integers(0, 30), _VALUES),
+        st.tuples(st.just("type"), st.integers(0, 30), st.sampled_from(["s", "n", "b", "e", "str", "d"])),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _mutate_sheet(root, mutations) -> None:
+    cells, rows = list(root.iter(f"{SHEET}c")), list(root.iter(f"{SHEET}row"))
+    merges = root.find(f"{SHEET}mergeCells")
+    for kind, at, value in mutations:
+        if kind == "merge" and merges is not None:
+            etree.SubElement(merges, f"{SHEET}mergeCell", ref=f"{at}:{value}")
+        elif kind == "cell":
+            cells[at % len(cells)].set("r", value)
+        elif kind == "row":
+            rows[at % len(rows)].set("r", value)
+        elif kind == "value":
+            found = cells[at % len(cells)].find(f"{SHEET}v")
+            if found is not None:
+                found.text = value
+        else:
+            cells[at % len(cells)].set("t", value)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations=_SHEET_MUTATIONS)
+def test_hostile_sheets_keep_the_contract(tmp_path_factory, mutations):
+    tmp = tmp_path_factory.mktemp("sheet")
+    data = _budget_sheet(tmp / "表.xlsx").read_bytes()
+    _imported(tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", lambda r: _mutate_sheet(r, mutations)))
+
+
+_WORD_VALUES = st.sampled_from(
+    ["999999999", "3200000000", "-1", "", "abc", "0", "9" * 30, " 5 ", "%1%2%9", "%" * 40, "continue", "restart"]
+)
+_WORD_MUTATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["gridSpan", "vMerge", "gridBefore", "hMerge", "ilvl", "numId", "outlineLvl"]),
+        st.integers(0, 10_000),
+        _WORD_VALUES,
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations=_WORD_MUTATIONS, wrapped=st.booleans())
+def test_hostile_forms_keep_the_contract(tmp_path_factory, project_form_docx, mutations, wrapped):
+    """A project form the tool wrote, its spans, merges and levels set to anything, and
+    (``wrapped``) its rows in content controls, which must not drop their text."""
+
+    def mutate(root):
+        cells = list(root.iter(f"{WORD}tc"))
+        for tag, at, value in mutations:
+            cell = cells[at % len(cells)]
+            properties = cell.find(f"{WORD}tcPr")
+            if properties is None:
+                properties = etree.Element(f"{WORD}tcPr")
+                cell.insert(0, properties)
+            etree.SubElement(properties, f"{WORD}{tag}", {f"{WORD}val": value})
+        if wrapped:
+            for row in list(root.iter(f"{WORD}tr"))[::2]:
+                control = etree.Element(f"{WORD}sdt")
+                row.addprevious(control)
+                etree.SubElement(control, f"{WORD}sdtContent").append(row)
+
+    tmp = tmp_path_factory.mktemp("form")
+    data = _rewritten(project_form_docx.read_bytes(), "word/document.xml", mutate)
+    _imported(tmp, "自评表.docx", data)
