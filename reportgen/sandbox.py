@@ -30,8 +30,9 @@ MAX_POWER = 64
 MAX_REPEAT = 100_000
 #: Items of a list or dict a template builds.
 MAX_ITEMS = 100_000
-#: About 10,000 decimal digits: far past any figure, short of a slow number.
-MAX_INT_BITS = 33_220
+#: About 4,200 decimal digits: far past any figure, and short of the 4,300 digits
+#: past which Python refuses to write a number out (a ValueError, not a message).
+MAX_INT_BITS = 14_000
 
 
 class TemplateLimit(Exception):
@@ -177,10 +178,10 @@ class Sandbox(SandboxedEnvironment):
             if not (isinstance(right, int) and abs(right) <= MAX_POWER):
                 raise TemplateLimit(f"乘方的指数不能超过 {MAX_POWER}")
             if numbers and left.bit_length() * right > MAX_INT_BITS:
-                raise TemplateLimit("乘方的结果过大（最多约一万位数字）")
+                raise TemplateLimit("乘方的结果过大（最多约四千位数字）")
         elif operator == "*" and numbers:
             if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise TemplateLimit("乘积过大（最多约一万位数字）")
+                raise TemplateLimit("乘积过大（最多约四千位数字）")
         elif operator == "*" and any(isinstance(v, str | list | tuple) for v in (left, right)):
             sequence, count = (left, right) if isinstance(right, int) else (right, left)
             if isinstance(count, int) and count > 0:
