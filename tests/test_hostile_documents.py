@@ -6,8 +6,12 @@ import ends at once with exit 0 or 1 and a Chinese message, never a traceback.""
 
 from __future__ import annotations
 
+import copy
 import io
+import os
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -179,3 +183,59 @@ def test_hostile_forms_keep_the_contract(tmp_path_factory, project_form_docx, mu
     tmp = tmp_path_factory.mktemp("form")
     data = _rewritten(project_form_docx.read_bytes(), "word/document.xml", mutate)
     _imported(tmp, "自评表.docx", data)
+
+
+def test_the_same_report_imports_identically_under_any_hash_seed(tmp_path, sample_docx):
+    """Nothing in import depends on the order of a set or of a dict built from one."""
+    written = []
+    for seed in ("1", "4242"):
+        output = tmp_path / f"{seed}.yaml"
+        subprocess.run(
+            [sys.executable, "-m", "reportgen", "import", str(sample_docx), "-o", str(output)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        written.append(output.read_text(encoding="utf-8"))
+    assert written[0] == written[1]
+    assert "部门: 广州番禺经济技术开发区管理委员会" in written[0]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations=_WORD_MUTATIONS, levels=st.lists(_WORD_VALUES, min_size=1, max_size=4), nested=st.booleans())
+def test_hostile_reports_keep_the_contract(tmp_path_factory, sample_docx, mutations, levels, nested):
+    """The sample report, its cells' spans and merges, its paragraphs' numbering and
+    outline levels set to anything, a table nested in a cell and text in a text box."""
+
+    def mutate(root):
+        cells, paragraphs = list(root.iter(f"{WORD}tc")), list(root.iter(f"{WORD}p"))
+        for tag, at, value in mutations:
+            cell = cells[at % len(cells)]
+            properties = cell.find(f"{WORD}tcPr")
+            if properties is None:
+                properties = etree.Element(f"{WORD}tcPr")
+                cell.insert(0, properties)
+            etree.SubElement(properties, f"{WORD}{tag}", {f"{WORD}val": value})
+        for i, value in enumerate(levels):
+            properties = etree.Element(f"{WORD}pPr")
+            paragraphs[i * 7 % len(paragraphs)].insert(0, properties)
+            numbering = etree.SubElement(properties, f"{WORD}numPr")
+            etree.SubElement(numbering, f"{WORD}ilvl", {f"{WORD}val": value})
+            etree.SubElement(numbering, f"{WORD}numId", {f"{WORD}val": value})
+            etree.SubElement(properties, f"{WORD}outlineLvl", {f"{WORD}val": value})
+        if nested:
+            table = next(root.iter(f"{WORD}tbl"))
+            cells[-1].append(copy.deepcopy(table))
+            box = etree.SubElement(etree.SubElement(paragraphs[0], f"{WORD}r"), f"{WORD}pict")
+            etree.SubElement(box, f"{WORD}txbxContent").append(copy.deepcopy(paragraphs[1]))
+
+    tmp = tmp_path_factory.mktemp("report")
+    source = tmp / "报告.docx"
+    source.write_bytes(_rewritten(sample_docx.read_bytes(), "word/document.xml", mutate))
+    started = time.monotonic()
+    result = run("import", source, "-o", tmp / "导入.yaml", catch=True)
+    assert time.monotonic() - started < BOUND
+    assert result.exit_code in (0, 1), result.output
+    assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+    assert "意外错误" not in result.output and "Traceback" not in result.output, result.output
