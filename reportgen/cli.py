@@ -333,7 +333,8 @@ def _merged(importing, source: Path, into: Path):
     try:
         return importing.form_into_data(source, into)
     except InvalidInput as exc:
-        if any("项目名称" in d.message or "绩效指标" in d.message for d in exc.diagnostics):
+        # The sheet is no form (the data file's own problems are no reason to read it otherwise).
+        if any(d.file == str(source) and ("项目名称" in d.message or "绩效指标" in d.message) for d in exc.diagnostics):
             return importing.into_data(source, into)
         raise
 
@@ -420,7 +421,7 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
     if source.suffix.lower() in (".xlsx", ".xlsm", ".xls") or into is not None:
         if into is None:
             raise click.UsageError("从 Excel 表导入金额时，请用 --into 指定要填入的数据文件")
-        if not into.is_file():
+        if not into.exists():
             raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
         try:
             with _reporting(source, "未改动数据文件"):
@@ -433,7 +434,11 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             raise Refused(problem)
         if target.exists() and target != into and not force:
             raise Refused(f"{target} 已存在，未覆盖；加 --force 覆盖")
-        if target == into and not force and merged.changes:
+        if target == into and not merged.changes:
+            click.echo(merged.summary)
+            click.echo(f"{into} 中已是这些值，未改动。")
+            return
+        if target == into and not force:
             raise Refused(
                 f"将改动 {into} 中 {len(merged.changes)} 处金额；确认后加 --force 再运行（或用 -o 写到新文件）"
             )

@@ -38,6 +38,10 @@ _OS_PROBLEMS = {
     errno.EROFS: "磁盘是只读的",
     errno.EISDIR: "这是一个目录",
     errno.EIO: "磁盘读写出错",
+    errno.ENOTDIR: "路径中有一级不是目录（是一个文件）",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
 }
 
 
@@ -51,7 +55,8 @@ def _refused(message: str, path: Path) -> InvalidInput:
 
 
 def too_large_message(limit: int) -> str:
-    return f"文件过大，不应超过 {limit // 1024} KB"
+    size = f"{limit // (1 << 20)} MB" if limit >= 1 << 20 else f"{limit // 1024} KB"
+    return f"文件过大，不应超过 {size}"
 
 
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = None) -> bytes:
@@ -60,20 +65,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = No
     Anything else raises :class:`InvalidInput` naming the file."""
     if inside is not None and not _within(path, inside):
         raise _refused(f"是指向目录 {inside} 之外的链接，不予读取", path)
-    try:
-        before = os.stat(path)
-    except FileNotFoundError:
-        raise _refused("文件不存在", path) from None
-    except (OSError, ValueError) as exc:
-        reason = os_problem(exc) if isinstance(exc, OSError) else "文件名含有空字符"
-        raise _refused(f"无法读取文件：{reason}", path) from None
-    if stat.S_ISDIR(before.st_mode):
-        raise _refused("这是一个目录，不是文件", path)
-    if not stat.S_ISREG(before.st_mode):
-        # A device, a pipe or a socket: reading it might never end.
-        raise _refused("不是普通文件（可能是设备或管道），请给出文件本身", path)
-    if before.st_size > limit:
-        raise _refused(too_large_message(limit), path)
+    require_regular(path, limit)
     try:
         handle = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
@@ -98,6 +90,27 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = No
     return b"".join(chunks)
 
 
+def require_regular(path: Path, limit: int) -> None:
+    """Refuse, naming the file, what is not a regular file of at most ``limit``
+    bytes: for a reader that opens the file itself (a .docx or .xlsx package)."""
+    try:
+        before = os.stat(path)
+    except FileNotFoundError:
+        raise _refused("文件不存在", path) from None
+    except (OSError, ValueError) as exc:
+        reason = os_problem(exc) if isinstance(exc, OSError) else "文件名含有空字符"
+        raise _refused(f"无法读取文件：{reason}", path) from None
+    if stat.S_ISDIR(before.st_mode):
+        raise _refused("这是一个目录，不是文件", path)
+    if not stat.S_ISREG(before.st_mode):
+        # A device, a pipe or a socket: reading it might never end.
+        raise _refused("不是普通文件（可能是设备或管道），请给出文件本身", path)
+    if before.st_size > limit:
+        raise _refused(too_large_message(limit), path)
+    if not os.access(path, os.R_OK):
+        raise _refused(f"无法读取文件：{_OS_PROBLEMS[errno.EACCES]}", path)
+
+
 def _within(path: Path, folder: Path) -> bool:
     try:
         return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
@@ -114,7 +127,9 @@ def decode(raw: bytes, path: Path | None = None) -> tuple[str, str, list[Diagnos
         try:
             return raw.decode(UTF16), UTF16, []
         except UnicodeDecodeError:
-            raise InvalidInput([error("文件以 UTF-16 的标记开头，内容却不是 UTF-16，请另存为 UTF-8", **where)]) from None
+            raise InvalidInput(
+                [error("文件以 UTF-16 的标记开头，内容却不是 UTF-16，请另存为 UTF-8", **where)]
+            ) from None
     try:
         if raw.startswith(codecs.BOM_UTF8):
             return raw.decode(UTF8_BOM), UTF8_BOM, []
@@ -129,7 +144,11 @@ def decode(raw: bytes, path: Path | None = None) -> tuple[str, str, list[Diagnos
             "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）。请用记事本或 VS Code 打开，另存为时选择“UTF-8”编码"
         )
         raise InvalidInput([error(message, line=line, **where)]) from None
-    return text, GB18030, [warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")]
+    return (
+        text,
+        GB18030,
+        [warning("文件按 GBK/GB18030 编码读取。建议另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）")],
+    )
 
 
 def read_text(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = None) -> str:

@@ -425,6 +425,25 @@ def line_end(text: str, index: int) -> int:
     return len(text) if newline < 0 else newline + 1
 
 
+#: What may stand before a value's own text: its anchor (&名称) and tag (!!str).
+_ANCHOR_OR_TAG = re.compile(r"(?:[&!]\S*\s+)*")
+
+
+def scalar_edit(text: str, node: yaml.ScalarNode, new: str) -> tuple[int, int, str]:
+    """(start, end, replacement) that puts ``new`` for a scalar's own text: after its
+    anchor or tag, which stay for the aliases, and before the line breaks a block
+    scalar's span runs through."""
+    start, end = node.start_mark.index, node.end_mark.index
+    start += len(_ANCHOR_OR_TAG.match(text, start, end).group())
+    span = text[start:end]
+    return start, end, new + span[len(span.rstrip("\r\n")) :]
+
+
+def is_empty(node: yaml.Node) -> bool:
+    """A value left empty (``键:``, ``~``) or still :data:`TODO`: as the loader reads it, nothing."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in (*_NULLS, TODO)
+
+
 def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 

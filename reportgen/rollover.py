@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .formats import written
-from .loading import TODO, compose, line_end
+from .loading import TODO, compose, line_end, scalar_edit
 from .outlines import indicator_paths
 
 #: Paths (keys and "*" for any list position) whose values carry over.
@@ -122,19 +122,12 @@ def _walk(
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), text, edits, year, carried, mappings, seen, kept)
     else:
-        # The value's own text starts after its anchor (&名称) or tag, which stay for the aliases.
-        span = text[node.start_mark.index : node.end_mark.index]
-        start = node.start_mark.index + len(_ANCHOR_OR_TAG.match(span).group())
         if path in carried:
-            edits.append((start, node.end_mark.index, carried.pop(path)))
+            edits.append(scalar_edit(text, node, carried.pop(path)))
         elif path == ("年度",):
-            edits.append((start, node.end_mark.index, str(year)))
+            edits.append(scalar_edit(text, node, str(year)))
         elif node.value or node.style:
-            # A block scalar's span runs through its line breaks and the blank lines after it.
-            edits.append((start, node.end_mark.index, TODO + span[len(span.rstrip("\n")) :]))
-
-
-_ANCHOR_OR_TAG = re.compile(r"(?:[&!]\S*\s+)*")
+            edits.append(scalar_edit(text, node, TODO))
 
 
 def _insertions(carried: dict[tuple, str], mappings: dict, text: str) -> list[tuple[int, int, str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,9 +34,22 @@ class FromReport:
     year: int | None
 
 
+#: A report with its photos, or an export of the whole year's accounts, stays well below this.
+MAX_SOURCE_BYTES = 50 * 1024 * 1024
+
+
+def _source(path: Path) -> Path:
+    """The .docx/.xlsx to read, checked before any reader opens it: a regular file
+    (a FIFO would never end, a device never stop) of a report's size."""
+    from .. import files
+
+    files.require_regular(path, MAX_SOURCE_BYTES)
+    return path
+
+
 def from_report(path: Path, output: Path) -> FromReport:
     """The data file read from a report."""
-    imported = report.read_report(document.read(path), _stages.required, _stages.completion)
+    imported = report.read_report(document.read(_source(path)), _stages.required, _stages.completion)
     _references(imported)
     header = []
     if SCHEMA.exists():
@@ -173,10 +186,8 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
     """The data file with the sheet's amounts put in: totals, parts, and each
     project matched by name (its other keys and comments kept; new ones added
     at the end of the list)."""
-    from .. import loading
-
-    amounts = sheet.read(sheet_path)
-    source = loading.load(data_path)
+    amounts = sheet.read(_source(sheet_path))
+    source = _data_file(data_path)
     values: dict[tuple, object] = dict(amounts.values)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
@@ -190,15 +201,29 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
             added.append(
                 {"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}}
             )
-    try:
-        text, changes = emit.patch(source.text, values, {("收支", "项目"): added} if added else {})
-    except ValueError:
-        from ..diagnostics import InvalidInput, error
-
-        raise InvalidInput(
-            [error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]
-        ) from None
+    text, changes = _patched(source, values, {("收支", "项目"): added} if added else {})
     return Merged(source, text, changes, sheet.summary(amounts))
+
+
+def _data_file(path: Path):
+    """The data file to put values into, read as ``check`` reads it; its problems name it."""
+    from .. import loading
+    from ..diagnostics import InvalidInput
+
+    try:
+        return loading.load(path)
+    except InvalidInput as exc:
+        raise InvalidInput([replace(d, file=d.file or str(path)) for d in exc.diagnostics]) from None
+
+
+def _patched(source, values: dict, items: dict) -> tuple[str, list[tuple[str, str, str]]]:
+    """The data file's text with the values put in, or why it cannot take them (naming the file)."""
+    from ..diagnostics import InvalidInput, error
+
+    try:
+        return emit.patch(source.text, values, items)
+    except emit.Unpatchable as exc:
+        raise InvalidInput([error(exc.message, exc.path, file=str(source.path), line=exc.line)]) from None
 
 
 def output_problem(output: Path, source: Path) -> str | None:
@@ -219,13 +244,12 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
     amounts, 主管部门, 实施单位, 资金来源, 年度总体目标, 绩效指标 and 填报 lines.
     An indicator's 得分 is kept only where the tool would not compute the same
     (a qualitative one, or one the form scored otherwise)."""
-    from .. import loading
     from ..diagnostics import InvalidInput, error
     from .form import read_form
 
-    read = read_form(form_path)
+    read = read_form(_source(form_path))
     name = read.get("名称")
-    source = loading.load(data_path)
+    source = _data_file(data_path)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
     names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
@@ -234,17 +258,12 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
         index = names.index(name)
         if isinstance(existing[index], dict) and existing[index].get("绩效指标"):
             message = f"项目“{name}”已有绩效指标，未改动；若要以表中的为准，请先删去该项目的 绩效指标 再导入"
-            raise InvalidInput([error(message, ("收支", "项目", index, "绩效指标"))])
+            raise InvalidInput([error(message, ("收支", "项目", index, "绩效指标"), file=str(data_path))])
         values = {("收支", "项目", index, key): value for key, value in project.items() if key != "名称"}
         items = {}
     else:
         values, items = {}, {("收支", "项目"): [project]}
-    try:
-        text, changes = emit.patch(source.text, values, items)
-    except ValueError:
-        raise InvalidInput(
-            [error("收支.项目 写成了一行（[…] 或 {…}），无法填入；请改成每项一行的格式再导入")]
-        ) from None
+    text, changes = _patched(source, values, items)
     leaves = sum(len(i.get("三级指标", [])) for d in project["绩效指标"] for i in d.get("二级指标", []))
     where = "填入已有的项目" if name in names else "新增到 收支.项目"
     summary = f"从 {form_path.name} 读到项目“{name}”的自评表：{leaves} 个三级指标，{where}。"
