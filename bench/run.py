@@ -60,6 +60,7 @@ def snapshot(site: Path) -> None:
     shutil.copytree(ROOT / "templates", site / "reportgen" / "templates", ignore=ignore)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, str(site))
+    os.chdir(site)  # `python -m` puts the working folder first: not the checkout's package
 
 
 def peak_tree_rss(argv: list[str]) -> tuple[float, int]:
