@@ -92,6 +92,10 @@ LATIN_EM = 0.65
 TABLE_LATIN_EM = {**dict.fromkeys("0123456789", 0.56), ".": 0.5, ",": 0.5, "-": 0.5, " ": 0.5, "%": 0.93}
 #: Other Latin letters in table text (Noto Serif's capitals reach 0.72 em).
 TABLE_LATIN_DEFAULT_EM = 0.75
+#: The widest digit of the body face (Noto Serif CJK's, in the PDF, 0.56 em;
+#: 仿宋_GB2312's are half-width): lines of body text filled to the margin by
+#: measuring (附件说明, 落款) are measured with it, not with the looser LATIN_EM.
+BODY_LATIN_EM = 0.56
 #: Word and LibreOffice put about a quarter em between Chinese and Latin text
 #: (w:autoSpaceDE / w:autoSpaceDN, on by default).
 SCRIPT_GAP_EM = 0.25
@@ -140,6 +144,15 @@ WORD_COMPATIBILITY_MODE = "15"
 #   line, every 附件说明 entry but the last, and the organ line are kept with
 #   the next paragraph: the closing lines never stand alone, organ and date
 #   never part, and their page carries body text;
+# * 7.3.4/7.3.5 practice: at least two lines of text stand above the 附件说明 and
+#   the 落款 on their page.  keepNext (ECMA-376 17.3.1.15) keeps "the paragraph (or
+#   at least part of it)" with the next: Word moves its last lines, LibreOffice
+#   the whole paragraph (or, when that cannot fit, nothing).  Every paragraph kept
+#   with the closing lines therefore also carries keepLines (17.3.1.14: all its
+#   lines on one page), where both readings are the same: a paragraph above them
+#   of up to CLOSING_WHOLE_LINES lines moves whole; a longer one is cut in two
+#   (measuring.closing_split) and only its last lines, a paragraph of their
+#   own, are kept with the closing lines;
 # * 9: table rows never split across pages (w:cantSplit); header rows repeat.
 
 #: ``w:overflowPunct`` as written in every paragraph style.  Word reads it as
@@ -198,8 +211,9 @@ STYLES = {
     "heading3": ParagraphStyle("三级标题", "body", outline_level=3, keep_with_next=True),
     "heading4": ParagraphStyle("四级标题", "body", outline_level=4, keep_with_next=True),
     "signature": ParagraphStyle("落款", "body", first_line_chars=0),
-    # 7.3.4: "附件：1.…" two characters in under the body.
-    "attachment_list": ParagraphStyle("附件说明", "body"),
+    # 7.3.4: "附件：1.…" two characters in under the body; flush left, since its lines end
+    # in breaks set between words, and a justified line before a break is spread out.
+    "attachment_list": ParagraphStyle("附件说明", "body", alignment="left"),
     # A cover page (practice: GB/T 9704 has none; the finance bureaus' forms set its lines in the body face).
     "cover": ParagraphStyle("封面", "body", first_line_chars=0, alignment="left"),
     # Tables (practice: GB/T 9704 says only that they stay within the 版心).
@@ -230,6 +244,27 @@ COVER_GAP_LINES = 4
 SIGNATURE_RIGHT_CHARS = 2
 #: 7.3.5.2: the date's first character is two characters right of the organ's.
 SIGNATURE_DATE_SHIFT_CHARS = 2
+#: 7.3.5.2: the organ stands one blank line under the text (或附件说明).
+SIGNATURE_BLANK_LINES = 1
+#: 7.3.5.1: with a seal, the date stands four characters in from the right.
+SEALED_DATE_RIGHT_CHARS = 4
+#: 7.3.5.1: the seal's top within a line under the text, organ and date pressed
+#: by it below its centre: a 42 mm seal is 4.1 lines high, so two blank lines
+#: put organ and date on its third and fourth lines with its top half a line
+#: under the text.
+SEALED_SIGNATURE_BLANK_LINES = 2
+#: Practice: the diameter of a department's seal (42 mm; 45 mm for a government).
+SEAL_DIAMETER_MM = 42
+#: 7.3.4/7.3.5 practice: the lines of the text kept above the 附件说明 or 落款, at least.
+CLOSING_TAIL_LINES = 2
+#: A paragraph above them of up to this many lines moves whole with them (leaving
+#: no more empty lines on the page before); a longer one is cut.
+CLOSING_WHOLE_LINES = 4
+#: 9 practice: a table's last rows kept with its final one (合计, 总分), so that
+#: it never stands alone on a page (w:keepNext in every paragraph of a row:
+#: ECMA-376 17.3.1.15, which Word and LibreOffice both read as keeping the row
+#: with the next).
+ROWS_KEPT_WITH_LAST = 2
 #: Table borders in eighths of a point (w:sz): 0.5 pt lines.
 TABLE_BORDER_EIGHTHS = 4
 #: The line between two tables set as one (a form whose second table repeats its own

@@ -15,7 +15,8 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              (``{.title .landscape}``: that attachment on
                              landscape pages)
 ``{.attachment}`` + text     the 附件 label above the title
-``{.signature}`` + lines     signing organ, then date
+``{.signature}`` + lines     signing organ, then date (``{.signature .sealed}``:
+                             laid out for a seal, GB/T 9704 7.3.5.1)
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
 ``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
@@ -168,6 +169,8 @@ class Signature:
 
     organ: str
     dates: tuple[str, ...] = ()
+    #: Laid out for a seal (7.3.5.1: ``{.signature .sealed}``), else without (7.3.5.2).
+    sealed: bool = False
 
     @property
     def text(self) -> str:
@@ -461,7 +464,7 @@ class _Reader:
             lines = _lines(inline)
             if not lines:
                 raise refused(self, token, "落款没有内容")
-            self._add(Signature(lines[0], tuple(lines[1:])))
+            self._add(Signature(lines[0], tuple(lines[1:]), sealed="sealed" in classes))
         elif css == "attachments":
             self._add(AttachmentList(tuple(_lines(inline))))
         elif css == "unit":

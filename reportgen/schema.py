@@ -403,6 +403,11 @@ class ProjectForms(_Model):
 class Signature(_Model):
     organ: Text = Field(alias="单位")
     date: datetime.date = Field(alias="日期", description="成文日期，如 2024-03-01")
+    sealed: YesNo = Field(
+        False,
+        alias="盖章",
+        description="是：加盖印章，按 GB/T 9704 7.3.5.1 编排（成文日期右空四字，留出印章位置）；默认否（7.3.5.2）",
+    )
 
 
 class Fonts(_Model):

@@ -24,7 +24,7 @@ STAGES = [
     {"references", "checks"},
     {"sandbox", "wording"},
     {"markup"},
-    {"layout", "wordxml", "measuring", "typesetting"},
+    {"layout", "wordxml", "wordbreaks", "measuring", "typesetting"},
     {"writing", "spreadsheet"},
     {"rendering"},
 ]

@@ -54,16 +54,6 @@ def test_a_table_whose_numbers_cannot_fit_is_too_wide_for_the_page():
     assert not too_wide(table, L.Layout().text_height.pt * 2)
 
 
-def test_the_signature_moves_only_when_the_date_is_the_longer():
-    from reportgen.measuring import signature_spaces
-
-    # 16 characters of organ against a date of about 8.8: the usual 7.3.5.2 layout.
-    assert signature_spaces("广州番禺经济技术开发区管理委员会", "2024年3月1日") is None
-    # “县审计局” (4) above “2024年12月25日” (9.45): date 右空二字, organ 2 + 9.45 + 2 − 4 in.
-    organ, date = signature_spaces("县审计局", "2024年12月25日")
-    assert date == 2 and organ == pytest.approx(9.45)
-
-
 def test_a_spanning_cell_gets_the_room_of_its_text_from_the_columns_it_spans():
     spanned = "甲" * 30
     table = _table(f"| 一 | 二 | 三 |\n|--|--|--|\n| {spanned} | []{{.joined}} | {'乙' * 10} |\n")

@@ -7,6 +7,7 @@ which made typesetting the slowest stage by far.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from ..markup import (
     UnitLine,
 )
 from ..markup import Paragraph as BodyParagraph
-from ..measuring import balance_title, chars_wide, signature_spaces
+from ..measuring import balance_title, chars_wide, closing_split, fill_lines, signature_place
 from ..wordxml import element, local_name, on_off, put
 
 #: Alignment names of the markup → ``w:jc`` values.
@@ -77,9 +78,7 @@ def add_run(paragraph: Paragraph, text: str, run_in: bool = False) -> Run:
         put(run_properties, element("w:rStyle", val=RUN_IN_STYLE_ID))
         run.append(run_properties)
     content = element("w:t")
-    content.text = text
-    if text != text.strip():
-        content.set(qn("xml:space"), "preserve")
+    _set_text(content, text)
     run.append(content)
     paragraph._p.append(run)
     return Run(run, paragraph)
@@ -130,27 +129,84 @@ def keep_with_next(p) -> None:
         put(p.get_or_add_pPr(), on_off("w:keepNext", True))
 
 
+def keep_text_with_closing(document: Document, frame: Frame) -> None:
+    """The text above the 附件说明 or 落款 stands with it on its page, at least
+    two lines of it, without a long paragraph moving there whole (see the
+    pagination note in :mod:`reportgen.layout`): a short body paragraph is kept
+    with them whole, a longer one cut where :func:`measuring.closing_split`
+    finds a certain line end, its last lines a paragraph of their own kept with
+    them; any other block above them is kept with the next as it stands."""
+    p = last_paragraph(document)
+    keep_with_next(p)
+    if p is None or local_name(p) != "p" or p.pPr is None or p.pPr.style != style_id("body"):
+        return
+    if p.pPr.find(qn("w:ind")) is not None:
+        return
+    runs = p.findall(qn("w:r"))
+    if any(r.find(qn("w:t")) is None or len(r) > 2 for r in runs):
+        return  # a run carrying anything but its text (a break, a field) is not cut
+    text = "".join(r.find(qn("w:t")).text or "" for r in runs)
+    line = frame.text_width / L.BODY_ADVANCE
+    cut = closing_split(text, line - L.INDENT_CHARS * L.SIZE_3.pt / L.BODY_ADVANCE, line)
+    if cut == 0:
+        put(p.pPr, on_off("w:keepLines", True))
+    if not cut:
+        return
+    p.pPr.remove(p.pPr.find(qn("w:keepNext")))
+    tail = element("w:p")
+    tail.append(copy.deepcopy(p.pPr))
+    for kind in ("w:keepNext", "w:keepLines"):
+        put(tail.pPr, on_off(kind, True))
+    put(tail.pPr, element("w:ind", firstLineChars="0", firstLine="0"))
+    p.addnext(tail)
+    position = 0
+    for r in runs:
+        t = r.find(qn("w:t"))
+        run_text = t.text or ""
+        start, position = position, position + len(run_text)
+        if position <= cut:
+            continue
+        if start >= cut:
+            tail.append(r)
+            continue
+        moved = copy.deepcopy(r)
+        _set_text(t, run_text[: cut - start])
+        _set_text(moved.find(qn("w:t")), run_text[cut - start :])
+        tail.append(moved)
+
+
+def _set_text(t, text: str) -> None:
+    t.text = text
+    if text != text.strip():
+        t.set(qn("xml:space"), "preserve")
+
+
 # --- block writers -------------------------------------------------------------------
 
 
 def write_title(document: Document, block: Title, frame: Frame) -> None:
     made = paragraph(document, "title")
     width = frame.text_width
-    for i, line in enumerate(balance_title(list(block.lines), width)):
-        run = add_run(made, line)
+    for run in _add_lines(made, balance_title(list(block.lines), width)):
+        line = run.text
         overflow = chars_wide(line) * L.SIZE_2.pt - width
         if overflow > 0:
             put(run._r.get_or_add_rPr(), element("w:spacing", val=str(-math.ceil(overflow / len(line) * 20))))
-        if i:
-            run._r.addprevious(_line_break())
     # 7.2.3: one blank line between the title and what follows.
     paragraph(document, "body")
 
 
-def _line_break():
-    run = element("w:r")
-    run.append(element("w:br"))
-    return run
+def _add_lines(paragraph: Paragraph, lines: list[str]) -> list[Run]:
+    """One run a line, each after the first starting with a line break
+    (the breaks measured between words, not left to the office suite)."""
+    runs = []
+    for i, line in enumerate(lines):
+        runs.append(add_run(paragraph, line))
+        if i:
+            line_break = element("w:r")
+            line_break.append(element("w:br"))
+            runs[-1]._r.addprevious(line_break)
+    return runs
 
 
 def write_heading(document: Document, block: Heading, frame: Frame) -> None:
@@ -186,33 +242,36 @@ def write_caption(document: Document, block: Caption, frame: Frame) -> None:
 
 
 def write_signature(document: Document, block: Signature, frame: Frame) -> None:
-    """7.3.5.2: a blank line, the organ two characters in from the right, the
-    date below it starting two characters further right.  The date is placed
-    from the organ's left edge, so only the organ (Chinese, of known width) is
-    measured, never the date's digits — unless the date is the longer, when it
-    stands two characters in from the right and the organ moves left to keep
-    the two characters between their starts; neither line wraps.  Organ and
-    date stay together, on the page of the body text (or 附件说明) above them."""
-    keep_with_next(last_paragraph(document))
-    keep_with_next(paragraph(document, "body")._p)
-    long_date = signature_spaces(block.organ, block.dates[0]) if block.dates else None
-    organ_space, date_space = long_date or (L.SIGNATURE_RIGHT_CHARS, None)
-    right = organ_space * L.SIZE_3.pt
-    made = paragraph(document, "signature")
-    made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    made.paragraph_format.right_indent = L.Pt(right)
-    add_run(made, block.organ)
-    organ_left = frame.text_width - right - chars_wide(block.organ) * L.BODY_ADVANCE
+    """7.3.5: a blank line under the text (two with a seal, whose top then stands
+    within a line of the text and whose centre above the organ and date it
+    presses), the organ and below it the date, placed as
+    :func:`reportgen.measuring.signature_place` measures.  A line set from the
+    right cannot wrap; a date set from the organ's first character may run
+    into the right margin rather than wrap, should its face draw digits wider
+    than measured.  Organ and date stay together, on the page of the body text
+    (or 附件说明) above them."""
+    keep_text_with_closing(document, frame)
+    for _blank in range(L.SEALED_SIGNATURE_BLANK_LINES if block.sealed else L.SIGNATURE_BLANK_LINES):
+        keep_with_next(paragraph(document, "body")._p)
+    place = signature_place(block.organ, block.dates[0] if block.dates else "", block.sealed, frame.text_width)
+    made = _signature_line(document, block.organ, right=place.organ_right)
     for line in block.dates:
         keep_with_next(made._p)
-        made = paragraph(document, "signature")
-        if date_space is None:
-            made.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            made.paragraph_format.left_indent = L.Pt(max(organ_left + L.SIGNATURE_DATE_SHIFT_CHARS * L.SIZE_3.pt, 0))
+        if place.date_right is None:
+            # Its right indent reaches into the margin: a date drawn wider than measured overruns, never wraps.
+            made = _signature_line(document, line, left=place.date_left, right=-L.SIGNATURE_RIGHT_CHARS)
         else:
-            made.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            made.paragraph_format.right_indent = L.Pt(date_space * L.SIZE_3.pt)
-        add_run(made, line)
+            made = _signature_line(document, line, right=place.date_right)
+
+
+def _signature_line(document: Document, text: str, right: float, left: float | None = None) -> Paragraph:
+    """A line of the 落款, set from the left edge when ``left`` is given, else from the right (characters)."""
+    made = paragraph(document, "signature", text)
+    made.alignment = WD_ALIGN_PARAGRAPH.RIGHT if left is None else WD_ALIGN_PARAGRAPH.LEFT
+    if left is not None:
+        made.paragraph_format.left_indent = L.Pt(max(left, 0) * L.BODY_ADVANCE)
+    made.paragraph_format.right_indent = L.Pt(right * L.BODY_ADVANCE)
+    return made
 
 
 def write_attachment_label(document: Document, block: AttachmentLabel, frame: Frame) -> None:
@@ -230,7 +289,7 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
     later entries aligned under the first one's number, and a name that wraps
     continues under its own first character (a hanging indent).  The list is
     kept with the body text above it, never alone on a page."""
-    keep_with_next(last_paragraph(document))
+    keep_text_with_closing(document, frame)
     keep_with_next(paragraph(document, "body")._p)
     first = _ATTACHMENT_NUMBER.match(block.lines[0])
     label_chars = chars_wide(block.lines[0][: first.start(1)]) if first else 0
@@ -239,8 +298,11 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
         number_chars = chars_wide(number.group(1)) if number else 0
         made = paragraph(document, "attachment_list")
         lead = number_chars + (label_chars if i == 0 else 0)
-        indent(made, L.INDENT_CHARS + label_chars + number_chars, -lead)
-        add_run(made, line)
+        hang = L.INDENT_CHARS + label_chars + number_chars
+        indent(made, hang, -lead)
+        room = frame.text_width / L.BODY_ADVANCE
+        first_room = room - (hang - lead) * L.SIZE_3.pt / L.BODY_ADVANCE
+        _add_lines(made, fill_lines(line, first_room, room - hang * L.SIZE_3.pt / L.BODY_ADVANCE))
         if i < len(block.lines) - 1:
             keep_with_next(made._p)
 
