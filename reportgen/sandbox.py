@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import time
+from collections.abc import Iterator
 
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
@@ -67,6 +68,22 @@ def extent(value: object, budget: int = MAX_OUTPUT_CHARS) -> int:
 def _bounded(size: int) -> None:
     if size > MAX_OUTPUT_CHARS:
         raise TemplateLimit(_TOO_LONG)
+
+
+def _materialized(value: object) -> object:
+    """A lazy sequence (what map or select give, a generator) as a list, built only
+    while it stays within the bounds: a filter or method measures what it is given,
+    and a lazy one would show its size only once the result was built."""
+    if not isinstance(value, Iterator):
+        return value
+    items, size = [], 0
+    for item in value:
+        items.append(item)
+        size += extent(item)
+        _bounded(size)
+        if len(items) > MAX_ITEMS:
+            raise TemplateLimit(f"列表或字典最多 {MAX_ITEMS} 项")
+    return items
 
 
 def _check_arguments(args: tuple, kwargs: dict) -> None:
@@ -135,6 +152,7 @@ def bounded_filter(name: str, function, subject_position: int):
 
     @functools.wraps(function)
     def checked(*args, **kwargs):
+        args = tuple(map(_materialized, args))
         _check_arguments(args[subject_position + 1 :], kwargs)
         subject = args[subject_position:]
         _bounded(estimate(*subject, **kwargs) if estimate and subject else extent(subject))
@@ -197,6 +215,7 @@ class Sandbox(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         __self.tick()
+        args = tuple(map(_materialized, args))
         _check_arguments(args, kwargs)
         receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
         if isinstance(receiver, str) and name in _STR_METHOD_RESULTS:

@@ -34,6 +34,9 @@ _LONG = "生成的文字或列表过长（最多 2000000 个字符）"
         ('{{ ("{0}" * 50000).format("x" * 100000) }}', _LONG),
         ('{{ ("%s" * 50000) % ("x" * 100000) }}', _LONG),
         ('{{ "、".join(["x" * 100000] * 100) }}', _LONG),
+        # A lazy sequence is measured as it is built, not once joined (a gigabyte of centred letters).
+        ('{{ ("ab" * 50000) | list | map("center", 10000) | join }}', _LONG),
+        ('{{ "".join(("ab" * 50000) | list | map("center", 10000)) }}', _LONG),
         ('{{ ("\\t" * 100000).expandtabs(100000) }}', _LONG),
         # Doubling in a loop: each step is measured before it is made.
         (
