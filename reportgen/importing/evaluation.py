@@ -23,6 +23,8 @@ from .sections import Reading, items, run_in
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{1,40})[”\"」]")
 _POINTS = r"(\d{1,4}(?:\.\d{1,2})?)分"
 _GRADE = re.compile(r"等级[：为是]?\s*[“\"]?([^”\"，。；\s]{1,4})")
+#: A row of its own under the 合计 giving the grade (等级 | 优), as 广东's table has it.
+_GRADE_ROW = re.compile(r"^(?:自评|评价|绩效|综合)?等级$")
 
 
 def read(reading: Reading, completion) -> None:
@@ -232,6 +234,9 @@ def _tree(reading: Reading, table, block: tables.Block, present: list[str], comp
         if not names:
             continue
         first = tables.label(names[0].reading)
+        if _GRADE_ROW.match(first):
+            grade = grade or next((c.reading for c in row.cells.values() if c.reading and c.reading != names[0].reading), None)
+            continue
         if tables.row_kind(first) == "total" or any(tables.row_kind(n.reading) == "subtotal" for n in names):
             found = _GRADE.search(" ".join(c.reading for c in row.cells.values()))
             grade = grade or (found.group(1) if found else None)
