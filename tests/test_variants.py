@@ -99,7 +99,7 @@ def test_fonts_margins_and_bold_run_in_headings_can_be_overridden(tmp_path):
     assert document.styles["段首小标题"].font.bold is True
 
 
-def test_a_date_longer_than_the_organ_stands_two_characters_in_and_never_wraps(tmp_path):
+def test_a_date_longer_than_the_organ_stands_two_characters_in_with_the_organ_over_it(tmp_path):
     """7.3.5.2: 如成文日期长于发文机关署名，应当使成文日期右空二字编排，并相应增加发文机关署名右空字数."""
     short_organ = (
         "# 一、（二）年度总体工作",
@@ -110,8 +110,8 @@ def test_a_date_longer_than_the_organ_stands_two_characters_in_and_never_wraps(t
     organ_left, organ_right, organ_top = lines["县审计局"]
     date_left, date_right, date_top = lines["2024年12月25日"]
     assert RIGHT - date_right == pytest.approx(2 * 16, abs=2)
-    # The organ moves left so that the date still starts two characters right of
-    # it — or a little more: the date's digits are measured wide (layout.LATIN_EM).
+    # The organ's right space grows: it stands centred over the date (as 7.3.5.1
+    # centres it), a short organ well left of the right margin.
     assert RIGHT - organ_right > 4 * 16
-    assert 2 * 16 - 2 <= date_left - organ_left <= 4 * 16
+    assert (organ_left + organ_right) / 2 == pytest.approx((date_left + date_right) / 2, abs=8)
     assert date_top - organ_top == pytest.approx(28.95, abs=1)
