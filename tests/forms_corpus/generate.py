@@ -1050,7 +1050,9 @@ def expected_of(department: Department) -> dict:
                 "满分": marks + sum((r["分值"] for r in rows), D(0)),
                 "总分": total,
                 "等级": grade(total, department.grades),
-                "填报": "　　".join(f"{k}：{v}" for k, v in filled if v),
+                # The form leaves six ideographic spaces to fill in by hand where the data is silent
+                # (at the line's end they show nothing and the paragraph drops them).
+                "填报": "　　".join(f"{k}：{v or '　' * 6}" for k, v in filled).rstrip("　"),
             }
         )
     summary = None

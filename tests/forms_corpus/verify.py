@@ -36,6 +36,9 @@ FORM_SUFFIX = "项目支出绩效自评表.docx"
 SUMMARY_HEADER = ["序号", "项目名称", "全年预算数", "全年执行数", "执行率", "自评得分", "等级"]
 
 
+FORM_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
+
+
 def reportgen() -> list[str]:
     exe = Path(sys.executable).with_name("reportgen")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "reportgen"]
@@ -150,10 +153,16 @@ def check_form(top, indicators, form: dict, compare: Comparer) -> None:
     compare.figure(f"{at}执行率得分", points(form["执行率得分"]), total[7])
     goal_at = next((i for i, r in enumerate(rows) if r[0] == "年度总体目标"), len(rows))
     fund_rows = rows[4:goal_at]
-    compare.text(f"{at}资金来源行数", str(len(form["资金来源"])), str(len(fund_rows)))
-    for i, (source, row) in enumerate(zip(form["资金来源"], fund_rows)):
-        label = f"{at}资金来源“{source['名称']}”"
-        compare.text(f"{label}名称", ("其中：" if i == 0 else "") + source["名称"], row[0].strip(" \u3000"))
+    # The form always lists the three sources of the 财政部 form, blank where the data has none, then any others.
+    given = {source["名称"]: source for source in form["资金来源"]}
+    names = list(dict.fromkeys([*FORM_SOURCES, *given]))
+    compare.text(f"{at}资金来源行数", str(len(names)), str(len(fund_rows)))
+    for i, (name, row) in enumerate(zip(names, fund_rows)):
+        label = f"{at}资金来源“{name}”"
+        compare.text(f"{label}名称", ("其中：" if i == 0 else "") + name, row[0].strip(" \u3000"))
+        source = given.get(name)
+        if source is None:
+            continue
         compare.figure(f"{label}年初预算数", money(source["年初预算"]), row[2])
         compare.figure(f"{label}全年预算数", money(source["调整预算"]), row[3])
         compare.figure(f"{label}全年执行数", money(source["决算"]), row[4])
@@ -169,10 +178,16 @@ def check_form(top, indicators, form: dict, compare: Comparer) -> None:
     lines = [_cells(r) for r in indicators.rows]
     body, last = lines[1:-1], lines[-1]
     compare.text(f"{at}指标行数", str(len(form["指标"])), str(len(body)))
+    weights: dict[str, Decimal] = {}
+    for expected in form["指标"]:
+        weights[expected["一级"]] = weights.get(expected["一级"], Decimal(0)) + expected["分值"]
     for expected, row in zip(form["指标"], body):
         label = f"{at}指标“{expected['一级']}/{expected['二级']}/{expected['三级']}”"
         found_names = "/".join(row[:3])
-        compare.text(f"{label}各级名称", f"{expected['一级']}/{expected['二级']}/{expected['三级']}", found_names)
+        first = f"{expected['一级']}（{points(weights[expected['一级']])}分）"
+        # A level the tree lacks is the cell on its left merged across, so it reads as that cell.
+        lower = [first if name == expected["一级"] else name for name in (expected["二级"], expected["三级"])]
+        compare.text(f"{label}各级名称", "/".join([first, *lower]), found_names)
         compare.text(f"{label}年度指标值", expected["年度指标值"], row[3])
         compare.text(f"{label}实际完成值", expected["实际完成值"], row[4])
         compare.figure(f"{label}分值", points(expected["分值"]), row[5])
