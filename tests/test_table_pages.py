@@ -303,3 +303,26 @@ def test_a_face_of_the_data_that_is_not_installed_is_named_with_the_face_used(tm
     import subprocess
 
     assert used in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_total_row_never_stands_alone_on_a_page(tmp_path):
+    import pdfplumber
+
+    # 27 one-line projects: without the last rows kept with it, 合计 alone on the table's second page
+    # (seen in LibreOffice); kept, the two projects above it go with it.
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data.pop("附件编号")
+    budget = data["收支"]
+    budget["项目"] = [{"名称": f"专项工作经费{i:02d}", "调整预算": 100 + i, "决算": 90 + i} for i in range(27)]
+    budget["项目支出"] = {}
+    for key in ("调整预算", "决算"):
+        budget.pop(key)
+    budget["年初预算"] = sum(100 + i for i in range(27)) + 400
+    data["附件"] = ["收支情况表"]
+    pdf = rendered(build(_dumped(data, tmp_path / "2023.yaml"), tmp_path / "out"))
+    with pdfplumber.open(pdf) as document:
+        pages = [page.extract_text() or "" for page in document.pages]
+    rows = [[line for line in page.splitlines() if line.startswith(("专项工作经费", "合计"))] for page in pages]
+    table = [page for page in rows if page]
+    assert len(table) == 2 and table[-1][-1].startswith("合计")
+    assert len(table[-1]) >= 3 and table[-1][-2].startswith("专项工作经费26")

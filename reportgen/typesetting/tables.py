@@ -46,10 +46,13 @@ def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
     # Whole twips, rounded down, so that the columns never add up past the 版心.
     widths = [L.Twips(int(width * 20)) for width in column_widths(group.tables, frame.text_width)]
     for block in group.tables:
-        _write_table(document, block, widths)
+        _write_table(document, block, widths, ends=block is group.tables[-1])
 
 
-def _write_table(document: Document, block: Table, widths: list[L.Length]) -> None:
+def _write_table(document: Document, block: Table, widths: list[L.Length], ends: bool) -> None:
+    """One table of the group; where the group ``ends``, its last rows are kept
+    with the final one (合计, 总分), which never stands alone on a page."""
+    kept = range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else range(0)
     if block.continues:
         _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
@@ -72,7 +75,7 @@ def _write_table(document: Document, block: Table, widths: list[L.Length]) -> No
                 tc.tcPr.grid_span = cell.columns
             width = L.Twips(sum(int(w.twips) for w in widths[c : c + cell.columns]))
             _fill_cell(tc, cell, width, table, starts=cell.row == r)
-        if r < block.header_rows:
+        if r < block.header_rows or r in kept:
             _keep_with_next_row(tr)
     # A table is followed by an empty line so that what follows does not touch it.
     paragraph(document, "body")
