@@ -123,7 +123,7 @@ def _preload(options: Options) -> None:
     """What every worker needs, once here before they fork (on Linux): the
     pipeline's modules and, for a build, python-docx and the reference document
     of the default layout.  The workers start at once and share these pages."""
-    from . import pipeline
+    from . import pipeline  # noqa: F401 - imported for the workers to inherit
 
     if options.out_dir is not None:
         from . import schema, typesetting
@@ -419,7 +419,7 @@ def _tool_digest(user_templates: Path | None) -> bytes:
     digest.update(caching.code_digest())
     digest.update(caching.folder_digest("templates", DEFAULT_TEMPLATES, SOURCE_SUFFIXES))
     if user_templates is not None:
-        digest.update(caching.folder_digest("user templates", user_templates, SOURCE_SUFFIXES))
+        digest.update(caching.folder_digest("user templates", user_templates, SOURCE_SUFFIXES, confined=True))
     return digest.digest()
 
 
