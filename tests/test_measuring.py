@@ -7,7 +7,8 @@ import pytest
 
 from reportgen import layout as L
 from reportgen import markup
-from reportgen.measuring import balance_title, chars_wide, column_widths, too_wide
+from reportgen.measuring import balance_title, chars_wide
+from reportgen.typesetting.columns import column_widths, too_wide
 
 
 def test_chinese_characters_are_one_wide_latin_narrower_with_a_gap_between_scripts():
@@ -37,14 +38,14 @@ def _table(text: str) -> markup.Table:
 
 def test_columns_fill_the_text_width_and_a_long_label_gets_the_most():
     table = _table("| 项目 | 金额 |\n|:--|--:|\n| 部门预算资金支出率 | 1028.77 |\n")
-    widths = column_widths(table, 400)
+    widths = column_widths([table], 400)
     assert sum(widths) == pytest.approx(400)
     assert widths[0] > widths[1]
 
 
 def test_a_spanning_cell_claims_no_single_column():
     narrow = _table("| 甲 | 乙 |\n|--|--|\n| 很长很长很长很长很长很长的说明文字 | []{.joined} |\n")
-    assert column_widths(narrow, 400) == pytest.approx([200, 200])
+    assert column_widths([narrow], 400) == pytest.approx([200, 200])
 
 
 def test_a_table_whose_numbers_cannot_fit_is_too_wide_for_the_page():
@@ -57,7 +58,7 @@ def test_a_table_whose_numbers_cannot_fit_is_too_wide_for_the_page():
 def test_a_spanning_cell_gets_the_room_of_its_text_from_the_columns_it_spans():
     spanned = "甲" * 30
     table = _table(f"| 一 | 二 | 三 |\n|--|--|--|\n| {spanned} | []{{.joined}} | {'乙' * 10} |\n")
-    widths = column_widths(table, 600)
+    widths = column_widths([table], 600)
     # One line of 30 characters (12 pt, with half a character of slack and 4 pt padding each
     # side) against one of 10: 374 pt to 134 pt, scaled up together to fill 600 pt.
     assert widths[0] + widths[1] == pytest.approx(374 * 600 / 508)
