@@ -159,6 +159,18 @@ _WORD_MUTATIONS = st.lists(
 )
 
 
+def _set_cell_properties(root, mutations) -> None:
+    """Each (tag, at, value) sets w:tag to value in the properties of a cell chosen by ``at``."""
+    cells = list(root.iter(f"{WORD}tc"))
+    for tag, at, value in mutations:
+        cell = cells[at % len(cells)]
+        properties = cell.find(f"{WORD}tcPr")
+        if properties is None:
+            properties = etree.Element(f"{WORD}tcPr")
+            cell.insert(0, properties)
+        etree.SubElement(properties, f"{WORD}{tag}", {f"{WORD}val": value})
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations=_WORD_MUTATIONS, wrapped=st.booleans())
 def test_hostile_forms_keep_the_contract(tmp_path_factory, project_form_docx, mutations, wrapped):
@@ -166,14 +178,7 @@ def test_hostile_forms_keep_the_contract(tmp_path_factory, project_form_docx, mu
     (``wrapped``) its rows in content controls, which must not drop their text."""
 
     def mutate(root):
-        cells = list(root.iter(f"{WORD}tc"))
-        for tag, at, value in mutations:
-            cell = cells[at % len(cells)]
-            properties = cell.find(f"{WORD}tcPr")
-            if properties is None:
-                properties = etree.Element(f"{WORD}tcPr")
-                cell.insert(0, properties)
-            etree.SubElement(properties, f"{WORD}{tag}", {f"{WORD}val": value})
+        _set_cell_properties(root, mutations)
         if wrapped:
             for row in list(root.iter(f"{WORD}tr"))[::2]:
                 control = etree.Element(f"{WORD}sdt")
@@ -209,14 +214,8 @@ def test_hostile_reports_keep_the_contract(tmp_path_factory, sample_docx, mutati
     outline levels set to anything, a table nested in a cell and text in a text box."""
 
     def mutate(root):
+        _set_cell_properties(root, mutations)
         cells, paragraphs = list(root.iter(f"{WORD}tc")), list(root.iter(f"{WORD}p"))
-        for tag, at, value in mutations:
-            cell = cells[at % len(cells)]
-            properties = cell.find(f"{WORD}tcPr")
-            if properties is None:
-                properties = etree.Element(f"{WORD}tcPr")
-                cell.insert(0, properties)
-            etree.SubElement(properties, f"{WORD}{tag}", {f"{WORD}val": value})
         for i, value in enumerate(levels):
             properties = etree.Element(f"{WORD}pPr")
             paragraphs[i * 7 % len(paragraphs)].insert(0, properties)
