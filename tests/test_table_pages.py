@@ -326,3 +326,27 @@ def test_the_total_row_never_stands_alone_on_a_page(tmp_path):
     table = [page for page in rows if page]
     assert len(table) == 2 and table[-1][-1].startswith("合计")
     assert len(table[-1]) >= 3 and table[-1][-2].startswith("专项工作经费26")
+
+
+def test_a_form_sets_its_goals_as_text_under_centred_headings(pdfs):
+    import docx
+
+    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def aligned(cell) -> tuple[str, str]:
+        jc = cell.paragraphs[0]._p.find(f"{word}pPr/{word}jc")
+        return cell.text, jc.get(f"{word}val") if jc is not None else "left"
+
+    document = docx.Document(str(pdfs["forms_docx"]))
+    checked = 0
+    for table in document.tables:
+        rows = [list(dict.fromkeys(row.cells)) for row in table.rows]  # a merged cell once
+        for heading, goals in zip(rows, rows[1:]):
+            if [c.text for c in heading[1:]] != ["预期目标", "实际完成情况"]:
+                continue
+            assert [aligned(c)[1] for c in heading[1:]] == ["center", "center"]
+            # Both goals are sentences: left-aligned, though the column of 实际完成情况 centres its figures above.
+            texts = [aligned(c) for c in goals[1:]]
+            assert all(len(text) > 10 and how == "left" for text, how in texts), texts
+            checked += 1
+    assert checked >= 1
