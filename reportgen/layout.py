@@ -92,6 +92,11 @@ LATIN_EM = 0.65
 TABLE_LATIN_EM = {**dict.fromkeys("0123456789", 0.56), ".": 0.5, ",": 0.5, "-": 0.5, " ": 0.5, "%": 0.93}
 #: Other Latin letters in table text (Noto Serif's capitals reach 0.72 em).
 TABLE_LATIN_DEFAULT_EM = 0.75
+#: How much more a line of table text may hold than measured with the widths
+#: above (half-width digits of 仿宋_GB2312, a narrower gap between scripts): a
+#: line end that must not fall inside a weight in brackets is looked for
+#: at both widths.
+TABLE_LINE_LEEWAY_EM = 0.5
 #: The widest digit of the body face (Noto Serif CJK's, in the PDF, 0.56 em;
 #: 仿宋_GB2312's are half-width): lines of body text filled to the margin by
 #: measuring (附件说明, 落款) are measured with it, not with the looser LATIN_EM.

@@ -63,3 +63,22 @@ def test_a_spanning_cell_gets_the_room_of_its_text_from_the_columns_it_spans():
     # side) against one of 10: 374 pt to 134 pt, scaled up together to fill 600 pt.
     assert widths[0] + widths[1] == pytest.approx(374 * 600 / 508)
     assert widths[2] == pytest.approx(134 * 600 / 508)
+
+
+def test_a_weight_in_brackets_is_not_broken_where_the_columns_can_keep_it_whole():
+    from reportgen.typesetting.columns import line_lengths
+
+    label = "满意度指标（10分）"
+    table = _table(
+        "| 一级指标 | 二级指标 | 偏差原因分析及改进措施 |\n|--|--|--|\n"
+        f"| {label} | 服务对象满意度指标 | {'受汛期影响部分工作推迟至次年一季度' * 3} |\n"
+        "| 年度总体目标 | 社会效益指标 | 无 |\n"
+    )
+    # 300 pt: the first column could be left at its even width (“满意度指标（10 / 分）”); it is
+    # widened, from the long text's column, until the weight stands whole.
+    first = column_widths([table], 300)[0]
+    room = (first - 2 * L.CELL_PADDING.pt) / L.SIZE_SMALL_4.pt
+    for leeway in (0, L.TABLE_LINE_LEEWAY_EM):  # in Word's half-width digits as in the PDF's
+        lines = line_lengths(label, room + leeway, room + leeway)
+        assert lines in ([len(label)], [5, len(label) - 5]), (first, lines)
+    assert line_lengths("年度总体目标", room, room) == [6]

@@ -4,13 +4,15 @@ A column of figures gets the room of its widest figure (and of its heading,
 whole where there is room); the columns of text share the rest of the 版心.
 A table and the tables continuing it (``{.continued}``, one form in several
 tables) are measured together, so that their columns line up.  A width that
-would leave a single character on a cell's last line (“…评审服务 / 费”) is
-narrowed until no cell of the column does.  Pure functions of the text and
+would leave a single character on a cell's last line (“…评审服务 / 费”), or
+break inside a weight in brackets (“产出指标（50 / 分）”), is narrowed
+until no cell of the column does.  Pure functions of the text and
 :mod:`reportgen.layout` (no python-docx).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -86,12 +88,25 @@ def line_lengths(text: str, first: float, rest: float) -> list[int]:
     return [len("".join(line)) for line in lines if line]
 
 
-def _leaves_one(cell: Cell, width_pt: float) -> bool:
-    """Whether the cell's text, set in a column this wide, ends on a line of one character."""
+#: A weight in brackets, read as one word: “产出指标（50分）” of a project form.
+_BRACKETED = re.compile(r"（\d{1,3}(?:\.\d{1,2})?分）")
+
+
+def _breaks_badly(cell: Cell, width_pt: float) -> int:
+    """How badly the cell's text breaks, set in a column this wide: 2 where it
+    ends on a line of one character, 1 where it breaks inside a weight in
+    brackets (“产出指标（50 / 分）”, which still reads), else 0."""
     text, left, hanging = cell_indent(cell.text)
     room = (width_pt - _PADDING) / _SIZE
     lengths = line_lengths(text, room - (left - hanging), room - left)
-    return len(lengths) > 1 and lengths[-1] == 1
+    if len(lengths) > 1 and lengths[-1] == 1:
+        return 2
+    brackets = [m.span() for m in _BRACKETED.finditer(text)]
+    for leeway in (0, L.TABLE_LINE_LEEWAY_EM) if brackets else ():
+        lines = line_lengths(text, room + leeway - (left - hanging), room + leeway - left)
+        if any(start < end < stop for start, stop in brackets for end in itertools.accumulate(lines[:-1])):
+            return 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -209,7 +224,8 @@ _STEP = _SIZE / 4
 def _without_lone_characters(tables: Sequence[Table], widths: list[float], needs: ColumnNeeds) -> list[float]:
     """Each column is narrowed, a quarter character at a time down to what it
     cannot do without, to the widest width at which no cell of it ends on a
-    line of one character (“全年预算 / 数”, “…评审服务 / 费”) — to that least
+    line of one character (“全年预算 / 数”, “…评审服务 / 费”) or breaks inside
+    a weight in brackets (“产出指标（50 / 分）”) — to that least
     when there is none below; the room so freed is then given back a column
     at a time, each to the next width above that leaves none, those that
     still leave one first, then the furthest from their comfortable width.
@@ -222,14 +238,21 @@ def _without_lone_characters(tables: Sequence[Table], widths: list[float], needs
             if cell.columns == 1 and cell.text:
                 cells[cell.column].append(cell)
 
+    def badly_broken(column: int, width: float) -> int:
+        return sum(_breaks_badly(cell, width) for cell in cells[column])
+
     def lone(column: int, width: float) -> bool:
-        return any(_leaves_one(cell, width) for cell in cells[column])
+        return badly_broken(column, width) > 0
 
     total = sum(widths)
     made = list(widths)
     for c in range(count):
-        while lone(c, made[c]) and made[c] - _STEP >= needs.hard[c]:
-            made[c] -= _STEP
+        if lone(c, made[c]):
+            narrower = _steps_down(made[c], needs.hard[c])[::-1]
+            free = next((x for x in narrower if not lone(c, x)), None)
+            # With none free below, the least broken, the widest of those (a narrower width that only
+            # moves the break from one cell to a worse one frees room but reads worse).
+            made[c] = free if free is not None else min([made[c], *narrower], key=lambda x: (badly_broken(c, x), -x))
     while True:
         spare = total - sum(made)
         grown = []
