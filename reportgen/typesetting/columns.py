@@ -268,7 +268,7 @@ def _without_lone_characters(tables: Sequence[Table], widths: list[float], needs
         made[c] = width
     for c in [*range(count), *range(count)]:  # twice: a column widened may leave another room to borrow
         if lone(c, made[c]):
-            _borrow(c, made, total, needs, lone)
+            _borrow(c, made, total, needs, badly_broken)
     spare = total - sum(made)
     order = sorted(range(count), key=lambda c: not needs.figures[c])
     taker = next((c for c in order if not lone(c, made[c] + spare)), None)
@@ -277,24 +277,25 @@ def _without_lone_characters(tables: Sequence[Table], widths: list[float], needs
     return made
 
 
-def _borrow(c: int, made: list[float], total: float, needs: ColumnNeeds, lone) -> None:
-    """Widen column ``c`` to its next width that leaves no lone character, the
-    room taken from other columns (those with the most to spare first), each
-    left at a width free of them and no narrower than it must be; nothing
-    changes when they cannot give enough."""
+def _borrow(c: int, made: list[float], total: float, needs: ColumnNeeds, badly_broken) -> None:
+    """Widen column ``c`` to its next width that breaks none of its cells badly,
+    the room taken from other columns (those with the most to spare first), none
+    left broken worse than it is nor narrower than it must be; nothing changes
+    when they cannot give enough."""
     others = sorted((d for d in range(len(made)) if d != c), key=lambda d: needs.even[d] - made[d])
     most = made[c] + sum(max(made[d] - needs.hard[d], 0) for d in others) + total - sum(made)
     width = made[c] + _STEP
     while width <= most:
-        if not lone(c, width):
+        if not badly_broken(c, width):
             wanted = width - made[c] - (total - sum(made))
             given = {}
             for d in others:
                 if wanted <= 0:
                     break
                 least = max(made[d] - wanted, needs.hard[d])
-                # The narrowest width free of lone characters this column may give, down to what is wanted.
-                best = next((x for x in _steps_down(made[d], least) if not lone(d, x)), None)
+                # The narrowest width this column may give, down to what is wanted, breaking it no worse.
+                now = badly_broken(d, made[d])
+                best = next((x for x in _steps_down(made[d], least) if badly_broken(d, x) <= now), None)
                 if best is not None and best < made[d]:
                     given[d] = best
                     wanted -= made[d] - best
