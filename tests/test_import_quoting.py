@@ -3,8 +3,11 @@ item, reads back through reportgen's own YAML reader as exactly that text."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from conftest import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +81,38 @@ def test_text_reads_back_as_written(name: str, text: str) -> None:
 def test_every_hostile_text_reads_back() -> None:
     for text in HOSTILE:
         assert _read({"值": text, text.strip() or "键": "值"}) == {"值": text, text.strip() or "键": "值"}, text
+
+
+# --- where import -o writes ----------------------------------------------------------------------------------
+
+
+def test_import_output_through_a_link_keeps_the_link_and_the_permission_bits(tmp_path, sample_docx):
+    real = tmp_path / "共享" / "2023.yaml"
+    real.parent.mkdir()
+    real.write_text("旧: 内容\n", encoding="utf-8")
+    real.chmod(0o664)
+    link = tmp_path / "2023.yaml"
+    link.symlink_to(real)
+    result = run("import", sample_docx, "-o", link, "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "旧: 内容" not in real.read_text(encoding="utf-8") and "部门:" in real.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o664
+    assert run("check", link).exit_code == 0
+
+
+def test_import_into_an_unwritable_folder_names_it(tmp_path, sample_docx, monkeypatch):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # As root a read-only folder stays writable: the folder's refusal is made where the file is created.
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    result = run("import", sample_docx, "-o", folder / "2023.yaml")
+    assert result.exit_code == 1
+    assert f"无法写入输出目录 {folder}：Permission denied" in result.output
+    assert "Traceback" not in result.output
+    assert not (folder / "2023.yaml").exists()
