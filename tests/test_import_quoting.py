@@ -116,3 +116,25 @@ def test_import_into_an_unwritable_folder_names_it(tmp_path, sample_docx, monkey
     assert f"无法写入输出目录 {folder}：Permission denied" in result.output
     assert "Traceback" not in result.output
     assert not (folder / "2023.yaml").exists()
+
+
+def test_a_report_with_texts_yaml_would_misread_imports_as_they_are(tmp_path):
+    """Items that plain YAML would read as an alias, an anchor, a tag, a boolean, a number,
+    a date, a list or a comment come back from the built report as the same text."""
+    import json
+
+    from reportgen.loading import load
+
+    # Without spaces: the report sets Chinese text without the spaces between its characters.
+    hostile = ["*引用", "&锚点", "!标签", "说明:见附件#1号文件", "yes", "010", "2024-01-01", "-开头", "%与@与`", "~"]
+    sample = Path(__file__).parent.parent / "data" / "2023.yaml"
+    items = "".join(f"  - {json.dumps(text, ensure_ascii=False)}\n" for text in hostile)
+    (tmp_path / "2023.yaml").write_text(
+        sample.read_text(encoding="utf-8").replace("改进措施:\n", "改进措施:\n" + items, 1), encoding="utf-8"
+    )
+    assert run("build", tmp_path / "2023.yaml", "--out-dir", tmp_path / "out").exit_code == 0
+    docx = next((tmp_path / "out").glob("*.docx"))
+    result = run("import", docx, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    assert run("check", tmp_path / "导入.yaml").exit_code == 0
+    assert load(tmp_path / "导入.yaml").data["改进措施"][: len(hostile)] == hostile
