@@ -107,6 +107,8 @@ def safe_file_name(name: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    # A link (to a shared folder, say) stays a link: its target gets the content.
+    path = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -122,7 +124,8 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
+        # An existing file keeps its permission bits (a group-writable shared file stays so).
+        os.chmod(temporary, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
         os.replace(temporary, path)
     except PermissionError:
         raise OutputError(

@@ -65,7 +65,13 @@ def _quoted(text: str) -> str:
     """A double-quoted YAML scalar: JSON's escapes are YAML's, and every
     character YAML would fold or refuse is escaped too."""
     body = json.dumps(text, ensure_ascii=False)
-    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in body)
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in body)
+
+
+def _escape(character: str) -> str:
+    # YAML's \u takes four hex digits exactly; a character past U+FFFF needs \U and eight.
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _reads_back(written: str, text: str, as_key: bool) -> bool:

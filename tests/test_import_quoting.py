@@ -1,0 +1,140 @@
+"""What import writes of a text, as a key or a value, in a mapping or as a list
+item, reads back through reportgen's own YAML reader as exactly that text."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from conftest import run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.importing.emit import emit
+from reportgen.loading import from_text
+
+#: Texts YAML would read as something else, fold, or refuse, if written plain.
+HOSTILE = [
+    "\u2028",
+    "\u2029",
+    "a\rb",
+    "\t",
+    "说明:\t见附件",
+    "a\x85b",
+    "\ufeff开头",
+    "*引用",
+    "&锚点",
+    "!标签",
+    "%指令",
+    "@",
+    "`",
+    "- 列表",
+    "-",
+    "? 键",
+    "# 注释",
+    "依据 #1 号文件",
+    "键: 值",
+    "yes",
+    "no",
+    "on",
+    "null",
+    "~",
+    "010",
+    "1e3",
+    "2024-01-01",
+    "尾部空格  ",
+    "  开头空格",
+    "待填写",
+    "",
+    '"引号"',
+    "'单引号'",
+    "a\\nb",
+    "\U000f0000私用",
+    "\U000e0001",
+    "\x00\x07\x1b",
+    "第一行\n第二行",
+    "{花括号}",
+    "[方括号]",
+    "|",
+    ">",
+]
+
+TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(), st.text(alphabet=st.sampled_from("".join(HOSTILE) + " :#-")))
+
+
+def _read(data: dict) -> dict:
+    return from_text(emit(data, {}, [], []), Path("导入.yaml")).data
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, TEXT)
+def test_text_reads_back_as_written(name: str, text: str) -> None:
+    # The reader takes "基本支出 :" for 基本支出: a key is compared as it reads.
+    name = name.strip() or "键"
+    assert _read({name: text}) == {name: text}
+    assert _read({"外层": {name: text}}) == {"外层": {name: text}}
+    assert _read({"列表": [text]}) == {"列表": [text]}
+    assert _read({"列表": [{name: text, "其后": text}]}) == {"列表": [{name: text, "其后": text}]}
+
+
+def test_every_hostile_text_reads_back() -> None:
+    for text in HOSTILE:
+        assert _read({"值": text, text.strip() or "键": "值"}) == {"值": text, text.strip() or "键": "值"}, text
+
+
+# --- where import -o writes ----------------------------------------------------------------------------------
+
+
+def test_import_output_through_a_link_keeps_the_link_and_the_permission_bits(tmp_path, sample_docx):
+    real = tmp_path / "共享" / "2023.yaml"
+    real.parent.mkdir()
+    real.write_text("旧: 内容\n", encoding="utf-8")
+    real.chmod(0o664)
+    link = tmp_path / "2023.yaml"
+    link.symlink_to(real)
+    result = run("import", sample_docx, "-o", link, "--force")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "旧: 内容" not in real.read_text(encoding="utf-8") and "部门:" in real.read_text(encoding="utf-8")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o664
+    assert run("check", link).exit_code == 0
+
+
+def test_import_into_an_unwritable_folder_names_it(tmp_path, sample_docx, monkeypatch):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # As root a read-only folder stays writable: the folder's refusal is made where the file is created.
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    result = run("import", sample_docx, "-o", folder / "2023.yaml")
+    assert result.exit_code == 1
+    assert f"无法写入输出目录 {folder}：Permission denied" in result.output
+    assert "Traceback" not in result.output
+    assert not (folder / "2023.yaml").exists()
+
+
+def test_a_report_with_texts_yaml_would_misread_imports_as_they_are(tmp_path):
+    """Items that plain YAML would read as an alias, an anchor, a tag, a boolean, a number,
+    a date, a list or a comment come back from the built report as the same text."""
+    import json
+
+    from reportgen.loading import load
+
+    # Without spaces: the report sets Chinese text without the spaces between its characters.
+    hostile = ["*引用", "&锚点", "!标签", "说明:见附件#1号文件", "yes", "010", "2024-01-01", "-开头", "%与@与`", "~"]
+    sample = Path(__file__).parent.parent / "data" / "2023.yaml"
+    items = "".join(f"  - {json.dumps(text, ensure_ascii=False)}\n" for text in hostile)
+    (tmp_path / "2023.yaml").write_text(
+        sample.read_text(encoding="utf-8").replace("改进措施:\n", "改进措施:\n" + items, 1), encoding="utf-8"
+    )
+    assert run("build", tmp_path / "2023.yaml", "--out-dir", tmp_path / "out").exit_code == 0
+    docx = next((tmp_path / "out").glob("*.docx"))
+    result = run("import", docx, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    assert run("check", tmp_path / "导入.yaml").exit_code == 0
+    assert load(tmp_path / "导入.yaml").data["改进措施"][: len(hostile)] == hostile
