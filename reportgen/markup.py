@@ -333,6 +333,15 @@ def parse(
                 f"标记 {alone.group(1)} 的上一行要空着：紧接在文字之后，它会被当作那一段的文字印出"
                 "（模板中行末的 {% … %} 会吞掉换行，空行也随之没了）",
             )
+        if alone and not _MARKER_LINE.fullmatch(reader.lines[line + 1] if line + 1 < len(reader.lines) else ""):
+            below = reader.lines[line + 1] if line + 1 < len(reader.lines) else ""
+            if not below.strip():  # str.strip: a line of full-width spaces marks nothing either
+                raise refused_at(
+                    reader,
+                    line,
+                    f"标记 {alone.group(1)} 的下一行是空的：它标的是紧接在它下一行的段落或表格，"
+                    "空着时它会被丢掉或标到更后面的段落上",
+                )
         # Searched from after the line's first character, not with a leading \S.*?, which
         # tries every start of a long paragraph's line (quadratic: 20 ms a report).
         start = len(text_line) - len(text_line.lstrip()) + 1
@@ -364,6 +373,12 @@ def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
 
 
 def refused_at(reader: _Reader, line: int, problem: str) -> InvalidInput:
+    if (
+        0 < line < len(reader.lines)
+        and not reader.lines[line].strip()
+        and _MARKER_LINE.fullmatch(reader.lines[line - 1])
+    ):
+        line -= 1  # a line of full-width spaces has no template line of its own: its marker's is said
     shown = reader.lines[line].strip() if line < len(reader.lines) else ""
     message = f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}"
     origin = reader.origin_of(line)
@@ -488,6 +503,17 @@ class _Reader:
 
     def _tr_open(self, token: Token, _next: Token | None) -> None:
         self.rows.append([])
+        if token.map is None or self.table_token is None or self.table_token.map is None:
+            return
+        written = _cells_written(self.lines[token.map[0]])
+        columns = _cells_written(self.lines[self.table_token.map[0]])
+        if written > columns:
+            # markdown-it drops the cells past the header's: their text would be lost unsaid.
+            raise refused(
+                self,
+                token,
+                f"表格第 {len(self.rows)} 行有 {written} 个单元格，多于第 1 行的 {columns} 个（多出的会被丢掉）",
+            )
 
     def _th_open(self, token: Token, inline: Token | None) -> None:
         self._cell(token, inline, header=True)
@@ -576,6 +602,22 @@ def _grid(rows: list[list[tuple[Cell, bool]]], refuse) -> tuple[tuple[Cell, ...]
             column += cell.columns
         slots.append(line)
     return tuple(map(tuple, slots))
+
+
+def _cells_written(line: str) -> int:
+    """How many cells a table row's line writes (a ``\\|`` is a cell's text, not a border)."""
+    row = line.strip()
+    borders, escaped = [], False
+    for at, char in enumerate(row):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            borders.append(at)
+    if not borders:
+        return 1
+    return len(borders) + 1 - (borders[0] == 0) - (borders[-1] == len(row) - 1 and len(row) > 1)
 
 
 #: A title longer than this is no title (GB/T 9704 7.2.3 sets one to three lines).

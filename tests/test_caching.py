@@ -9,8 +9,9 @@ import os
 import zipfile
 
 import pytest
+from conftest import SAMPLE, SAMPLE_NAME, paragraphs, run
 
-from reportgen import caching, layout
+from reportgen import caching, layout, pipeline
 from reportgen.typesetting import reference
 
 
@@ -95,3 +96,73 @@ def test_old_entries_are_removed(cache_home, monkeypatch):
     assert calls == list("abcde")
     cached("a")
     assert calls == [*"abcde", "a"]
+
+
+@pytest.fixture
+def full_disk(cache_home, monkeypatch):
+    """Every write into the cache folder fails as on a full disk (the reports' own writes do not)."""
+    import errno
+    import tempfile
+
+    import jinja2
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and str(cache_home) in str(dir):
+            no_space()
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(jinja2.bccache.Bucket, "write_bytecode", no_space)
+    pipeline.forget_templates()  # a Jinja environment made before would keep its cache
+    reference.reference_document.cache_clear()
+    yield
+    pipeline.forget_templates()
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_full_disk_leaves_check_and_build_working(full_disk, cache_home, tmp_path, verbose):
+    options = ("-v",) if verbose else ()
+    checked = run("check", *options, SAMPLE)
+    built = run("build", *options, SAMPLE, "--out-dir", tmp_path / "out")
+    assert checked.exit_code == 0 and built.exit_code == 0, checked.output + built.output
+    assert (tmp_path / "out" / f"{SAMPLE_NAME}.docx").stat().st_size > 0
+    assert not list(cache_home.rglob("*.bin"))  # nothing was kept
+    said = "提示：无法写入模板缓存" in checked.output + built.output
+    assert said == verbose, checked.output + built.output
+
+
+def test_an_unreadable_cache_folder_leaves_check_and_build_working(cache_home, tmp_path, monkeypatch):
+    import errno
+
+    from reportgen import files
+
+    pipeline.forget_templates()
+    reference.reference_document.cache_clear()
+    assert run("build", SAMPLE, "--out-dir", tmp_path / "first").exit_code == 0  # fills the cache
+    assert list(cache_home.rglob("*.bin")) and list((cache_home / "templates").iterdir())
+    real_read = files.read_bytes
+
+    def read_bytes(path, *args, **kwargs):
+        # As chmod 0 would (root, who runs the tests in CI, reads through it).
+        if str(cache_home) in str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "read_bytes", read_bytes)
+    pipeline.forget_templates()
+    reference.reference_document.cache_clear()
+    try:
+        checked = run("check", SAMPLE)
+        built = run("build", SAMPLE, "--out-dir", tmp_path / "out")
+    finally:
+        pipeline.forget_templates()
+    assert checked.exit_code == 0 and built.exit_code == 0, checked.output + built.output
+    assert "提示" not in checked.output + built.output  # said only under -v
+    assert paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx") == paragraphs(
+        tmp_path / "first" / f"{SAMPLE_NAME}.docx"
+    )
