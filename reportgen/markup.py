@@ -333,8 +333,8 @@ def parse(
                 f"标记 {alone.group(1)} 的上一行要空着：紧接在文字之后，它会被当作那一段的文字印出"
                 "（模板中行末的 {% … %} 会吞掉换行，空行也随之没了）",
             )
-        if alone and not _MARKER_LINE.fullmatch(reader.lines[line + 1] if line + 1 < len(reader.lines) else ""):
-            below = reader.lines[line + 1] if line + 1 < len(reader.lines) else ""
+        below = reader.lines[line + 1] if line + 1 < len(reader.lines) else ""
+        if alone and not _MARKER_LINE.fullmatch(below):
             if not below.strip():  # str.strip: a line of full-width spaces marks nothing either
                 raise refused_at(
                     reader,
