@@ -19,6 +19,8 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              laid out for a seal, GB/T 9704 7.3.5.1)
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
+``{.notes}`` + lines         lines under the table above it (填报单位…, 注：…),
+                             a paragraph each, kept on the page of its last rows
 ``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
                              ``{.cover .center}`` centres them (××财政局（制）).
                              A cover is the title before them and its lines;
@@ -153,6 +155,17 @@ class UnitLine:
 
 
 @dataclass(frozen=True)
+class TableNotes:
+    """Lines under a table that belong to it (a form's 填报单位, 填报人, 注), a paragraph each."""
+
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
 class AttachmentList:
     """附件：1.…, one line an attachment (7.3.4)."""
 
@@ -255,7 +268,9 @@ class PageBreak:
     text: str = ""
 
 
-Block = Heading | Item | Paragraph | Table | Caption | UnitLine | AttachmentList | Signature | CoverLines | PageBreak
+Block = (
+    Heading | Item | Paragraph | Table | Caption | UnitLine | TableNotes | AttachmentList | Signature | CoverLines | PageBreak
+)
 
 
 @dataclass
@@ -484,6 +499,10 @@ class _Reader:
             self._add(AttachmentList(tuple(_lines(inline))))
         elif css == "unit":
             self._add(UnitLine(_joined(_runs(inline))))
+        elif css == "notes":
+            if not self.part.blocks or not isinstance(self.part.blocks[-1], Table):
+                raise refused(self, token, "{.notes} 的各行须紧接在表格之后")
+            self._add(TableNotes(tuple(_lines(inline))))
         elif css == "caption":
             self._add(Caption(_joined(_runs(inline))))
         elif css == "cover":

@@ -13,10 +13,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from .. import layout as L
-from ..markup import Cell, Table
+from ..markup import Cell, Table, TableNotes
 from ..wordxml import element, on_off, put
-from .columns import cell_indent, column_widths
-from .paragraphs import Frame, add_run, indent, paragraph, properties
+from .columns import cell_indent, cell_lines, column_widths
+from .paragraphs import Frame, add_lines, add_run, indent, last_paragraph, paragraph, properties
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
 def _write_table(document: Document, block: Table, widths: list[L.Length], ends: bool) -> None:
     """One table of the group; where the group ``ends``, its last rows are kept
     with the final one (合计, 总分), which never stands alone on a page."""
-    kept = range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else range(0)
+    kept = _rows_kept_with_last(block) if ends else range(0)
     if block.continues:
         _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
@@ -79,6 +79,41 @@ def _write_table(document: Document, block: Table, widths: list[L.Length], ends:
             _keep_with_next_row(tr)
     # A table is followed by an empty line so that what follows does not touch it.
     paragraph(document, "body")
+
+
+def write_notes(document: Document, block: TableNotes, frame: Frame) -> None:
+    """The lines under a table (a form's 填报单位, 注) as its last row, one cell without
+    side or bottom lines, kept with the rows above: LibreOffice keeps rows with rows
+    (keepNext in their paragraphs) but not always a table with the paragraph after it."""
+    tbl = last_paragraph(document).getprevious()  # the markup puts notes right after a table
+    _keep_with_next_row(tbl.tr_lst[-1])
+    columns = tbl.tblGrid.gridCol_lst
+    tr = tbl.add_tr()
+    _table_row(tr, header=False)
+    tc = tr.add_tc()
+    cell_properties = tc.get_or_add_tcPr()
+    cell_properties.width = L.Twips(sum(int(column.w.twips) for column in columns))
+    cell_properties.grid_span = len(columns)
+    borders = put(cell_properties, element("w:tcBorders"))
+    for edge in ("left", "bottom", "right"):
+        put(borders, element(f"w:{edge}", val="nil"))
+    tc.remove(tc.p_lst[0])  # a new cell's empty paragraph
+    for line in block.lines:
+        made = element("w:p")
+        made.append(properties("note"))
+        tc.append(made)
+        add_run(Paragraph(made, _Cell(tc, None)), line)
+
+
+def _rows_kept_with_last(block: Table) -> range:
+    """The last rows but the final one, from the first row of any cell merged down
+    into them: LibreOffice ignores the keep of a row that a merged cell enters from
+    above (seen with a form's 满意度指标 cell over its last three rows)."""
+    last = len(block.slots) - 1
+    first = max(block.header_rows, last - L.ROWS_KEPT_WITH_LAST)
+    while first > block.header_rows and (entered := min(cell.row for cell in block.slots[first])) < first:
+        first = max(block.header_rows, entered)
+    return range(first, last)
 
 
 def _join_to_table_above(document: Document) -> None:
@@ -127,7 +162,11 @@ def _fill_cell(tc, cell: Cell, width: L.Length, table, starts: bool) -> None:
     text, left, hanging = cell_indent(cell.text)
     if left:
         indent(made, left, -hanging, L.SIZE_SMALL_4)
-    add_run(made, text)
+    lines = cell_lines(cell, width.pt)
+    if len(lines) > 1:
+        add_lines(made, lines)
+    else:
+        add_run(made, text)
 
 
 def _table_row(tr, header: bool) -> None:
