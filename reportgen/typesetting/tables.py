@@ -52,7 +52,7 @@ def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
 def _write_table(document: Document, block: Table, widths: list[L.Length], ends: bool) -> None:
     """One table of the group; where the group ``ends``, its last rows are kept
     with the final one (合计, 总分), which never stands alone on a page."""
-    kept = _rows_kept_with_last(block) if ends else range(0)
+    kept = range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else range(0)
     if block.continues:
         _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
@@ -103,17 +103,6 @@ def write_notes(document: Document, block: TableNotes, frame: Frame) -> None:
         made.append(properties("note"))
         tc.append(made)
         add_run(Paragraph(made, _Cell(tc, None)), line)
-
-
-def _rows_kept_with_last(block: Table) -> range:
-    """The last rows but the final one, from the first row of any cell merged down
-    into them: LibreOffice ignores the keep of a row that a merged cell enters from
-    above (seen with a form's 满意度指标 cell over its last three rows)."""
-    last = len(block.slots) - 1
-    first = max(block.header_rows, last - L.ROWS_KEPT_WITH_LAST)
-    while first > block.header_rows and (entered := min(cell.row for cell in block.slots[first])) < first:
-        first = max(block.header_rows, entered)
-    return range(first, last)
 
 
 def _join_to_table_above(document: Document) -> None:
