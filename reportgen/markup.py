@@ -155,8 +155,8 @@ class UnitLine:
 
 
 @dataclass(frozen=True)
-class TableNotes:
-    """Lines under a table that belong to it (a form's 填报单位, 填报人, 注), a paragraph each."""
+class _Lines:
+    """A block of lines, each set as a line (or paragraph) of its own."""
 
     lines: tuple[str, ...]
 
@@ -166,14 +166,13 @@ class TableNotes:
 
 
 @dataclass(frozen=True)
-class AttachmentList:
+class TableNotes(_Lines):
+    """Lines under a table that belong to it (a form's 填报单位, 填报人, 注), a paragraph each."""
+
+
+@dataclass(frozen=True)
+class AttachmentList(_Lines):
     """附件：1.…, one line an attachment (7.3.4)."""
-
-    lines: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -250,15 +249,10 @@ def starts(cell: Cell, row: int, column: int) -> bool:
 
 
 @dataclass(frozen=True)
-class CoverLines:
+class CoverLines(_Lines):
     """Lines of a cover page, each a line of its own."""
 
-    lines: tuple[str, ...]
     centred: bool = False
-
-    @property
-    def text(self) -> str:
-        return "".join(self.lines)
 
 
 @dataclass(frozen=True)
