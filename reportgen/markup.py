@@ -19,8 +19,9 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              laid out for a seal, GB/T 9704 7.3.5.1)
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
-``{.notes}`` + lines         lines under the table above it (填报单位…, 注：…),
-                             a paragraph each, kept on the page of its last rows
+``{.notes}`` + lines         lines under the table above it (填报单位…, 注：…):
+                             its last row, a paragraph each, on the page of
+                             the rows above
 ``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
                              ``{.cover .center}`` centres them (××财政局（制）).
                              A cover is the title before them and its lines;
