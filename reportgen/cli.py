@@ -204,7 +204,7 @@ def _watch(path: Path, options) -> None:
     import time
 
     from . import pipeline
-    from .batch import run_one
+    from .batch import notes, run_one
 
     options = dataclasses.replace(options, force=True)
     last = None
@@ -217,7 +217,8 @@ def _watch(path: Path, options) -> None:
                     pipeline.forget_templates()  # a template was saved: read them afresh
                 last = stamp
                 click.echo(f"—— {time.strftime('%H:%M:%S')} ——")
-                for text, to_stderr in run_one(path, options).lines:
+                outcome = run_one(path, options)
+                for text, to_stderr in outcome.lines + (notes(outcome.cache_problems) if options.verbose else []):
                     click.echo(text, err=to_stderr)
             time.sleep(WATCH_INTERVAL)
     except KeyboardInterrupt:

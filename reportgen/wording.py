@@ -17,6 +17,7 @@ import ctypes
 import difflib
 import functools
 import os
+import pickle
 import re
 import threading
 import time
@@ -30,7 +31,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import files, formats, numbers, references
+from . import caching, files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
@@ -240,59 +241,41 @@ def _subject_position(function) -> int:
     return 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
 
 
-#: What went wrong with the template cache since last asked (see :func:`cache_problems`).
-_CACHE_PROBLEMS: list[str] = []
-#: A compiled template is a few tens of KB.
-MAX_CACHE_BYTES = 4 * 1024 * 1024
-
-
-def cache_problems() -> list[str]:
-    """Why the template cache was not used, since last asked: for a 提示 under -v."""
-    problems = list(dict.fromkeys(_CACHE_PROBLEMS))
-    _CACHE_PROBLEMS.clear()
-    return problems
-
-
 class _BestEffortCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache on disk, best-effort: a cache file that cannot be read or
-    written (a full disk, a FIFO or a damaged file in its place) only means the
-    template is compiled again."""
+    """Jinja's cache on disk, best-effort as :mod:`reportgen.caching` is: a cache
+    file that cannot be read or written (a full disk, a FIFO or a damaged file in
+    its place) only means the template is compiled again."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = Path(self._get_cache_filename(bucket))
         if not os.path.lexists(path):
             return
         try:
-            bucket.bytecode_from_string(files.read_bytes(path, MAX_CACHE_BYTES))
-        except InvalidInput as exc:
+            stored = files.read_bytes(path, caching.MAX_ENTRY_BYTES)
+            bucket.bytecode_from_string(stored)
+        except Exception:  # noqa: BLE001 - InvalidInput, or whatever a damaged file makes Jinja's reader raise
             bucket.reset()
-            _CACHE_PROBLEMS.append(f"模板缓存 {path} 无法读取（{exc}），已重新编译模板")
-        except Exception:  # noqa: BLE001 - whatever a damaged cache file makes Jinja's reader raise
-            bucket.reset()
-            _CACHE_PROBLEMS.append(f"模板缓存 {path} 已损坏，已重新编译模板")
+            caching.unreadable()
+            return
+        # Jinja drops an entry quietly both when its template changed (its checksum differs:
+        # nothing wrong) and when the file is damaged (no header, or code that does not load).
+        current = jinja2.bccache.bc_magic + pickle.dumps(bucket.checksum, 2)
+        if bucket.code is None and (not stored.startswith(jinja2.bccache.bc_magic) or stored.startswith(current)):
+            caching.unreadable()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError as exc:
-            _CACHE_PROBLEMS.append(f"无法写入模板缓存 {self.directory}（{files.os_problem(exc)}），本次不使用缓存")
+            caching.unwritable(exc)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (keyed by each template's checksum),
     so a clerk's rebuild does not compile them again; none if there is nowhere
     to keep them."""
-    root = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    directory = Path(root) / "reportgen" / "templates"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _CACHE_PROBLEMS.append(f"无法建立模板缓存目录 {directory}（{files.os_problem(exc)}），本次不使用缓存")
-        return None
-    if not os.access(directory, os.W_OK):
-        _CACHE_PROBLEMS.append(f"模板缓存目录 {directory} 不可写，本次不使用缓存")
-        return None
-    return _BestEffortCache(str(directory))
+    directory = caching.folder("templates")
+    return None if directory is None else _BestEffortCache(str(directory))
 
 
 def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
