@@ -35,7 +35,7 @@ from . import caching, files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
-from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
+from .sandbox import MAX_OUTPUT_CHARS, TOO_DEEP, Sandbox, TemplateLimit, bounded_filter
 
 TITLE_TEMPLATE = "title.j2"
 #: The output's name without its suffix; by default the title's lines written together.
@@ -589,6 +589,7 @@ _RUNTIME_PROBLEMS = [
 
 #: Jinja's syntax messages, as a template writer should read them.
 _SYNTAX_PROBLEMS = [
+    (re.compile(re.escape(TOO_DEEP)), "括号或 for、if 等嵌套过深，无法编译；请减少嵌套的层数"),
     (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器，可用的有：" + "、".join(FILTERS)),
     (re.compile(r"No test named '([^']+)'"), "没有名为“{0}”的测试"),
     (re.compile(r"Encountered unknown tag '([^']+)'"), "不认识的标签“{0}”（是否少了 {{% end… %}} 或拼错了？）"),

@@ -215,3 +215,23 @@ def test_a_table_without_rows_or_caption_is_named_by_its_headings(tmp_path):
     templates = _template(tmp_path, "前文\n\n| 序号 | 项目名称 |\n|--|--|\n")
     result = run("check", write_variant(tmp_path), "--templates", templates)
     assert "problems.md.j2:3 警告：" in result.output and "表格“序号、项目名称”只有表头" in result.output
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+        "{% if true %}" * 300 + "正文" + "{% endif %}" * 300,
+        "{{ " + "-" * 3000 + "1 }}",
+        "{{ " + "[" * 3000 + "]" * 3000 + " }}",
+    ],
+    ids=["brackets", "blocks", "unary minus", "lists"],
+)
+def test_a_template_nested_past_what_jinja_parses_is_a_syntax_error_at_its_line(tmp_path, nested):
+    """Jinja's parser recurses once a level: thousands of levels are a message, not a RecursionError."""
+    templates = _template(tmp_path, f"前文\n\n{nested}\n")
+    for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
+        result = run(command, write_variant(tmp_path), "--templates", templates, *where)
+        assert result.exit_code == 1, result.output
+        assert "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译" in result.output
+        assert "意外错误" not in result.output
