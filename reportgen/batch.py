@@ -459,6 +459,12 @@ def _unchanged(previous: dict | None, fingerprint: str, options: Options) -> boo
     return True
 
 
+def _key(path: Path) -> str:
+    """An input's place in the record: its real path (os.path.realpath, which a link loop
+    does not stop; the loader says what is wrong with the file)."""
+    return os.path.realpath(path)
+
+
 class _Manifest:
     """``out/.reportgen-builds.json``: input path → what was last built from it."""
 
@@ -485,7 +491,7 @@ class _Manifest:
     def entry(self, path: Path) -> dict | None:
         """What was last built from ``path``, if the record is whole (a hand-edited
         or damaged record only means the report is built again)."""
-        entry = self.entries.get(str(path.resolve()))
+        entry = self.entries.get(_key(path))
         if not isinstance(entry, dict):
             return None
         output, fingerprint = entry.get("output"), entry.get("fingerprint")
@@ -502,7 +508,7 @@ class _Manifest:
         changed = False
         for outcome in outcomes:
             if outcome.status == "已生成" and outcome.fingerprint:
-                self.entries[str(outcome.path.resolve())] = {
+                self.entries[_key(outcome.path)] = {
                     "output": outcome.output.name,
                     "另外": "/".join(output.name for output in outcome.outputs[1:]),
                     "forms": options.forms or "",

@@ -276,11 +276,12 @@ def _git_version(path: Path, revision: str) -> bytes:
 
     if revision.startswith("-") or not _REVISION.fullmatch(revision):
         raise OutputError(f"“{revision}”不是 git 的版本名（如 HEAD、HEAD~1、一个提交号或标签）")
+    real = Path(os.path.realpath(path))  # Path.resolve raises for a link loop
 
     def git(*args: str, failure: str) -> bytes:
         try:
             done = subprocess.run(
-                ["git", "-C", str(path.resolve().parent), *args],
+                ["git", "-C", str(real.parent), *args],
                 capture_output=True,
                 timeout=60,
                 check=False,
@@ -292,7 +293,7 @@ def _git_version(path: Path, revision: str) -> bytes:
         return done.stdout
 
     top = git("rev-parse", "--show-toplevel", failure=f"{path} 不在 git 仓库中，无法与 {revision} 版本比较")
-    relative = path.resolve().relative_to(Path(os.fsdecode(top.strip())).resolve()).as_posix()
+    relative = real.relative_to(os.path.realpath(os.fsdecode(top.strip()))).as_posix()
     # The revision cannot start with "-" (checked above): git reads it as a revision, never an option.
     version = f"{revision}:{relative}"
     missing = f"git 中没有 {revision} 版本的 {relative}（版本名写错了，或那时还没有这个文件）"
