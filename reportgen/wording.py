@@ -511,7 +511,9 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
                 pieces.append(piece)
                 written.append(env.origin)
                 env.origin = None
-            return "".join(pieces), _Origins(pieces, written, env.loader.sources)
+            origins = _Origins(pieces, written, env.loader.sources)
+            _refuse_unwritable(pieces, origins, env.get_template(name).filename)
+            return "".join(pieces), origins
     except _Overtime as exc:
         file, line = _template_frame(exc)
         message = f"模板运行超出限制：模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环"
@@ -558,6 +560,34 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
     ) as exc:
         file, line = _template_frame(exc)
         raise InvalidInput([_template_error(f"模板运行出错：{_explain(exc)}", file, line)]) from None
+
+
+#: What a .docx (XML 1.0) cannot hold: control characters but tab and line ends, lone
+#: surrogates, U+FFFE and U+FFFF.  The data cannot bring them (its text is checked);
+#: a template's own text can (a character pasted from elsewhere, ``\x1f`` in a string).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_unwritable(pieces: list[str], origins: _Origins, template: str | None) -> None:
+    """A character the report cannot carry, refused at the template line that wrote it
+    (check would pass and build fail at the XML writer otherwise)."""
+    for piece, where in zip(pieces, origins.written):
+        found = _UNWRITABLE.search(piece)
+        if found is None:
+            continue
+        file, line = template, None
+        if where is not None:
+            offset = piece.count("\n", 0, found.start())
+            file, line, literal = where
+            if literal and piece in origins.sources.get(file, ""):
+                file, line = origins._in_source(piece, offset, *where)
+            else:  # text and expressions (folded into one piece, too) start at their statement's line
+                line += offset
+        message = (
+            f"模板写出了 Word 文件中不能有的控制字符 U+{ord(found.group()):04X}（看不见，常随复制粘贴带入），"
+            "请从模板中删去它"
+        )
+        raise InvalidInput([_template_error(message, file, line)])
 
 
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")

@@ -235,3 +235,23 @@ def test_a_template_nested_past_what_jinja_parses_is_a_syntax_error_at_its_line(
         assert result.exit_code == 1, result.output
         assert "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译" in result.output
         assert "意外错误" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "line"),
+    [
+        ("sections/problems.md.j2", "前文\n\n正文\x1f内容\n", 3),
+        ("sections/problems.md.j2", '前文\n\n{{ "甲\\x01乙" }}\n', 3),
+        ("title.j2", "{{ 年度 }}年度\x0b自评报告\n", 1),
+    ],
+    ids=["pasted into the text", "written by an expression", "in the title"],
+)
+def test_a_control_character_a_template_writes_is_refused_at_its_line(tmp_path, name, body, line):
+    """A .docx cannot hold it: check refuses it at the template line instead of build failing in the XML writer."""
+    templates = _template(tmp_path, body, name=name)
+    for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
+        result = run(command, write_variant(tmp_path), "--templates", templates, *where)
+        assert result.exit_code == 1, result.output
+        assert f"{Path(name).name}:{line} 错误：模板写出了 Word 文件中不能有的控制字符 U+00" in result.output
+        assert "意外错误" not in result.output
+    assert not (tmp_path / "out").exists()
