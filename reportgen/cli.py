@@ -120,8 +120,10 @@ def build(
 
     options = Options(out_dir, templates, strict, pdf, force, verbose, forms)
     if watch:
-        if len(files) != 1 or files[0].is_dir():
+        if len(files) != 1:
             raise click.UsageError("--watch 只能给一个数据文件")
+        if files[0].is_dir():
+            raise click.UsageError(f"--watch 只能给一个数据文件，{files[0]} 是一个目录")
         _watch(files[0], options)
         return
     ctx.exit(_run(files, options))
