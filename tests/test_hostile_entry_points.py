@@ -382,6 +382,8 @@ def test_every_entry_point_keeps_the_contract(tmp_path, seed, command, role, hos
     assert "Traceback" not in output and "意外错误" not in output, output
     if code != 0:
         assert path.name in output, output  # the file is named
+    if hostile == "link out of the folder":
+        assert code == 1 and "之外的链接，不予读取" in output, output
     after = _snapshot(tmp_path)
     # What a command may write when it succeeds: build its output folder, init and import their targets.
     allowed = {"build": space.out, "build --watch": space.out, "init": space.target, "import": space.imported}.get(
