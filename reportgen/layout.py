@@ -334,6 +334,11 @@ class Layout:
         return Length(PAGE_WIDTH - self.margin("left") - self.margin("right"))
 
     @property
+    def line_chars(self) -> int:
+        """How many characters of the body text a line of the portrait 版心 holds (5.2.3: 28)."""
+        return int(self.text_width.pt / BODY_ADVANCE)
+
+    @property
     def text_height(self) -> Length:
         """The 版心's height: a landscape page's text width (9: the sheet is only turned)."""
         return Length(PAGE_HEIGHT - self.margin("top") - self.margin("bottom"))
