@@ -4,7 +4,8 @@ automatic numbering worked out) and its heading level where a style or an
 outline level gives one, each table as a grid of cells.
 
 Every text is read once into its reading form (:mod:`.normalise`).  Text in
-content controls (``w:sdt``) and tracked insertions is read like any other.
+content controls (``w:sdt``) and tracked insertions is read like any other;
+deleted text is not.
 
 Safe on hostile files: the package's size and entries are checked before
 anything is unpacked, every number taken from the XML (spans, levels, start
@@ -166,9 +167,7 @@ class _Reader:
         level = bounded_int(attribute(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
         heading = level + 1 if level is not None and level < 4 else self.styles.heading(style_id)
         label = self.numbering.label(properties, self.styles.numbering(style_id))
-        return Paragraph(
-            label, read_text(label + _text(element).replace("\n", " ")), heading, len(self.document.blocks)
-        )
+        return Paragraph(label, read_text(label + text_of(element)), heading, len(self.document.blocks))
 
     def table(self, element) -> list[list[Text]]:
         """Rows of cell texts by grid column: a cell spanning columns repeats in
@@ -194,7 +193,7 @@ class _Reader:
                     ):
                         text = rows[-1][column]
                     else:
-                        text = read_text(" ".join(_text(p).strip() for p in tc.iter(f"{W}p")).replace("\n", " "))
+                        text = read_text(cell_text(tc))
                     span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
                     cells += [text] * min(span, MAX_COLUMNS - len(cells))
             self.cells += len(cells)
@@ -219,11 +218,17 @@ def bounded_int(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _text(element) -> str:
+#: Text under these is not what the document shows (deleted, moved away, a copy for old readers).
+HIDDEN = (f"{W}del", f"{W}moveFrom", FALLBACK)
+
+
+def text_of(element) -> str:
+    """The text a paragraph shows, a line break as a line break (:func:`.normalise.tidy`
+    tells the layout's breaks from the clerk's spaces)."""
     pieces = []
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(ancestor.tag == FALLBACK for ancestor in node.iterancestors()):
-            continue  # the same text box again, for old readers
+        if any(ancestor.tag in HIDDEN for ancestor in node.iterancestors()):
+            continue
         tag = node.tag
         pieces.append(
             node.text or ""
@@ -235,6 +240,11 @@ def _text(element) -> str:
             else " "
         )
     return "".join(pieces)
+
+
+def cell_text(cell) -> str:
+    """A table cell's paragraphs, each on a line of its own."""
+    return "\n".join(text_of(p).strip() for p in cell.iter(f"{W}p"))
 
 
 class _Styles:

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from . import package
-from .document import CONTAINERS, FALLBACK, W, attribute, bounded_int
+from .document import CONTAINERS, W, attribute, bounded_int, cell_text, text_of
 from .normalise import Text, reading
 from .normalise import read as read_text
 
@@ -57,9 +57,6 @@ MAX_SHEETS = 50
 MAX_LINES = 20_000
 #: Integer digits a figure may have.
 MAX_DIGITS = 15
-
-#: Text under these is not what the document shows (deleted, moved away, a copy for old readers).
-_HIDDEN = (f"{W}del", f"{W}moveFrom", FALLBACK)
 
 #: Column key → header words naming it (matched on the header's words without
 #: brackets, marks and spaces; the longest synonym that fits wins).
@@ -228,7 +225,7 @@ class _DocxReader:
     def blocks(self, container) -> None:
         for element in container.iterchildren():
             if element.tag == f"{W}p":
-                text = read_text(_text(element))
+                text = read_text(text_of(element))
                 self.paragraphs += 1
                 if text.reading:
                     key = (-1, self.paragraphs)
@@ -260,8 +257,7 @@ class _DocxReader:
                 elif hmerge is not None and hmerge.get(f"{W}val") in (None, "continue") and cells:
                     cell = cells[-1]
                 else:
-                    text = " ".join(_text(p).strip() for p in tc.iter(f"{W}p"))
-                    cell = Cell(read_text(text), (number, r, column))
+                    cell = Cell(read_text(cell_text(tc)), (number, r, column))
                 span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
                 cells += [cell] * min(span, MAX_COLUMNS - len(cells))
             self.cells += len(cells)
@@ -278,19 +274,6 @@ def _children(element, tag: str):
             yield child
         elif child.tag in CONTAINERS:
             yield from _children(child, tag)
-
-
-def _text(element) -> str:
-    pieces = []
-    for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(ancestor.tag in _HIDDEN for ancestor in node.iterancestors()):
-            continue
-        tag = node.tag
-        if tag == f"{W}t":
-            pieces.append(node.text or "")
-        else:
-            pieces.append("-" if tag == f"{W}noBreakHyphen" else " ")
-    return "".join(pieces)
 
 
 def _xlsx_sheets(path: Path) -> list[list[Line]]:
