@@ -339,6 +339,14 @@ def _merged(importing, source: Path, into: Path):
         raise
 
 
+def _say_left_out(source: Path, left_out: tuple[str, ...]) -> None:
+    """What import did not read of a hostile or oversized file: a 提示 each, never silence."""
+    from .diagnostics import note
+
+    for line in left_out:
+        click.echo(note(line).format(source), err=True)
+
+
 def _piece(kind: str, text: str) -> str:
     # Said in words, so that a clerk reads it without a legend (and in colour on a terminal).
     if kind == "old":
@@ -434,6 +442,7 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             raise Refused(problem)
         if target.exists() and target != into and not force:
             raise Refused(f"{target} 已存在，未覆盖；加 --force 覆盖")
+        _say_left_out(source, merged.left_out)
         if target == into and not merged.changes:
             click.echo(merged.summary)
             click.echo(f"{into} 中已是这些值，未改动。")
@@ -468,6 +477,7 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             write_atomically(output, imported.text.encode("utf-8"))
     except _Failed:
         ctx.exit(1)
+    _say_left_out(source, imported.left_out)
     click.echo(imported.summary)
     click.echo(
         f"已生成 {output}：{imported.todo} 处标为“待填写”（报告中没有或各处不一致）。运行 reportgen check {output} 逐条查看。"

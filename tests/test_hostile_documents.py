@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import Result
 from conftest import ROOT, SAMPLE, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,7 +65,7 @@ def _rewritten(package: bytes, part: str, change) -> bytes:
     return out.getvalue()
 
 
-def _imported(tmp: Path, name: str, data: bytes) -> str:
+def _imported(tmp: Path, name: str, data: bytes) -> Result:
     source = tmp / name
     source.write_bytes(data)
     target = tmp / "2023.yaml"
@@ -75,7 +76,7 @@ def _imported(tmp: Path, name: str, data: bytes) -> str:
     assert result.exit_code in (0, 1), result.output
     assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert "意外错误" not in result.output and "Traceback" not in result.output, result.output
-    return result.output
+    return result
 
 
 def test_a_merged_range_to_the_last_cell_of_a_sheet_is_left_out(tmp_path):
@@ -85,9 +86,13 @@ def test_a_merged_range_to_the_last_cell_of_a_sheet_is_left_out(tmp_path):
     def merge_everything(root):
         root.find(f"{SHEET}mergeCells")[0].set("ref", "A1:XFD1048576")
 
-    output = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", merge_everything))
-    # A range covering more than any form could is left out: the amounts read as without it.
-    assert "读取第 3、4、5、6 行" in output and "收支.基本支出.年初预算：（无） → 460.00" in output
+    result = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", merge_everything))
+    # A range covering more than any form could is left out: the amounts read as without it, and said.
+    assert result.exit_code == 0
+    assert "读取第 3、4、5、6 行" in result.output and "收支.基本支出.年初预算：（无） → 460.00" in result.output
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / '预算.xlsx'} 提示：工作表“Sheet”的合并区域 A1:XFD1048576 使合并的单元格超过 20000 个，未按合并读取"
+    ]
 
 
 def test_cells_far_out_and_a_missing_shared_string_are_left_out(tmp_path):
@@ -100,8 +105,70 @@ def test_cells_far_out_and_a_missing_shared_string_are_left_out(tmp_path):
         broken = etree.SubElement(root.find(f"{SHEET}sheetData")[2], f"{SHEET}c", r="E3", t="s")
         etree.SubElement(broken, f"{SHEET}v").text = "999999"
 
-    output = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", far_out))
-    assert "读取第" in output and "已写入" in output
+    result = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", far_out))
+    assert result.exit_code == 0 and "读取第" in result.output and "已写入" in result.output
+    # The 合计 row's 决算 moved past the 64th column: the sum of its parts is used; the row of
+    # no cells past row 2000 holds nothing to leave out.
+    source = tmp_path / "预算.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{source} 提示：工作表“Sheet”的单元格 E3 引用的共享字符串不存在，按空单元格读取",
+        f"{source} 提示：工作表“Sheet”的单元格 XFD1048576 在第 64 列以后，未读取（只读前 64 列）",
+    ]
+
+
+def test_rows_past_the_last_read_and_sheets_past_the_fiftieth_are_said(tmp_path):
+    data = _budget_sheet(tmp_path / "表.xlsx").read_bytes()
+
+    def far_down(root):
+        for number in ("2001", "2500"):
+            row = etree.SubElement(root.find(f"{SHEET}sheetData"), f"{SHEET}row", r=number)
+            etree.SubElement(etree.SubElement(row, f"{SHEET}c", r=f"B{number}"), f"{SHEET}v").text = "7"
+
+    result = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", far_down))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / '预算.xlsx'} 提示：工作表“Sheet”第 2000 行以后有内容的行（第 2001、2500 行）未读取（只读前 2000 行）"
+    ]
+    book = openpyxl.load_workbook(_budget_sheet(tmp_path / "多表.xlsx"))
+    for n in range(52):
+        book.create_sheet(f"空表{n}")
+    book.save(tmp_path / "多表.xlsx")
+    result = _imported(tmp_path, "多表.xlsx", (tmp_path / "多表.xlsx").read_bytes())
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / '多表.xlsx'} 提示：第 50 个以后的 3 个工作表未读取（只读前 50 个）"
+    ]
+
+
+def test_a_span_past_the_grid_in_a_form_is_said_and_read_as_one_column(tmp_path, project_form_docx):
+    def span(root):
+        # The 项目名称 row: its value cell, after the label spanning two columns, asks for 3.2 billion.
+        cell = list(next(root.iter(f"{WORD}tbl")).iter(f"{WORD}tc"))[1]
+        cell.find(f"{WORD}tcPr/{WORD}gridSpan").set(f"{WORD}val", "3200000000")
+
+    result = _imported(tmp_path, "自评表.docx", _rewritten(project_form_docx.read_bytes(), "word/document.xml", span))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / '自评表.docx'} 提示：第 1 个表格第 1 行第 3 列的跨列数 gridSpan=“3200000000”不是 1 到 64，按 1 列读取"
+    ]
+
+
+def test_text_past_the_last_column_of_a_report_table_is_said(tmp_path, sample_docx):
+    def widen(root):
+        row = list(next(root.iter(f"{WORD}tbl")).iter(f"{WORD}tr"))[2]
+        for n in range(70):
+            cell = etree.SubElement(row, f"{WORD}tc")
+            etree.SubElement(
+                etree.SubElement(etree.SubElement(cell, f"{WORD}p"), f"{WORD}r"), f"{WORD}t"
+            ).text = f"多出的第{n}格"
+
+    source = tmp_path / "报告.docx"
+    source.write_bytes(_rewritten(sample_docx.read_bytes(), "word/document.xml", widen))
+    result = run("import", source, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{source} 提示：第 1 个表格第 3 行在第 64 列以后的文字未读取（只读前 64 列）"
+    ]
 
 
 _REFERENCES = st.sampled_from(["A1", "B2", "D4", "XFD1", "A1048576", "XFD1048576", "AZ9", "ZZZ7", "A0", "1A", ""])

@@ -32,6 +32,8 @@ class FromReport:
     #: What was read, for the screen.
     summary: str
     year: int | None
+    #: What the reader left out of the report as past its bounds, one line each.
+    left_out: tuple[str, ...] = ()
 
 
 #: A report with its photos, or an export of the whole year's accounts, stays well below this.
@@ -49,7 +51,8 @@ def _source(path: Path) -> Path:
 
 def from_report(path: Path, output: Path) -> FromReport:
     """The data file read from a report."""
-    imported = report.read_report(document.read(_source(path)), _stages.required, _stages.completion)
+    read = document.read(_source(path))
+    imported = report.read_report(read, _stages.required, _stages.completion)
     _references(imported)
     header = []
     if SCHEMA.exists():
@@ -64,7 +67,9 @@ def from_report(path: Path, output: Path) -> FromReport:
     text = emit.emit(imported.data, comments, header, imported.leftovers)
     todo = text.count(f": {TODO}") + text.count(f"- {TODO}")
     year = imported.data.get("年度")
-    return FromReport(text, todo, _summary(imported, todo), year if isinstance(year, int) else None)
+    return FromReport(
+        text, todo, _summary(imported, todo), year if isinstance(year, int) else None, tuple(read.left_out)
+    )
 
 
 def _comments(imported: report.Imported) -> dict[tuple, list[str]]:
@@ -174,6 +179,8 @@ class Merged:
     text: str
     changes: list[tuple[str, str, str]]
     summary: str
+    #: What the reader left out of the sheet or form as past its bounds, one line each.
+    left_out: tuple[str, ...] = ()
 
     def save(self, target: Path) -> None:
         """Written as the data file is saved (encoding, line ends, through a link)."""
@@ -202,7 +209,7 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
                 {"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}}
             )
     text, changes = _patched(source, values, {("收支", "项目"): added} if added else {})
-    return Merged(source, text, changes, sheet.summary(amounts))
+    return Merged(source, text, changes, sheet.summary(amounts), tuple(amounts.left_out))
 
 
 def _data_file(path: Path):
@@ -247,7 +254,8 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
     from ..diagnostics import InvalidInput, error
     from .form import read_form
 
-    read = read_form(_source(form_path))
+    left_out: list[str] = []
+    read = read_form(_source(form_path), left_out)
     name = read.get("名称")
     source = _data_file(data_path)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
@@ -272,7 +280,7 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
         (label, old, f"（{counted[label.rsplit('.', 1)[-1]]} 项）" if label.rsplit(".", 1)[-1] in counted else new)
         for label, old, new in changes
     ]
-    return Merged(source, text, changes, summary)
+    return Merged(source, text, changes, summary, tuple(left_out))
 
 
 def _without_computed_scores(node: dict) -> dict:

@@ -24,8 +24,6 @@ from . import package, tables
 from .normalise import Text
 from .normalise import read as read_text
 
-MAX_SHEETS = 50
-
 
 @dataclass
 class SheetAmounts:
@@ -39,15 +37,17 @@ class SheetAmounts:
     projects: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     #: What was read differently in two places, or is not an amount.
     problems: list[str] = field(default_factory=list)
+    #: What was left out as past the reader's bounds, one line each, for a 提示.
+    left_out: list[str] = field(default_factory=list)
 
 
 def read(path: Path) -> SheetAmounts:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidInput([error("应为 Excel 文件（.xlsx）；.xls 请先在 Excel/WPS 中另存为 .xlsx")])
-    workbook = package.workbook(path)
     found = SheetAmounts()
+    workbook = package.workbook(path, found.left_out)
     seen: dict[tuple, tuple[Decimal, str]] = {}
-    for sheet in workbook.worksheets[:MAX_SHEETS]:
+    for sheet in package.worksheets(workbook, found.left_out):
         _read_sheet(sheet, found, seen)
     if not found.used:
         raise InvalidInput([error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")])
