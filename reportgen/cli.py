@@ -431,6 +431,8 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
             raise click.UsageError("从 Excel 表导入金额时，请用 --into 指定要填入的数据文件")
         if not into.exists():
             raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
+        if importing.is_source(into, source):
+            raise Refused(f"{into} 就是要读取的文件，不是数据文件，未改动")
         try:
             with _reporting(source, "未改动数据文件"):
                 merged = _merged(importing, source, into)

@@ -237,12 +237,17 @@ def output_problem(output: Path, source: Path) -> str | None:
     """Why ``output`` cannot be written (not a data file's name, or the source itself)."""
     if output.suffix.lower() not in (".yaml", ".yml"):
         return f"{output} 不是数据文件名（应以 .yaml 结尾），未写入；请用 -o 指定如 data/2023.yaml"
-    try:
-        if output.exists() and source.exists() and os.path.samefile(output, source):
-            return f"{output} 就是要读取的文件，未覆盖"
-    except OSError:
-        return None
+    if is_source(output, source):
+        return f"{output} 就是要读取的文件，未覆盖"
     return None
+
+
+def is_source(path: Path, source: Path) -> bool:
+    """``path`` names the file being read, however spelt (a link, a hard link, ``a/../b``)."""
+    try:
+        return path.exists() and source.exists() and os.path.samefile(path, source)
+    except OSError:
+        return False
 
 
 def form_into_data(form_path: Path, data_path: Path) -> Merged:
