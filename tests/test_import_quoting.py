@@ -4,6 +4,7 @@ item, reads back through reportgen's own YAML reader as exactly that text."""
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 import stat
 from pathlib import Path
 
@@ -176,3 +177,55 @@ def test_a_built_report_imports_its_texts_as_the_data_means_them(imported_items)
     """The round trip is exact: what the data file meant is what the imported file says, verbatim."""
     meant, imported = imported_items
     assert imported == meant
+
+
+# --- a name spaced otherwise is the same name -----------------------------------------------------------------
+
+
+def test_a_project_spaced_otherwise_in_the_table_is_the_project_of_the_text(tmp_path):
+    """The table spells "12345 热线运营经费" (a space the report prints is text), the narrative
+    12345热线运营经费: one project, its name as the table spells it, its amounts from both."""
+    from test_hostile_documents import WORD, _rewritten
+
+    from reportgen.loading import load
+
+    data = tmp_path / "2023.yaml"
+    data.write_text(
+        (Path(__file__).parent.parent / "data" / "2023.yaml")
+        .read_text(encoding="utf-8")
+        .replace("招商业务工作经费", "12345热线运营经费"),
+        encoding="utf-8",
+    )
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+
+    def spaced(root):
+        for text in root.iter(f"{WORD}t"):
+            if text.text == "12345热线运营经费":  # the table's cell; the narrative has it inside a sentence
+                text.text = "12345 热线运营经费"
+
+    source = tmp_path / "报告.docx"
+    source.write_bytes(_rewritten(next((tmp_path / "out").glob("*.docx")).read_bytes(), "word/document.xml", spaced))
+    result = run("import", source, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    projects = load(tmp_path / "导入.yaml").data["收支"]["项目"]
+    assert [p["名称"] for p in projects] == ["办公用房经费", "12345 热线运营经费"]
+    assert Decimal(projects[1]["决算"]) == Decimal("96.66")
+
+
+def test_a_sheet_fills_the_project_the_data_file_spaces_otherwise(tmp_path):
+    from test_import import _sheet
+
+    data = tmp_path / "2023.yaml"
+    data.write_text(
+        (Path(__file__).parent.parent / "data" / "2023.yaml")
+        .read_text(encoding="utf-8")
+        .replace("名称: 招商业务工作经费", "名称: 招商业务　工作经费"),
+        encoding="utf-8",
+    )
+    result = run("import", _sheet(tmp_path / "表.xlsx"), "--into", data, "--force")
+    assert result.exit_code == 0, result.output
+    from reportgen.loading import load
+
+    projects = load(data).data["收支"]["项目"]
+    assert [p["名称"] for p in projects] == ["办公用房经费", "招商业务　工作经费", "园区环保巡查经费"]
+    assert Decimal(projects[1]["年初预算"]) == Decimal("100.00")

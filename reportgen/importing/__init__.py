@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..loading import TODO
 from . import document, emit, report, sheet
+from .normalise import name_key
 
 #: Where the editor's JSON Schema is looked for, from the working directory.
 SCHEMA = Path("schema") / "report.schema.json"
@@ -198,18 +199,24 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
     values: dict[tuple, object] = dict(amounts.values)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
-    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    names = _project_names(existing)
     added = []
     for name, line in amounts.projects.items():
-        if name in names:
+        if name_key(name) in names:
             for key, value in line.items():
-                values[("收支", "项目", names.index(name), key)] = value
+                values[("收支", "项目", names.index(name_key(name)), key)] = value
         else:
             added.append(
                 {"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}}
             )
     text, changes = _patched(source, values, {("收支", "项目"): added} if added else {})
     return Merged(source, text, changes, sheet.summary(amounts), tuple(amounts.left_out))
+
+
+def _project_names(projects: list) -> list[str | None]:
+    """Each project's name by :func:`.normalise.name_key` (a sheet or form that spaces or
+    widens a name otherwise still names the data file's project), None where it has none."""
+    return [name_key(p["名称"]) if isinstance(p, dict) and isinstance(p.get("名称"), str) else None for p in projects]
 
 
 def _data_file(path: Path):
@@ -265,10 +272,10 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
     source = _data_file(data_path)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
-    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    names = _project_names(existing)
     project = {**read, "绩效指标": [_without_computed_scores(d) for d in read.get("绩效指标", [])]}
-    if name in names:
-        index = names.index(name)
+    index = names.index(name_key(name)) if name_key(name) in names else None
+    if index is not None:
         if isinstance(existing[index], dict) and existing[index].get("绩效指标"):
             message = f"项目“{name}”已有绩效指标，未改动；若要以表中的为准，请先删去该项目的 绩效指标 再导入"
             raise InvalidInput([error(message, ("收支", "项目", index, "绩效指标"), file=str(data_path))])
@@ -278,7 +285,7 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
         values, items = {}, {("收支", "项目"): [project]}
     text, changes = _patched(source, values, items)
     leaves = sum(len(i.get("三级指标", [])) for d in project["绩效指标"] for i in d.get("二级指标", []))
-    where = "填入已有的项目" if name in names else "新增到 收支.项目"
+    where = "填入已有的项目" if index is not None else "新增到 收支.项目"
     summary = f"从 {form_path.name} 读到项目“{name}”的自评表：{leaves} 个三级指标，{where}。"
     counted = {key: len(value) for key, value in project.items() if isinstance(value, dict | list)}
     changes = [

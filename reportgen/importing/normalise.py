@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..valuetypes import as_meant
 
@@ -170,3 +170,31 @@ def _substitute(pattern: re.Pattern, replace, text: str, starts: list[int], ends
 def reading(raw: str) -> str:
     """Only the reading form (for header words and labels)."""
     return read(raw).reading
+
+
+def name_key(name: str) -> str:
+    """What tells one name from another: its reading form without any whitespace, so that
+    a project typed "12345 热线运营经费" in a table and "12345热线运营经费" in the text,
+    or in the data file, is one project."""
+    return "".join(reading(name).split())
+
+
+@dataclass
+class Names:
+    """Names in the order first given, each as first spelt: a name spelt otherwise
+    (by :func:`name_key`) is the same one."""
+
+    spelt: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str) -> str:
+        """The name ``name`` stands for, added when new."""
+        return self.spelt.setdefault(name_key(name), name)
+
+    def known(self, name: str) -> str | None:
+        return self.spelt.get(name_key(name))
+
+    def __iter__(self):
+        return iter(self.spelt.values())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name_key(name) in self.spelt
