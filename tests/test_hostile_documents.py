@@ -124,6 +124,32 @@ def test_cells_far_out_and_a_missing_shared_string_are_left_out(tmp_path):
     ]
 
 
+def test_a_cell_whose_value_is_not_its_type_is_an_empty_cell_said(tmp_path):
+    """openpyxl refuses the whole workbook for one such cell; each is read as empty instead."""
+    data = _budget_sheet(tmp_path / "表.xlsx").read_bytes()
+
+    def odd_values(root):
+        cells = {cell.get("r"): cell for cell in root.iter(f"{SHEET}c")}
+        cells["B3"].find(f"{SHEET}v").text = "abc"  # 基本支出's 年初预算, typed as a number
+        cells["B4"].find(f"{SHEET}v").text = "9" * 5000  # past Python's 4,300 digits
+        cells["C4"].find(f"{SHEET}v").text = "1e400"
+        cells["D5"].set("t", "d")  # a date that is 810000
+        cells["C5"].set("t", "x")
+
+    result = _imported(tmp_path, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", odd_values))
+    assert result.exit_code == 0, result.output
+    source = tmp_path / "预算.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{source} 提示：工作表“Sheet”的单元格 B3、B4、C4 标为数值，所存的却不是数（或超过 40 位），按空单元格读取",
+        f"{source} 提示：工作表“Sheet”的单元格 C5 的类型无法识别，按空单元格读取",
+        f"{source} 提示：工作表“Sheet”的单元格 D5 标为日期，所存的却不是日期，按空单元格读取",
+    ]
+    # The cells read as empty give nothing (without them: 基本支出 and 项目支出's 年初预算 460.00, 505.84);
+    # the rest of the sheet is read as before.
+    assert "年初预算：（无） → 460.00" not in result.output and "505.84" not in result.output
+    assert "收支.项目[1].年初预算：（无） → 80.00" in result.output
+
+
 def test_rows_past_the_last_read_and_sheets_past_the_fiftieth_are_said(tmp_path):
     data = _budget_sheet(tmp_path / "表.xlsx").read_bytes()
 
@@ -217,7 +243,11 @@ def _mutate_sheet(root, mutations) -> None:
 def test_hostile_sheets_keep_the_contract(tmp_path_factory, mutations):
     tmp = tmp_path_factory.mktemp("sheet")
     data = _budget_sheet(tmp / "表.xlsx").read_bytes()
-    _imported(tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", lambda r: _mutate_sheet(r, mutations)))
+    result = _imported(
+        tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", lambda r: _mutate_sheet(r, mutations))
+    )
+    # A cell, a row or a range of any value is left out (and said), never the whole workbook.
+    assert "无法读取这个 .xlsx 文件" not in result.output
 
 
 _WORD_VALUES = st.sampled_from(
@@ -575,7 +605,8 @@ def test_project_forms_in_xlsx_of_any_structure_keep_the_contract(tmp_path_facto
         _mutate_sheet_structure(root, structure)
         _mutate_sheet(root, mutations)
 
-    _imported(tmp, "自评表.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
+    result = _imported(tmp, "自评表.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
+    assert "无法读取这个 .xlsx 文件" not in result.output
 
 
 @_BOUNDED
@@ -588,7 +619,8 @@ def test_budget_sheets_of_any_structure_keep_the_contract(tmp_path_factory, stru
         _mutate_sheet_structure(root, structure)
         _mutate_sheet(root, mutations)
 
-    _imported(tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
+    result = _imported(tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
+    assert "无法读取这个 .xlsx 文件" not in result.output
 
 
 _WRAPS = st.lists(

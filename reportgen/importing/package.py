@@ -17,6 +17,7 @@ linear in its size.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from pathlib import Path
@@ -142,10 +143,19 @@ class _Said:
             self.left_out.append(f"{self.sheet}{_KINDS[kind].format(where=shown)}")
 
 
+#: A number as a cell holds it: at most :data:`_DIGITS` characters, finite.
+_CELL_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d{1,3})?")
+_DIGITS = 40
+_TYPES = ("n", "s", "str", "inlineStr", "b", "e", "d")
+
+
 _KINDS = {
     "rows": f"第 {MAX_ROWS} 行以后有内容的行（第 {{where}} 行）未读取（只读前 {MAX_ROWS} 行）",
     "columns": f"的单元格 {{where}} 在第 {MAX_COLUMNS} 列以后，未读取（只读前 {MAX_COLUMNS} 列）",
     "string": "的单元格 {where} 引用的共享字符串不存在，按空单元格读取",
+    "number": f"的单元格 {{where}} 标为数值，所存的却不是数（或超过 {_DIGITS} 位），按空单元格读取",
+    "date": "的单元格 {where} 标为日期，所存的却不是日期，按空单元格读取",
+    "type": "的单元格 {where} 的类型无法识别，按空单元格读取",
     "merge": "的合并区域 {where} 不是有效的单元格区域，未使用",
     "merged": f"的合并区域 {{where}} 使合并的单元格超过 {MAX_MERGED_CELLS} 个，未按合并读取",
 }
@@ -204,15 +214,39 @@ def _bounded_row(row, number: int, strings: int, said: _Said):
                 said.add("columns", named.group(0) if named else f"第 {number} 行第 {column} 列")
             continue
         value = cell.find(f"{s}v")
-        if cell.get("t") == "s" and not (
-            value is not None and (value.text or "").isdigit() and int(value.text) < strings
-        ):
-            if value is not None:
-                said.add("string", f"{_column_name(column)}{number}")
-            continue  # a shared string that is not there: an empty cell
+        saved = (value.text or "").strip() if value is not None else ""
+        if cell.get("t") == "s" and not saved:
+            continue  # a shared string without its index: an empty cell
+        problem = _value_problem(cell.get("t") or "n", saved, strings)
+        if problem:
+            said.add(problem, f"{_column_name(column)}{number}")
+            continue  # read as an empty cell (openpyxl would refuse the whole workbook)
         cell.set("r", f"{_column_name(column)}{number}")
         kept.append(cell)
     return kept
+
+
+def _value_problem(kind: str, saved: str, strings: int) -> str | None:
+    """Why a cell's saved value cannot be what its type says (a kind of :data:`_KINDS`), or None."""
+    if kind not in _TYPES:
+        return "type"
+    if kind == "s":
+        return None if saved.isdigit() and len(saved) <= 9 and int(saved) < strings else "string"
+    if not saved or kind in ("str", "inlineStr", "e"):
+        return None  # nothing saved (an inline string keeps its text elsewhere), or text
+    if len(saved) > _DIGITS:
+        return "date" if kind == "d" else "number"
+    if kind == "n":
+        return None if _CELL_NUMBER.fullmatch(saved) and math.isfinite(float(saved)) else "number"
+    if kind == "b":
+        return None if saved in ("0", "1") else "number"
+    from openpyxl.utils.datetime import from_ISO8601
+
+    try:
+        from_ISO8601(saved)
+    except ValueError:
+        return "date"
+    return None
 
 
 def _has_content(cell) -> bool:
