@@ -229,3 +229,25 @@ def test_a_sheet_fills_the_project_the_data_file_spaces_otherwise(tmp_path):
     projects = load(data).data["收支"]["项目"]
     assert [p["名称"] for p in projects] == ["办公用房经费", "招商业务　工作经费", "园区环保巡查经费"]
     assert Decimal(projects[1]["年初预算"]) == Decimal("100.00")
+
+
+def test_a_project_form_gives_back_its_goal_as_the_data_means_it(tmp_path):
+    """The project form's cells keep the spaces the report prints as well: a Tab as one space,
+    a space between Chinese and Latin or digits kept, none between two Chinese characters."""
+    from reportgen import pipeline
+    from reportgen.importing.form import read_form
+
+    example = Path(__file__).parent.parent / "data" / "examples" / "2023-财政部提纲.yaml"
+    goal = "新建高标准农田3.2万亩，配套建设灌排、田间道路等设施，项目工程验收合格率95%以上。"
+    data = tmp_path / "2023.yaml"
+    data.write_text(
+        example.read_text(encoding="utf-8").replace(
+            f"预期目标: {goal}", f'预期目标: "说明:\\t新建 GIS 平台 1 套， 高标 准{goal[5:]}"'
+        ),
+        encoding="utf-8",
+    )
+    assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
+    read = read_form(next((tmp_path / "out").glob("*高标准农田建设项目项目支出绩效自评表.docx")))
+    assert read["年度总体目标"]["预期目标"] == f"说明: 新建 GIS 平台 1 套，高标准{goal[5:]}"
+    project = next(p for p in pipeline.prepare(data).report.budget.projects if p.name == "高标准农田建设项目")
+    assert [read["年度总体目标"]["预期目标"]] == project.overall_goal.expected
