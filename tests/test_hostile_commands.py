@@ -239,3 +239,23 @@ def test_into_a_file_in_no_encoding_writes_nothing(tmp_path):
     assert f"{data}:" in result.output and "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）" in result.output
     assert "已写入" not in result.output and "Traceback" not in result.output
     assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", ["import -o", "import --into", "import --into -o", "init -o"])
+def test_a_name_too_long_for_the_system_is_said_not_an_internal_error(tmp_path, sample_docx, how):
+    long = tmp_path / ("甲" * 100 + ".yaml")  # 300 bytes: past the 255 a file name may have
+    data = tmp_path / "2023.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    sheet = _sheet(tmp_path / "表.xlsx")
+    arguments = {
+        "import -o": ["import", sample_docx, "-o", long],
+        "import --into": ["import", sheet, "--into", long, "--force"],
+        "import --into -o": ["import", sheet, "--into", data, "-o", long, "--force"],
+        "init -o": ["init", "2024", "--from", data, "-o", long],
+    }[how]
+    before = _snapshot(tmp_path)
+    result = run(*arguments)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"{long} 错误：无法使用这个路径：文件名或路径过长"
+    assert "意外错误" not in result.output
+    assert _snapshot(tmp_path) == before
