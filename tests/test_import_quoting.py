@@ -4,8 +4,8 @@ item, reads back through reportgen's own YAML reader as exactly that text."""
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 import stat
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
