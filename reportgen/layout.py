@@ -223,6 +223,10 @@ STYLES = {
     "cover": ParagraphStyle("封面", "body", first_line_chars=0, alignment="left"),
     # Tables (practice: GB/T 9704 says only that they stay within the 版心).
     "caption": ParagraphStyle("表题", "body", first_line_chars=0, keep_with_next=True, alignment="center"),
+    # A form's lines under its table (填报单位…, 注：…), in the table's size, flush left.
+    "note": ParagraphStyle(
+        "表下说明", "body", size=SIZE_SMALL_4, first_line_chars=0, line=None, condensed=False, on_grid=False, alignment="left"
+    ),
     "unit": ParagraphStyle("表格单位", "body", first_line_chars=0, keep_with_next=True, alignment="right"),
     "cell": ParagraphStyle(
         "表格文字", "body", size=SIZE_SMALL_4, first_line_chars=0, line=None, condensed=False, on_grid=False

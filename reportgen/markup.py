@@ -19,6 +19,9 @@ The structured text is a Markdown subset (parsed by markdown-it-py):
                              laid out for a seal, GB/T 9704 7.3.5.1)
 ``{.attachments}`` + lines   the list of attachments after the body (附件：1.…)
 ``{.unit}`` + text           a table's unit, right-aligned above it (单位：万元)
+``{.notes}`` + lines         lines under the table above it (填报单位…, 注：…):
+                             its last row, a paragraph each, on the page of
+                             the rows above
 ``{.cover}`` + lines         a line each of a cover page (部门（单位）名称：…);
                              ``{.cover .center}`` centres them (××财政局（制）).
                              A cover is the title before them and its lines;
@@ -153,14 +156,24 @@ class UnitLine:
 
 
 @dataclass(frozen=True)
-class AttachmentList:
-    """附件：1.…, one line an attachment (7.3.4)."""
+class _Lines:
+    """A block of lines, each set as a line (or paragraph) of its own."""
 
     lines: tuple[str, ...]
 
     @property
     def text(self) -> str:
         return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class TableNotes(_Lines):
+    """Lines under a table that belong to it (a form's 填报单位, 填报人, 注), a paragraph each."""
+
+
+@dataclass(frozen=True)
+class AttachmentList(_Lines):
+    """附件：1.…, one line an attachment (7.3.4)."""
 
 
 @dataclass(frozen=True)
@@ -237,15 +250,10 @@ def starts(cell: Cell, row: int, column: int) -> bool:
 
 
 @dataclass(frozen=True)
-class CoverLines:
+class CoverLines(_Lines):
     """Lines of a cover page, each a line of its own."""
 
-    lines: tuple[str, ...]
     centred: bool = False
-
-    @property
-    def text(self) -> str:
-        return "".join(self.lines)
 
 
 @dataclass(frozen=True)
@@ -255,7 +263,9 @@ class PageBreak:
     text: str = ""
 
 
-Block = Heading | Item | Paragraph | Table | Caption | UnitLine | AttachmentList | Signature | CoverLines | PageBreak
+Block = (
+    Heading | Item | Paragraph | Table | Caption | UnitLine | TableNotes | AttachmentList | Signature | CoverLines | PageBreak
+)
 
 
 @dataclass
@@ -484,6 +494,10 @@ class _Reader:
             self._add(AttachmentList(tuple(_lines(inline))))
         elif css == "unit":
             self._add(UnitLine(_joined(_runs(inline))))
+        elif css == "notes":
+            if not self.part.blocks or not isinstance(self.part.blocks[-1], Table):
+                raise refused(self, token, "{.notes} 的各行须紧接在表格之后")
+            self._add(TableNotes(tuple(_lines(inline))))
         elif css == "caption":
             self._add(Caption(_joined(_runs(inline))))
         elif css == "cover":

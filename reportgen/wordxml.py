@@ -174,6 +174,7 @@ ORDERS: dict[str, tuple[str, ...]] = {
     # Table borders and cell margins are sequences too (§17.4.39, §17.4.42).
     "tblBorders": ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV"),
     "tblCellMar": ("top", "left", "start", "bottom", "right", "end"),
+    "tcBorders": ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "tl2br", "tr2bl"),
 }
 
 

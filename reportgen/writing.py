@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 #: The earliest time a zip entry can carry.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _WINDOWS_FORBIDDEN = '<>:"/\\|?*'
+#: Device names Windows reserves, with any extension: “CON.docx” opens the console, not a file.
+_WINDOWS_DEVICES = re.compile(r"(?i)(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?")
 
 
 def docx_bytes(document: Document) -> bytes:
@@ -95,6 +97,8 @@ def safe_file_name(name: str) -> str:
     keeping its end (what the report is) whole."""
     cleaned = "".join("_" if ch in _WINDOWS_FORBIDDEN or ord(ch) < 32 else ch for ch in name)
     cleaned = cleaned.strip().rstrip(". ") or "报告"
+    if _WINDOWS_DEVICES.fullmatch(cleaned):
+        cleaned = f"_{cleaned}"
     if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
         return cleaned
     tail = "…" + cleaned[-KEPT_TAIL_CHARS:]

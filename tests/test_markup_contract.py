@@ -76,3 +76,14 @@ def test_what_check_accepts_build_lays_out(tmp_path, old, new, shown):
     report = tmp_path / "out" / f"{SAMPLE_NAME}.docx"
     assert shown in paragraphs(report)
     docx.Document(str(report))  # a package Word opens
+
+
+def test_lines_under_a_table_must_follow_one(tmp_path):
+    # {.notes} lines belong to the table above them (kept on the page of its last rows): after a
+    # paragraph there is no table to keep them with, and both commands say so at the template line.
+    templates = _templates(tmp_path, AFTER_SIGNATURE, "{.notes}\n填报人：某某\n\n{% if 落款 %}")
+    for command in (("check",), ("build", "--out-dir", tmp_path / "out")):
+        result = run(command[0], "--templates", templates, SAMPLE, *command[1:], catch=True)
+        assert result.exit_code == 1, result.output
+        assert f"{templates / TEMPLATE}:1" in result.output and "{.notes} 的各行须紧接在表格之后" in result.output
+    assert not (tmp_path / "out").exists()

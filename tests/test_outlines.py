@@ -13,8 +13,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from docx.oxml.ns import qn
 from conftest import ROOT, build, paragraphs, refused, run, write_variant
+from docx.oxml.ns import qn
 
 from reportgen.scoring import AT_LEAST, AT_MOST, EQUAL, Measure, completion_score, parse_measure
 

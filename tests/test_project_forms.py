@@ -114,9 +114,11 @@ def test_every_figure_of_a_form_is_the_hand_worked_one(package, project, fund, i
     header = table.index(
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
     )
-    scored = {row[2]: (row[5], row[6]) for row in table[header + 1 : -1]}
+    # The indicators, the 总分 row, and the lines under the table as its last row.
+    scored = {row[2]: (row[5], row[6]) for row in table[header + 1 : -2]}
     assert {name: scored[name] for name in indicators} == indicators
-    assert table[-1] == total
+    assert table[-2] == total
+    assert table[-1][0].startswith("填报单位（盖章）：青山县") and "注：1.预算执行率得分" in table[-1][0]
 
 
 def test_a_form_names_its_units_goals_and_reasons(package):
@@ -129,8 +131,10 @@ def test_a_form_names_its_units_goals_and_reasons(package):
     assert qualitative[7] == (
         "三个乡镇村级防疫员缺编，防疫工作依靠临时聘用人员；申请补充防疫员编制，建立防疫员补贴动态调整机制"
     )
-    (line,) = [p for p in paragraphs(package / FORMS["动物防疫补助经费"]) if p.startswith("填报人")]
-    assert line == "填报人：王建国联系电话：0730-8123456填报日期：2024年3月10日"
+    # The lines under the table, in its last row: a paragraph each.
+    (notes,) = docx.Document(str(package / FORMS["动物防疫补助经费"])).tables[-1].rows[-1].cells[:1]
+    (line,) = [p.text for p in notes.paragraphs if p.text.startswith("填报人")]
+    assert line == "填报人：王建国\u3000\u3000联系电话：0730-8123456\u3000\u3000填报日期：2024年3月10日"
 
 
 def test_the_report_sums_up_its_projects(package):
@@ -200,7 +204,7 @@ def test_an_indicator_changed_moves_its_form_the_summary_and_the_sentence(tmp_pa
     )
     out = tmp_path / "out"
     assert run("build", data, "--out-dir", out).exit_code == 0
-    assert rows(out / FORMS["农业技术推广与培训经费"])[-1] == ["总分", "100", "91.67", "自评等级：优"]
+    assert rows(out / FORMS["农业技术推广与培训经费"])[-2] == ["总分", "100", "91.67", "自评等级：优"]
     text = "".join(paragraphs(out / REPORT))
     assert "项目平均得分95.49分，其中“优”3个。" in text
 

@@ -250,9 +250,11 @@ def test_a_project_form_carries_the_published_lines(pdfs):
     import docx
 
     document = docx.Document(str(pdfs["forms_docx"]))
-    text = "\n".join(p.text for p in document.paragraphs)
-    # Weights in the first-level labels, added up from the data: 15, 12 and 3 leaves of 3 points.
-    labels = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    cells = [cell for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join(p.text for p in [*document.paragraphs, *(p for cell in cells for p in cell.paragraphs)])
+    # Weights in the first-level labels, added up from the data: 15, 12 and 3 leaves of 3 points
+    # (a label may be set on two lines, the weight on the second).
+    labels = {cell.text.replace("\n", "") for cell in cells}
     assert {"产出指标（45分）", "效益指标（36分）", "满意度指标（9分）"} <= labels
     # 其他资金 and 上年结转资金 rows though the data has only 当年财政拨款.
     assert {"上年结转资金", "其他资金"} <= {label.strip("\u3000") for label in labels}
@@ -350,3 +352,31 @@ def test_a_form_sets_its_goals_as_text_under_centred_headings(pdfs):
             assert all(len(text) > 10 and how == "left" for text, how in texts), texts
             checked += 1
     assert checked >= 1
+
+
+def test_a_form_keeps_its_lines_under_the_table_with_its_last_rows(pdfs):
+    import pdfplumber
+
+    # The 30-indicator form ends near a page foot: its 填报单位/填报人/注 lines once stood alone on
+    # the next page.  Now the page that holds them holds 总分 and indicator rows above it.
+    with pdfplumber.open(pdfs["forms"]) as document:
+        pages = [(page.extract_text() or "").splitlines() for page in document.pages]
+    holding = [lines for lines in pages if any(line.startswith("填报单位（盖章）") for line in lines)]
+    assert len(holding) == 40  # one a form
+    for lines in holding:
+        at = next(i for i, line in enumerate(lines) if line.startswith("填报单位（盖章）"))
+        assert lines[at - 1].startswith("总分"), lines[at - 3 : at + 1]
+        assert any(re.search(r"≥\d|指标值", line) for line in lines[:at]), lines[: at + 1]
+
+
+def test_a_weight_in_brackets_is_never_broken_inside(pdfs):
+    # “效益指标（30 / 分）” read as two words; where the column cannot hold the label on one
+    # line, the weight starts the second line: “效益指标 / （30分）”.
+    broken, whole = [], 0
+    for cells in _pages(pdfs["forms"]):
+        for _bbox, lines in cells:
+            texts = [t.replace(" ", "") for *_, t in lines]
+            broken += [texts for first in texts[:-1] if re.search(r"（\d*$|（\d+分?$", first)]
+            whole += sum(bool(re.fullmatch(r"（\d+(\.\d+)?分）", t)) for t in texts)
+    assert not broken
+    assert whole  # the 3-indicator forms' 效益指标 column holds its label on two lines

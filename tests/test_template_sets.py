@@ -595,6 +595,17 @@ def test_a_file_name_template_writing_nothing_is_refused_at_its_file(tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", ["CON", "nul", "Com1", "LPT9.报告"])
+def test_a_file_name_windows_keeps_for_a_device_is_written_as_a_file(tmp_path, name):
+    # On Windows “CON.docx” is the console, not a file: the report would be lost there.
+    templates = _own_outline(tmp_path)
+    (templates / "filename.j2").write_text(name, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", _without_management(tmp_path, attachments="[]"), "--templates", templates, "--out-dir", out)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.glob("*.docx")] == [f"_{name}.docx"]
+
+
 # --- a cover page and forced page breaks -------------------------------------------------
 
 COVER_REPORT = """\

@@ -17,7 +17,9 @@ import re
 from decimal import Decimal
 
 from . import tables
-from .normalise import Text, read as read_text, reading as reading_of
+from .normalise import Text
+from .normalise import read as read_text
+from .normalise import reading as reading_of
 from .sections import Reading, items, run_in
 
 _QUOTED = re.compile(r"[“\"「]([^”\"」]{1,40})[”\"」]")

@@ -51,6 +51,7 @@ _WRITERS = {
     markup.AttachmentList: paragraphs.write_attachment_list,
     markup.Signature: paragraphs.write_signature,
     tables.TableGroup: tables.write_tables,
+    markup.TableNotes: tables.write_notes,
     markup.CoverLines: paragraphs.write_cover_lines,
     markup.PageBreak: paragraphs.write_page_break,
 }
@@ -108,7 +109,7 @@ def _write(document: Document, block, frame: Frame) -> None:
 
 
 #: What a form is made of: its tables, and the lines around them.
-_FORM_BLOCKS = (markup.Table, markup.Caption, markup.UnitLine, markup.Paragraph, markup.PageBreak)
+_FORM_BLOCKS = (markup.Table, markup.Caption, markup.UnitLine, markup.TableNotes, markup.Paragraph, markup.PageBreak)
 
 
 def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:

@@ -101,12 +101,32 @@ def _breaks_badly(cell: Cell, width_pt: float) -> int:
     lengths = line_lengths(text, room - (left - hanging), room - left)
     if len(lengths) > 1 and lengths[-1] == 1:
         return 2
+    return 1 if _broken_weight(text, left, hanging, room) is not None else 0
+
+
+def _broken_weight(text: str, left: float, hanging: float, room: float) -> int | None:
+    """Where the first weight in brackets that a line ends inside starts, at our
+    widths or half an em wider (Word's half-width digits), if one does."""
     brackets = [m.span() for m in _BRACKETED.finditer(text)]
     for leeway in (0, L.TABLE_LINE_LEEWAY_EM) if brackets else ():
-        lines = line_lengths(text, room + leeway - (left - hanging), room + leeway - left)
-        if any(start < end < stop for start, stop in brackets for end in itertools.accumulate(lines[:-1])):
-            return 1
-    return 0
+        ends = list(itertools.accumulate(line_lengths(text, room + leeway - (left - hanging), room + leeway - left)))
+        broken = [start for start, stop in brackets if any(start < end < stop for end in ends[:-1])]
+        if broken:
+            return broken[0]
+    return None
+
+
+def cell_lines(cell: Cell, width_pt: float) -> list[str]:
+    """The cell's text in the lines we break it into ourselves: a weight in
+    brackets that the column would break inside starts a line of its own
+    (“效益指标 / （30分）”), where it fits one; else one line, for the office
+    suite to wrap."""
+    text, left, hanging = cell_indent(cell.text)
+    room = (width_pt - _PADDING) / _SIZE
+    start = _broken_weight(text, left, hanging, room) if not left else None
+    if start is None or em_wide(text[start:]) > room:
+        return [cell.text]
+    return [text[:start], text[start:]]
 
 
 @dataclass(frozen=True)

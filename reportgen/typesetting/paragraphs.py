@@ -187,7 +187,7 @@ def _set_text(t, text: str) -> None:
 def write_title(document: Document, block: Title, frame: Frame) -> None:
     made = paragraph(document, "title")
     width = frame.text_width
-    for run in _add_lines(made, balance_title(list(block.lines), width)):
+    for run in add_lines(made, balance_title(list(block.lines), width)):
         line = run.text
         overflow = chars_wide(line) * L.SIZE_2.pt - width
         if overflow > 0:
@@ -196,7 +196,7 @@ def write_title(document: Document, block: Title, frame: Frame) -> None:
     paragraph(document, "body")
 
 
-def _add_lines(paragraph: Paragraph, lines: list[str]) -> list[Run]:
+def add_lines(paragraph: Paragraph, lines: list[str]) -> list[Run]:
     """One run a line, each after the first starting with a line break
     (the breaks measured between words, not left to the office suite)."""
     runs = []
@@ -302,7 +302,7 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
         indent(made, hang, -lead)
         room = frame.text_width / L.BODY_ADVANCE
         first_room = room - (hang - lead) * L.SIZE_3.pt / L.BODY_ADVANCE
-        _add_lines(made, fill_lines(line, first_room, room - hang * L.SIZE_3.pt / L.BODY_ADVANCE))
+        add_lines(made, fill_lines(line, first_room, room - hang * L.SIZE_3.pt / L.BODY_ADVANCE))
         if i < len(block.lines) - 1:
             keep_with_next(made._p)
 

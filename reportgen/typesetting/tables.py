@@ -13,10 +13,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from .. import layout as L
-from ..markup import Cell, Table
+from ..markup import Cell, Table, TableNotes
 from ..wordxml import element, on_off, put
-from .columns import cell_indent, column_widths
-from .paragraphs import Frame, add_run, indent, paragraph, properties
+from .columns import cell_indent, cell_lines, column_widths
+from .paragraphs import Frame, add_lines, add_run, indent, last_paragraph, paragraph, properties
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,30 @@ def _write_table(document: Document, block: Table, widths: list[L.Length], ends:
     paragraph(document, "body")
 
 
+def write_notes(document: Document, block: TableNotes, frame: Frame) -> None:
+    """The lines under a table (a form's 填报单位, 注) as its last row, one cell without
+    side or bottom lines, kept with the rows above: LibreOffice keeps rows with rows
+    (keepNext in their paragraphs) but not always a table with the paragraph after it."""
+    tbl = last_paragraph(document).getprevious()  # the markup puts notes right after a table
+    _keep_with_next_row(tbl.tr_lst[-1])
+    columns = tbl.tblGrid.gridCol_lst
+    tr = tbl.add_tr()
+    _table_row(tr, header=False)
+    tc = tr.add_tc()
+    cell_properties = tc.get_or_add_tcPr()
+    cell_properties.width = L.Twips(sum(int(column.w.twips) for column in columns))
+    cell_properties.grid_span = len(columns)
+    borders = put(cell_properties, element("w:tcBorders"))
+    for edge in ("left", "bottom", "right"):
+        put(borders, element(f"w:{edge}", val="nil"))
+    tc.remove(tc.p_lst[0])  # a new cell's empty paragraph
+    for line in block.lines:
+        made = element("w:p")
+        made.append(properties("note"))
+        tc.append(made)
+        add_run(Paragraph(made, _Cell(tc, None)), line)
+
+
 def _join_to_table_above(document: Document) -> None:
     """The empty line after the table above becomes a hairline, so that the next
     table touches it: not nothing, for Word and LibreOffice join two tables with
@@ -127,7 +151,11 @@ def _fill_cell(tc, cell: Cell, width: L.Length, table, starts: bool) -> None:
     text, left, hanging = cell_indent(cell.text)
     if left:
         indent(made, left, -hanging, L.SIZE_SMALL_4)
-    add_run(made, text)
+    lines = cell_lines(cell, width.pt)
+    if len(lines) > 1:
+        add_lines(made, lines)
+    else:
+        add_run(made, text)
 
 
 def _table_row(tr, header: bool) -> None:

@@ -41,12 +41,16 @@ def rounded_by(how: str):
     "banker's" (ROUND_HALF_EVEN, what ``round()`` does) or "float" (binary floating point)."""
     global half_up
     saved = half_up
-    if how == "banker's":
-        half_up = lambda value: value.quantize(CENT, rounding=ROUND_HALF_EVEN)
-    elif how == "float":
-        half_up = lambda value: Decimal(str(round(float(value), 2))).quantize(CENT)
-    else:
+    def bankers(value: Decimal) -> Decimal:
+        return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+    def through_float(value: Decimal) -> Decimal:
+        return Decimal(str(round(float(value), 2))).quantize(CENT)
+
+    wrong = {"banker's": bankers, "float": through_float}
+    if how not in wrong:
         raise ValueError(how)
+    half_up = wrong[how]
     try:
         yield
     finally:

@@ -7,8 +7,8 @@ What is read (the layout of ``templates/common/forms/project.md.j2`` as built):
   全年执行数, 分值, 执行率, 得分); each 其中 row (name, three amounts, —, 执行率, —);
   预期目标 and 实际完成情况;
 * its second table: each leaf indicator (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分,
-  偏差原因分析及改进措施) and the 总分 row (满分, 总分, 自评等级);
-* the 填报人 line under the title;
+  偏差原因分析及改进措施), the 总分 row (满分, 总分, 自评等级) and the last row, the lines
+  under the table (填报单位, the 填报人 line, 注);
 * the report: the summary sentence (…项目平均得分…) and, when attached, the 汇总表;
 * the 汇总表 .xlsx, when there is one (numbers as numbers).
 
@@ -115,7 +115,13 @@ class Comparer:
 
 
 def _cells(row) -> list[str]:
-    return [cell.text for cell in row.cells]
+    # A line break inside a cell is the layout's (“效益指标 / （30分）”), not the text's.
+    return [cell.text.replace("\n", "") for cell in row.cells]
+
+
+def _notes_row(row) -> bool:
+    """The form's lines under the table (填报单位, 填报人, 注), set as its last row."""
+    return row.cells[0].text.startswith("填报单位")
 
 
 def _strip_label(text: str) -> str:
@@ -133,7 +139,9 @@ def forms_in(document) -> list[tuple]:
 
 
 def filled_lines(document) -> list[str]:
-    return [p.text for p in document.paragraphs if p.text.startswith(("填报人", "联系电话", "填报日期"))]
+    notes = [table.rows[-1].cells[0] for table in document.tables if _notes_row(table.rows[-1])]
+    paragraphs = [*document.paragraphs, *(p for cell in notes for p in cell.paragraphs)]
+    return [p.text for p in paragraphs if p.text.startswith(("填报人", "联系电话", "填报日期"))]
 
 
 def check_form(top, indicators, form: dict, compare: Comparer) -> None:
@@ -175,7 +183,10 @@ def check_form(top, indicators, form: dict, compare: Comparer) -> None:
     else:
         compare.text(f"{at}年度总体目标行", "有", "无")
 
-    lines = [_cells(r) for r in indicators.rows]
+    rows = list(indicators.rows)
+    noted = _notes_row(rows[-1])
+    compare.text(f"{at}表下的填报单位、填报人、注", "有", "有" if noted else "无")
+    lines = [_cells(r) for r in (rows[:-1] if noted else rows)]
     body, last = lines[1:-1], lines[-1]
     compare.text(f"{at}指标行数", str(len(form["指标"])), str(len(body)))
     weights: dict[str, Decimal] = {}

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-
 from corpus_generate import TODO, Case, _truth_data, save_reproducibly, write_data
 
 #: (类, 款, 项) of the 功能分类, with codes and names as the 政府收支分类科目 writes them.

@@ -11,8 +11,8 @@ same seed gives the same cases.
 from __future__ import annotations
 
 import copy
-import io
 import datetime
+import io
 import json
 import random
 import re
@@ -21,18 +21,17 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import docx
 import yaml
-from xml.sax.saxutils import escape
+from corpus_text import normalise
+from corpus_truth import CENT, TruthMaker
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
-
-from corpus_text import normalise
-from corpus_truth import CENT, TruthMaker
 
 TODO = "待填写"
 
