@@ -205,6 +205,24 @@ def test_text_past_the_last_column_of_a_report_table_is_said(tmp_path, sample_do
     ]
 
 
+def test_an_embedded_document_is_said_as_left_out(tmp_path, sample_docx):
+    """A w:altChunk brings in another document (HTML, another .docx) that Word shows inline; import does not
+    read it, and says where it stands (after the title: its first 20 characters)."""
+
+    def embed(root):
+        body = root.find(f"{WORD}body")
+        relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        body[2].addnext(etree.Element(f"{WORD}altChunk", {relation: "rIdChunk"}))
+
+    source = tmp_path / "报告.docx"
+    source.write_bytes(_rewritten(sample_docx.read_bytes(), "word/document.xml", embed))
+    result = run("import", source, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{source} 提示：“2023年度广州番禺经济技术开发区管理委…”之后嵌入的另一个文档（altChunk）未读取"
+    ]
+
+
 _REFERENCES = st.sampled_from(["A1", "B2", "D4", "XFD1", "A1048576", "XFD1048576", "AZ9", "ZZZ7", "A0", "1A", ""])
 _VALUES = st.sampled_from(["9" * 30, "1" * 30 + ".5", "1e400", "nan", "-1", "", "abc", "4294967296", "99999999"])
 _SHEET_MUTATIONS = st.lists(

@@ -153,11 +153,16 @@ class _Reader:
             elif element.tag in CONTAINERS:
                 self.blocks(element)
             elif element.tag == f"{W}altChunk":
-                self.document.left_out.append(
-                    f"第 {len(self.document.blocks) + 1} 段处嵌入的另一个文档（altChunk）未读取"
-                )
+                self.document.left_out.append(f"{self.after()}嵌入的另一个文档（altChunk）未读取")
             if self.count > MAX_PARAGRAPHS:
                 raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
+
+    def after(self) -> str:
+        """Where the next block stands, for a clerk looking for it: after the text before it."""
+        before = next((b.reading for b in reversed(self.document.blocks) if isinstance(b, Paragraph)), None)
+        if before is None:
+            return "文档开头"
+        return f"“{before[:20]}{'…' if len(before) > 20 else ''}”之后"
 
     def caption(self) -> str:
         """The short paragraphs right before a table (its title, its unit)."""
