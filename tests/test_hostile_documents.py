@@ -688,3 +688,15 @@ def test_text_in_content_controls_is_read_as_without_them(
     shutil.copy(SAMPLE, tmp / "2023.yaml")
     assert run("import", form, "--into", tmp / "2023.yaml", "--force").exit_code == 0
     assert (tmp / "2023.yaml").read_text(encoding="utf-8") == plain_imports["form"]
+
+
+def test_rows_past_the_last_read_of_a_word_table_are_said(tmp_path, sample_docx, monkeypatch):
+    """(At a bound of 3 rows, so that a small report crosses it.)"""
+    from reportgen.importing import document
+
+    monkeypatch.setattr(document, "MAX_ROWS", 3)
+    result = run("import", sample_docx, "-o", tmp_path / "导入.yaml")
+    assert result.exit_code == 0, result.output
+    said = result.stderr.splitlines()
+    assert f"{sample_docx} 提示：第 1 个表格第 3 行以后的行未读取（只读前 3 行）" in said
+    assert all("行以后的行未读取（只读前 3 行）" in line for line in said)

@@ -9,7 +9,9 @@ deleted text is not.
 
 Safe on hostile files: the package's size and entries are checked before
 anything is unpacked, every number taken from the XML (spans, levels, start
-values) is bounded before it is used, styles are indexed once, and a .doc is
+values) is bounded before it is used (one grid reader, :func:`grid`, for reports
+and forms), what lies past the bounds is left out and said in
+:attr:`Document.left_out`, styles are indexed once, and a .doc is
 converted by LibreOffice in a separate, time-limited process; nothing in the
 file is ever run.
 """

@@ -9,9 +9,12 @@ most :data:`MAX_UNPACKED_BYTES`.  A zip bomb is refused before it is unpacked.
 A workbook's sheets are rewritten before openpyxl sees them: only the first
 :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns are kept, merged ranges
 are clipped to them and bounded in the cells they cover (openpyxl makes an object for every cell a merged range
-covers: ``A1:XFD1048576`` is seventeen billion), and a shared-string index past
-the strings there are is an empty cell.  Each sheet is streamed, so its work is
-linear in its size.
+covers: ``A1:XFD1048576`` is seventeen billion), and a cell whose saved value is
+not what its type says (a shared-string index past the strings there are, a number
+that is none or of thousands of digits, a date that is none) is an empty cell, where
+openpyxl would refuse the whole workbook.  What is left out is said, a line for each
+kind and sheet, for the user's 提示.  Each sheet is streamed, so its work is linear
+in its size.
 """
 
 from __future__ import annotations
