@@ -62,6 +62,8 @@ class Outcome:
     score: str = ""
     #: Every file written (or skipped): the report, then its forms and 汇总表.
     outputs: list[Path] = field(default_factory=list)
+    #: Why the program's own cache was not used (a full disk): said once for a whole run, under -v.
+    cache_problems: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -107,9 +109,16 @@ def run_all(
             outcomes = [future.result() for future in futures]
     _flag_shared_outputs(outcomes)
     manifest.record(outcomes, options)
-    if options.verbose and manifest.problems and outcomes:
-        outcomes[-1].lines += [(f"提示：{problem}", True) for problem in manifest.problems]
+    # Each worker finds the same full disk: one 提示 for the run, not one a file.
+    problems = [*caching.problems(), *(p for outcome in outcomes for p in outcome.cache_problems), *manifest.problems]
+    if options.verbose and problems and outcomes:
+        outcomes[-1].lines += notes(problems)
     return outcomes
+
+
+def notes(problems: list[str]) -> list[tuple[str, bool]]:
+    """The program's own troubles that cost only time, each once: 提示 lines for the error stream."""
+    return [(f"提示：{problem}", True) for problem in dict.fromkeys(problems)]
 
 
 def _to_run(path: Path, options: Options, previous: dict | None) -> bool:
@@ -216,7 +225,6 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
     lines: list[tuple[str, bool]] = []
     try:
         prepared = pipeline.prepare(path, options.templates, options.strict, options.forms)
-        lines += _cache_notes(options)
         shown = [d for d in prepared.diagnostics if options.verbose or d.level is not Level.NOTE]
         lines += [(d.format(path), True) for d in shown]
         outcome = Outcome(path, "无误", lines, fingerprint=fingerprint, **_summary(prepared))
@@ -243,12 +251,13 @@ def run_one(path: Path, options: Options, previous: dict | None = None) -> Outco
         lines += [(line, False) for line in figure_lines(prepared)]
         if options.out_dir is None:
             lines += [(line, False) for line in scoring_lines(prepared)]
+        outcome.cache_problems = caching.problems()
         return outcome
     except Exception as exc:
         consequence = "未生成报告" if options.out_dir is not None else ""
-        return Outcome(
-            path, "失败", lines + _cache_notes(options) + failure_lines(path, exc, consequence, options.verbose)
-        )
+        failed = Outcome(path, "失败", lines + failure_lines(path, exc, consequence, options.verbose))
+        failed.cache_problems = caching.problems()
+        return failed
 
 
 def _face_warnings(prepared) -> list[str]:
@@ -308,14 +317,6 @@ def _written_lines(built) -> list[tuple[str, bool]]:
     elif built.stale_pdf is False:
         lines.append((f"警告：旧的 {old_pdf} 与新报告不一致，但无法删除（是否正在打开？），请勿使用", True))
     return lines
-
-
-def _cache_notes(options: Options) -> list[tuple[str, bool]]:
-    """Why the template cache was not used (a full disk, say): a 提示, shown under -v."""
-    from .wording import cache_problems
-
-    problems = cache_problems()
-    return [(f"提示：{problem}", True) for problem in problems] if options.verbose else []
 
 
 def failure_lines(
@@ -458,6 +459,12 @@ def _unchanged(previous: dict | None, fingerprint: str, options: Options) -> boo
     return True
 
 
+def _key(path: Path) -> str:
+    """An input's place in the record: its real path (os.path.realpath, which a link loop
+    does not stop; the loader says what is wrong with the file)."""
+    return os.path.realpath(path)
+
+
 class _Manifest:
     """``out/.reportgen-builds.json``: input path → what was last built from it."""
 
@@ -484,7 +491,7 @@ class _Manifest:
     def entry(self, path: Path) -> dict | None:
         """What was last built from ``path``, if the record is whole (a hand-edited
         or damaged record only means the report is built again)."""
-        entry = self.entries.get(str(path.resolve()))
+        entry = self.entries.get(_key(path))
         if not isinstance(entry, dict):
             return None
         output, fingerprint = entry.get("output"), entry.get("fingerprint")
@@ -501,7 +508,7 @@ class _Manifest:
         changed = False
         for outcome in outcomes:
             if outcome.status == "已生成" and outcome.fingerprint:
-                self.entries[str(outcome.path.resolve())] = {
+                self.entries[_key(outcome.path)] = {
                     "output": outcome.output.name,
                     "另外": "/".join(output.name for output in outcome.outputs[1:]),
                     "forms": options.forms or "",

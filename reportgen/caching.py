@@ -3,14 +3,17 @@ and results built from them alone (the reference document) in the user's cache f
 
 A cache only saves time: a folder that cannot be made, a file that cannot be
 read or written, or one that was damaged or replaced (a FIFO, a truncated copy)
-means the result is built again, never a different output.  Entries are keyed
-by everything they are made of, so an update of the program (an editable
-install keeps its version number) never finds an old entry.
+means the result is built again, never a different output; why is kept for one
+提示 under ``-v`` (:func:`problems`).  Entries are keyed by everything they are
+made of, so an update of the program (an editable install keeps its version
+number) never finds an old entry.  Jinja's compiled templates are kept in the
+same folder (:func:`folder`), and their failures said the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import os
@@ -28,10 +31,46 @@ _DIGEST_BYTES = hashlib.sha256().digest_size
 MAX_ENTRIES = 32
 
 
+#: Why the cache was not used since last asked, each said once.
+_PROBLEMS: dict[str, None] = {}
+
+
 def root() -> Path:
     """The user's cache folder for reportgen (Windows' LOCALAPPDATA, else XDG's)."""
     base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "reportgen"
+
+
+def folder(kind: str) -> Path | None:
+    """The folder of one kind of entry, made if need be; None, and why said, when
+    there is none to be had (a file in its place, a read-only or full disk)."""
+    directory = root() / kind
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        unwritable(exc)
+        return None
+    if not os.access(directory, os.W_OK):
+        unwritable(PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
+        return None
+    return directory
+
+
+def unwritable(exc: OSError) -> None:
+    """An entry could not be kept: said by the cache's folder, so that one cause is one 提示."""
+    _PROBLEMS[f"无法写入缓存目录 {root()}（{files.os_problem(exc)}），本次不使用缓存；生成的文件不受影响"] = None
+
+
+def unreadable() -> None:
+    """An entry was there but could not be read, or was damaged: built again instead."""
+    _PROBLEMS[f"缓存目录 {root()} 中有文件已损坏或无法读取，已重新生成；生成的文件不受影响"] = None
+
+
+def problems() -> list[str]:
+    """Why the cache was not used, since last asked: for a 提示 under -v."""
+    said = list(_PROBLEMS)
+    _PROBLEMS.clear()
+    return said
 
 
 @functools.cache
@@ -76,22 +115,30 @@ def on_disk(kind: str, *libraries: types.ModuleType):
 
 def kept(kind: str, key: str, build: Callable[[], bytes]) -> bytes:
     """``build()``, or what it returned for the same ``key`` before (kept under ``kind``)."""
-    path = root() / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.bin"
-    found = _read(path)
+    name = f"{hashlib.sha256(key.encode()).hexdigest()}.bin"
+    found = _read(root() / kind / name)
     if found is not None:
         return found
     data = build()
-    _write(path, data)
+    directory = folder(kind)
+    if directory is not None:
+        _write(directory / name, data)
     return data
 
 
 def _read(path: Path) -> bytes | None:
+    if not os.path.lexists(path):
+        return None  # not kept yet
     try:
         stored = files.read_bytes(path, MAX_ENTRY_BYTES)
     except (InvalidInput, OSError):
+        unreadable()
         return None
     digest, data = stored[:_DIGEST_BYTES], stored[_DIGEST_BYTES:]
-    return data if hashlib.sha256(data).digest() == digest else None
+    if hashlib.sha256(data).digest() != digest:
+        unreadable()
+        return None
+    return data
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -100,13 +147,13 @@ def _write(path: Path, data: bytes) -> None:
 
     temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
         with os.fdopen(handle, "wb") as file:
             file.write(hashlib.sha256(data).digest() + data)
         os.replace(temporary, path)
         _prune(path.parent)
-    except OSError:
+    except OSError as exc:
+        unwritable(exc)
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)

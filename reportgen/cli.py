@@ -120,8 +120,10 @@ def build(
 
     options = Options(out_dir, templates, strict, pdf, force, verbose, forms)
     if watch:
-        if len(files) != 1 or files[0].is_dir():
+        if len(files) != 1:
             raise click.UsageError("--watch 只能给一个数据文件")
+        if files[0].is_dir():
+            raise click.UsageError(f"--watch 只能给一个数据文件，{files[0]} 是一个目录")
         _watch(files[0], options)
         return
     ctx.exit(_run(files, options))
@@ -204,7 +206,7 @@ def _watch(path: Path, options) -> None:
     import time
 
     from . import pipeline
-    from .batch import run_one
+    from .batch import notes, run_one
 
     options = dataclasses.replace(options, force=True)
     last = None
@@ -217,7 +219,8 @@ def _watch(path: Path, options) -> None:
                     pipeline.forget_templates()  # a template was saved: read them afresh
                 last = stamp
                 click.echo(f"—— {time.strftime('%H:%M:%S')} ——")
-                for text, to_stderr in run_one(path, options).lines:
+                outcome = run_one(path, options)
+                for text, to_stderr in outcome.lines + (notes(outcome.cache_problems) if options.verbose else []):
                     click.echo(text, err=to_stderr)
             time.sleep(WATCH_INTERVAL)
     except KeyboardInterrupt:
@@ -275,11 +278,12 @@ def _git_version(path: Path, revision: str) -> bytes:
 
     if revision.startswith("-") or not _REVISION.fullmatch(revision):
         raise OutputError(f"“{revision}”不是 git 的版本名（如 HEAD、HEAD~1、一个提交号或标签）")
+    real = Path(os.path.realpath(path))  # Path.resolve raises for a link loop
 
     def git(*args: str, failure: str) -> bytes:
         try:
             done = subprocess.run(
-                ["git", "-C", str(path.resolve().parent), *args],
+                ["git", "-C", str(real.parent), *args],
                 capture_output=True,
                 timeout=60,
                 check=False,
@@ -291,7 +295,7 @@ def _git_version(path: Path, revision: str) -> bytes:
         return done.stdout
 
     top = git("rev-parse", "--show-toplevel", failure=f"{path} 不在 git 仓库中，无法与 {revision} 版本比较")
-    relative = path.resolve().relative_to(Path(os.fsdecode(top.strip())).resolve()).as_posix()
+    relative = real.relative_to(os.path.realpath(os.fsdecode(top.strip()))).as_posix()
     # The revision cannot start with "-" (checked above): git reads it as a revision, never an option.
     version = f"{revision}:{relative}"
     missing = f"git 中没有 {revision} 版本的 {relative}（版本名写错了，或那时还没有这个文件）"

@@ -262,8 +262,8 @@ def _suffix_message(path: Path) -> str:
 
 def _read(path: Path, inside: Path | None = None) -> tuple[str, str, list[Diagnostic]]:
     """(text, encoding, warnings) of a data file, read through the guarded reader."""
-    if not os.path.exists(path):
-        raise InvalidInput([error("文件不存在")])
+    if not os.path.lexists(path):
+        raise InvalidInput([error("文件不存在")])  # a link that leads nowhere is said by the reader: a loop, say
     if os.path.isdir(path):
         raise InvalidInput([error(_folder_message(path))])
     if path.suffix.lower() not in YAML_SUFFIXES:

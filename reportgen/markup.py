@@ -63,7 +63,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
-from .diagnostics import InvalidInput, error
+from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .formats import CHINESE_DIGIT, HEADING_NUMBERS, numbered_by
 
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]")
@@ -291,6 +291,9 @@ class Part:
 class Document:
     #: The report first, then its attachments.
     parts: list[Part]
+    #: What reads as a slip of the template though it can be typeset (a table without rows),
+    #: said at the template line that wrote it.
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def number(level: int, n: int, numbering: tuple[str, ...] = HEADING_NUMBERS) -> str:
@@ -329,11 +332,14 @@ def parse(
     text: str,
     origin_of: Callable[[int], Origin | None] = lambda line: None,
     numbering: tuple[str, ...] = HEADING_NUMBERS,
+    line_chars: int | None = None,
 ) -> Document:
     """``origin_of`` gives the template line that wrote a line of ``text``
     (0-based), so that what cannot be read is reported there; ``numbering`` are
-    the outline's number patterns of heading levels 1 to 4."""
-    reader = _Reader(text.splitlines(), origin_of, numbering)
+    the outline's number patterns of heading levels 1 to 4; ``line_chars``, how
+    many characters a line of the portrait 版心 holds, bounds the texts set on
+    one line (see :data:`ONE_LINE_BLOCKS`)."""
+    reader = _Reader(text.splitlines(), origin_of, numbering, line_chars)
     for line, text_line in enumerate(reader.lines):
         alone = _MARKER_LINE.fullmatch(text_line)
         if alone and line > 0 and reader.lines[line - 1].strip() and not _MARKER_LINE.fullmatch(reader.lines[line - 1]):
@@ -383,6 +389,11 @@ def refused(reader: _Reader, token: Token, problem: str) -> InvalidInput:
 
 
 def refused_at(reader: _Reader, line: int, problem: str) -> InvalidInput:
+    return InvalidInput([said_at(reader, line, problem, error)])
+
+
+def said_at(reader: _Reader, line: int, problem: str, level: Callable[..., Diagnostic]) -> Diagnostic:
+    """A problem of the output's ``line`` (0-based), at the template line that wrote it."""
     if (
         0 < line < len(reader.lines)
         and not reader.lines[line].strip()
@@ -393,9 +404,9 @@ def refused_at(reader: _Reader, line: int, problem: str) -> InvalidInput:
     message = f"模板输出的第 {line + 1} 行“{_shortened(shown)}”：{problem}"
     origin = reader.origin_of(line)
     if origin is None:
-        return InvalidInput([error(message)])
+        return level(message)
     file, template_line = origin
-    return InvalidInput([error(message, file=file, line=template_line)])
+    return level(message, file=file, line=template_line)
 
 
 def _shortened(text: str, limit: int = 40) -> str:
@@ -404,9 +415,14 @@ def _shortened(text: str, limit: int = 40) -> str:
 
 class _Reader:
     def __init__(
-        self, lines: list[str], origin_of: Callable[[int], Origin | None], numbering: tuple[str, ...] = HEADING_NUMBERS
+        self,
+        lines: list[str],
+        origin_of: Callable[[int], Origin | None],
+        numbering: tuple[str, ...] = HEADING_NUMBERS,
+        line_chars: int | None = None,
     ) -> None:
-        self.lines, self.origin_of, self.numbering = lines, origin_of, numbering
+        self.lines, self.origin_of, self.numbering, self.line_chars = lines, origin_of, numbering, line_chars
+        self.warnings: list[Diagnostic] = []
         self.parts = [Part()]
         #: Counters of headings at levels 1..4 within the current part.
         self.headings = [0] * (HEADING_LEVELS + 1)
@@ -429,7 +445,8 @@ class _Reader:
                 handler(token, tokens[index + 1] if index + 1 < len(tokens) else None)
             elif token.type in _UNSUPPORTED:
                 raise refused(self, token, f"不支持{_UNSUPPORTED[token.type]}")
-        return Document([part for part in self.parts if part.label or part.title or part.blocks])
+        parts = [part for part in self.parts if part.label or part.title or part.blocks]
+        return Document(parts, self.warnings)
 
     @property
     def part(self) -> Part:
@@ -476,7 +493,7 @@ class _Reader:
         css = classes[0] if classes else None
         if css == "attachment":
             self._begin_part()
-            self.part.label = AttachmentLabel(_joined(_runs(inline)))
+            self.part.label = AttachmentLabel(self._one_line(token, css, inline))
         elif css == "title":
             lines = _lines(inline)
             if title_too_long(lines):
@@ -491,15 +508,15 @@ class _Reader:
                 raise refused(self, token, "落款没有内容")
             self._add(Signature(lines[0], tuple(lines[1:]), sealed="sealed" in classes))
         elif css == "attachments":
-            self._add(AttachmentList(tuple(_lines(inline))))
+            self._add(AttachmentList(self._attachment_names(token, inline)))
         elif css == "unit":
-            self._add(UnitLine(_joined(_runs(inline))))
+            self._add(UnitLine(self._one_line(token, css, inline)))
         elif css == "notes":
             if not self.part.blocks or not isinstance(self.part.blocks[-1], Table):
                 raise refused(self, token, "{.notes} 的各行须紧接在表格之后")
             self._add(TableNotes(tuple(_lines(inline))))
         elif css == "caption":
-            self._add(Caption(_joined(_runs(inline))))
+            self._add(Caption(self._one_line(token, css, inline)))
         elif css == "cover":
             lines = _lines(inline)
             if not lines:
@@ -510,6 +527,30 @@ class _Reader:
             self._add(Item(level, self._number(token, level, self.lists[-1]), _runs(inline)))
         else:
             self._add(Paragraph(_runs(inline)))
+
+    def _one_line(self, token: Token, css: str, inline: Token | None) -> str:
+        """The text of a 附件 label, a unit or a caption, refused when longer than
+        the lines the layout gives it (a Latin letter counted as a whole character)."""
+        what, lines = ONE_LINE_BLOCKS[css]
+        text = _joined(_runs(inline))
+        room = None if self.line_chars is None else self.line_chars * lines
+        if room is not None and len(text) > room:
+            within = ("一行", "两行")[lines - 1]
+            raise refused(self, token, f"{what}过长：{len(text)} 个字（最多 {room} 个字，须在{within}之内）")
+        return text
+
+    def _attachment_names(self, token: Token, inline: Token | None) -> tuple[str, ...]:
+        """The 附件说明's entries; an attachment's name there is its title (GB/T 9704 8), as long at most."""
+        entries = tuple(_lines(inline))
+        start, end = token.map or (0, 0)
+        written = [line for line in range(start, end) if self.lines[line].strip()]
+        for i, entry in enumerate(entries):
+            number = ATTACHMENT_NUMBER.match(entry)
+            name = entry[number.end() :] if number else entry
+            if len(name) > MAX_TITLE_CHARS:
+                problem = f"附件说明中的名称过长：{len(name)} 个字（与附件的标题相同，最多 {MAX_TITLE_CHARS} 个字）"
+                raise refused_at(self, written[i] if i < len(written) else start, problem)
+        return entries
 
     def _table_open(self, token: Token, _next: Token | None) -> None:
         self.rows, self.table_token = [], token
@@ -567,7 +608,20 @@ class _Reader:
         continues = "continued" in str(token.attrs.get("class", "")).split()
         if continues and not (self.part.blocks and isinstance(self.part.blocks[-1], Table)):
             raise refuse("{.continued} 的表格须紧接在另一个表格之后")
+        if len(slots) <= header_rows:
+            self._warn_empty(token, slots)
         self._add(Table(slots, header_rows, widths, continues))
+
+    def _warn_empty(self, token: Token, slots: tuple[tuple[Cell, ...], ...]) -> None:
+        """A table of headings only is a slip (the rows' loop ran over nothing): it is
+        typeset as it is, said at its template line, named by its caption or headings."""
+        above = self.part.blocks[-1] if self.part.blocks else None
+        name = above.text if isinstance(above, Caption) else "、".join(c.text for c in slots[0] if c.text)
+        problem = (
+            f"表格“{_shortened(name or '（无表头文字）')}”只有表头，没有数据行，报告中会是一张空表；"
+            "没有可列的内容时，请让模板写一行“无”或不写这张表"
+        )
+        self.warnings.append(said_at(self, token.map[0] if token.map else 0, problem, warning))
 
 
 #: A width a template sets: a share (``3``, ``1.5``) or characters (``6字``).
@@ -637,6 +691,12 @@ def _cells_written(line: str) -> int:
 #: A title longer than this is no title (GB/T 9704 7.2.3 sets one to three lines).
 MAX_TITLE_LINES = 10
 MAX_TITLE_CHARS = 200
+#: Blocks set on a line or two of the 版心 (their name in messages, and how many lines):
+#: GB/T 9704 8 puts the 附件 label on the first line and the title on the third; a
+#: unit stands right-aligned on the line above its table; a caption may wrap once.
+ONE_LINE_BLOCKS = {"attachment": ("附件标识", 1), "unit": ("表格单位", 1), "caption": ("表题", 2)}
+#: The number of an entry in the 附件说明: "1." or "2-1.", after an optional "附件：".
+ATTACHMENT_NUMBER = re.compile(r"^(?:附件：)?([0-9]+(?:-[0-9]+)?\.)")
 
 
 def title_too_long(lines: list[str]) -> str | None:

@@ -104,15 +104,16 @@ def prepare_source(
         too_long = markup.title_too_long(worded.title)
         if too_long:
             raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
-        document = markup.parse(worded.text, worded.origin_of, template_set.numbering)
-        long_organ = report.signature and measuring.organ_too_long(
-            report.signature.organ, Layout.from_options(report.layout).text_width.pt
-        )
+        page = Layout.from_options(report.layout)
+        document = markup.parse(worded.text, worded.origin_of, template_set.numbering, page.line_chars)
+        long_organ = report.signature and measuring.organ_too_long(report.signature.organ, page.text_width.pt)
         if long_organ:
             raise InvalidInput([error(long_organ, ("落款", "单位"))])
-        separate = _separate_forms(evaluated, template_set, forms or filing(report, template_set))
-        summary = _summary(evaluated, template_set)
+        separate = _separate_forms(evaluated, template_set, forms or filing(report, template_set), page)
+        summary = _summary(evaluated, template_set, page)
         _refuse_shared_names(worded.file_name, separate)
+        documents = [document, *(form.document for form in separate), *([summary.document] if summary else [])]
+        found += _typeset_warnings(documents, strict)
     except InvalidInput as exc:
         raise InvalidInput([d.located(source.locations) for d in exc.diagnostics]) from None
     located = sorted((d.located(source.locations) for d in found), key=sort_key)
@@ -134,14 +135,27 @@ def attached(report: Report, template_set: outlines.TemplateSet, attachment: tup
     return attachment[0] in report.attachments and template_set.attaches_builtin(attachment)
 
 
-def _separate_forms(evaluated: Evaluated, template_set: outlines.TemplateSet, mode: str) -> tuple[Form, ...]:
+def _typeset_warnings(documents: list[markup.Document], strict: bool) -> list[Diagnostic]:
+    """What the templates wrote that can be typeset but reads as a slip (a table
+    without rows); with ``strict``, errors that stop the pipeline."""
+    found = [d for document in documents for d in document.warnings]
+    if strict and found:
+        raise InvalidInput([_as_error(d) for d in found])
+    return found
+
+
+def _separate_forms(
+    evaluated: Evaluated, template_set: outlines.TemplateSet, mode: str, page: Layout
+) -> tuple[Form, ...]:
     if mode == NONE or not evaluated.project_forms():
         return ()
     worded = wording.word_forms(evaluated, template_set, combined=mode == COMBINED)
-    return tuple(Form(w.file_name, markup.parse(w.text, w.origin_of, template_set.numbering)) for w in worded)
+    return tuple(
+        Form(w.file_name, markup.parse(w.text, w.origin_of, template_set.numbering, page.line_chars)) for w in worded
+    )
 
 
-def _summary(evaluated: Evaluated, template_set: outlines.TemplateSet) -> Form | None:
+def _summary(evaluated: Evaluated, template_set: outlines.TemplateSet, page: Layout) -> Form | None:
     """The 汇总表 for its spreadsheet: when the data asks for it, or attaches it."""
     report = evaluated.report
     wanted = report.project_forms.summary
@@ -150,7 +164,7 @@ def _summary(evaluated: Evaluated, template_set: outlines.TemplateSet) -> Form |
     if not wanted or not evaluated.project_forms():
         return None
     worded = wording.word_summary(evaluated, template_set)
-    return Form(worded.file_name, markup.parse(worded.text, worded.origin_of, template_set.numbering))
+    return Form(worded.file_name, markup.parse(worded.text, worded.origin_of, template_set.numbering, page.line_chars))
 
 
 def _refuse_shared_names(report_name: str, forms: tuple[Form, ...]) -> None:

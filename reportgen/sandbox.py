@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Iterator
 
+from jinja2 import TemplateSyntaxError
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -179,6 +180,13 @@ class BoundedCode(CodeGenerator):
         self.write(")))")
 
 
+#: The message of :meth:`Sandbox.compile` for a template nested past what Jinja's
+#: recursive parser and code generator can follow (wording says it in Chinese).
+TOO_DEEP = "nested too deeply to compile"
+_OPENERS = {"lparen": 1, "lbracket": 1, "lbrace": 1, "rparen": -1, "rbracket": -1, "rbrace": -1}
+_BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "block", "with", "raw", "autoescape", "trans"}
+
+
 class Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, with arithmetic that stays exact and results that stay small."""
 
@@ -186,6 +194,39 @@ class Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     deadline = float("inf")
     seconds = 10
+
+    # Jinja's parser and code generator recurse once a bracket or block: a template
+    # nested some hundreds deep is a syntax error at its deepest line, not a RecursionError.
+    def _parse(self, source, name, filename):
+        try:
+            return super()._parse(source, name, filename)
+        except RecursionError:
+            raise TemplateSyntaxError(TOO_DEEP, self._deepest_line(source, name, filename), name, filename) from None
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        try:
+            return super().compile(source, name, filename, raw, defer_init)
+        except RecursionError:
+            raise TemplateSyntaxError(TOO_DEEP, self._deepest_line(source, name, filename), name, filename) from None
+
+    def _deepest_line(self, source: str, name, filename) -> int:
+        """The line where brackets and blocks nest deepest, else the one of most tokens
+        (``- - - 1``): found by the lexer, which does not recurse."""
+        depth, deepest, line = 0, 1, None
+        tokens: dict[int, int] = {}
+        after_tag = False
+        try:
+            for lineno, kind, value in self.lex(source, name, filename):
+                tokens[lineno] = tokens.get(lineno, 0) + 1
+                if after_tag and kind == "name":
+                    depth += 1 if value in _BLOCK_TAGS else -1 if value.startswith("end") else 0
+                depth += _OPENERS.get(kind, 0)
+                after_tag = kind == "block_begin"
+                if depth > deepest:
+                    deepest, line = depth, lineno
+        except TemplateSyntaxError:
+            pass  # the tokens up to here tell as much
+        return line or max(tokens, key=tokens.get, default=1)
 
     def call_binop(self, context, operator, left, right):
         self.tick()

@@ -17,6 +17,7 @@ import ctypes
 import difflib
 import functools
 import os
+import pickle
 import re
 import threading
 import time
@@ -30,11 +31,11 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from . import files, formats, numbers, references
+from . import caching, files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
-from .sandbox import MAX_OUTPUT_CHARS, Sandbox, TemplateLimit, bounded_filter
+from .sandbox import MAX_OUTPUT_CHARS, TOO_DEEP, Sandbox, TemplateLimit, bounded_filter
 
 TITLE_TEMPLATE = "title.j2"
 #: The output's name without its suffix; by default the title's lines written together.
@@ -240,59 +241,41 @@ def _subject_position(function) -> int:
     return 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
 
 
-#: What went wrong with the template cache since last asked (see :func:`cache_problems`).
-_CACHE_PROBLEMS: list[str] = []
-#: A compiled template is a few tens of KB.
-MAX_CACHE_BYTES = 4 * 1024 * 1024
-
-
-def cache_problems() -> list[str]:
-    """Why the template cache was not used, since last asked: for a 提示 under -v."""
-    problems = list(dict.fromkeys(_CACHE_PROBLEMS))
-    _CACHE_PROBLEMS.clear()
-    return problems
-
-
 class _BestEffortCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's cache on disk, best-effort: a cache file that cannot be read or
-    written (a full disk, a FIFO or a damaged file in its place) only means the
-    template is compiled again."""
+    """Jinja's cache on disk, best-effort as :mod:`reportgen.caching` is: a cache
+    file that cannot be read or written (a full disk, a FIFO or a damaged file in
+    its place) only means the template is compiled again."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = Path(self._get_cache_filename(bucket))
         if not os.path.lexists(path):
             return
         try:
-            bucket.bytecode_from_string(files.read_bytes(path, MAX_CACHE_BYTES))
-        except InvalidInput as exc:
+            stored = files.read_bytes(path, caching.MAX_ENTRY_BYTES)
+            bucket.bytecode_from_string(stored)
+        except Exception:  # noqa: BLE001 - InvalidInput, or whatever a damaged file makes Jinja's reader raise
             bucket.reset()
-            _CACHE_PROBLEMS.append(f"模板缓存 {path} 无法读取（{exc}），已重新编译模板")
-        except Exception:  # noqa: BLE001 - whatever a damaged cache file makes Jinja's reader raise
-            bucket.reset()
-            _CACHE_PROBLEMS.append(f"模板缓存 {path} 已损坏，已重新编译模板")
+            caching.unreadable()
+            return
+        # Jinja drops an entry quietly both when its template changed (its checksum differs:
+        # nothing wrong) and when the file is damaged (no header, or code that does not load).
+        current = jinja2.bccache.bc_magic + pickle.dumps(bucket.checksum, 2)
+        if bucket.code is None and (not stored.startswith(jinja2.bccache.bc_magic) or stored.startswith(current)):
+            caching.unreadable()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError as exc:
-            _CACHE_PROBLEMS.append(f"无法写入模板缓存 {self.directory}（{files.os_problem(exc)}），本次不使用缓存")
+            caching.unwritable(exc)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (keyed by each template's checksum),
     so a clerk's rebuild does not compile them again; none if there is nowhere
     to keep them."""
-    root = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    directory = Path(root) / "reportgen" / "templates"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _CACHE_PROBLEMS.append(f"无法建立模板缓存目录 {directory}（{files.os_problem(exc)}），本次不使用缓存")
-        return None
-    if not os.access(directory, os.W_OK):
-        _CACHE_PROBLEMS.append(f"模板缓存目录 {directory} 不可写，本次不使用缓存")
-        return None
-    return _BestEffortCache(str(directory))
+    directory = caching.folder("templates")
+    return None if directory is None else _BestEffortCache(str(directory))
 
 
 def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
@@ -528,7 +511,9 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
                 pieces.append(piece)
                 written.append(env.origin)
                 env.origin = None
-            return "".join(pieces), _Origins(pieces, written, env.loader.sources)
+            origins = _Origins(pieces, written, env.loader.sources)
+            _refuse_unwritable(pieces, origins, env.get_template(name).filename)
+            return "".join(pieces), origins
     except _Overtime as exc:
         file, line = _template_frame(exc)
         message = f"模板运行超出限制：模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环"
@@ -577,6 +562,34 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
         raise InvalidInput([_template_error(f"模板运行出错：{_explain(exc)}", file, line)]) from None
 
 
+#: What a .docx (XML 1.0) cannot hold: control characters but tab and line ends, lone
+#: surrogates, U+FFFE and U+FFFF.  The data cannot bring them (its text is checked);
+#: a template's own text can (a character pasted from elsewhere, ``\x1f`` in a string).
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_unwritable(pieces: list[str], origins: _Origins, template: str | None) -> None:
+    """A character the report cannot carry, refused at the template line that wrote it
+    (check would pass and build fail at the XML writer otherwise)."""
+    for piece, where in zip(pieces, origins.written):
+        found = _UNWRITABLE.search(piece)
+        if found is None:
+            continue
+        file, line = template, None
+        if where is not None:
+            offset = piece.count("\n", 0, found.start())
+            file, line, literal = where
+            if literal and piece in origins.sources.get(file, ""):
+                file, line = origins._in_source(piece, offset, *where)
+            else:  # text and expressions (folded into one piece, too) start at their statement's line
+                line += offset
+        message = (
+            f"模板写出了 Word 文件中不能有的控制字符 U+{ord(found.group()):04X}（看不见，常随复制粘贴带入），"
+            "请从模板中删去它"
+        )
+        raise InvalidInput([_template_error(message, file, line)])
+
+
 _UNDEFINED = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
@@ -606,6 +619,7 @@ _RUNTIME_PROBLEMS = [
 
 #: Jinja's syntax messages, as a template writer should read them.
 _SYNTAX_PROBLEMS = [
+    (re.compile(re.escape(TOO_DEEP)), "括号或 for、if 等嵌套过深，无法编译；请减少嵌套的层数"),
     (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器，可用的有：" + "、".join(FILTERS)),
     (re.compile(r"No test named '([^']+)'"), "没有名为“{0}”的测试"),
     (re.compile(r"Encountered unknown tag '([^']+)'"), "不认识的标签“{0}”（是否少了 {{% end… %}} 或拼错了？）"),

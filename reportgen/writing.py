@@ -112,7 +112,12 @@ def safe_file_name(name: str) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     # A link (to a shared folder, say) stays a link: its target gets the content.
-    path = Path(os.path.realpath(path)) if path.is_symlink() else path
+    given, path = path, Path(os.path.realpath(path)) if path.is_symlink() else path
+    if os.path.lexists(path) and not files.is_file(path):
+        # Renamed over, a FIFO or a device (a link to /dev/zero: the device itself) would be replaced.
+        raise OutputError(
+            f"{given} 不是普通文件（是目录、设备、管道或指向它们的链接），未覆盖；请删除或改名后重试"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

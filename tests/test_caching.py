@@ -7,9 +7,10 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, SAMPLE_NAME, paragraphs, run
+from conftest import SAMPLE, SAMPLE_NAME, run
 
 from reportgen import caching, layout, pipeline
 from reportgen.typesetting import reference
@@ -98,71 +99,151 @@ def test_old_entries_are_removed(cache_home, monkeypatch):
     assert calls == [*"abcde", "a"]
 
 
-@pytest.fixture
-def full_disk(cache_home, monkeypatch):
-    """Every write into the cache folder fails as on a full disk (the reports' own writes do not)."""
+def _fresh() -> None:
+    """Forget what this process holds (compiled templates, the reference document), so the next run asks the disk."""
+    pipeline.forget_templates()
+    reference.reference_document.cache_clear()
+
+
+def _no_space(*args, **kwargs):
     import errno
+
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _full_disk(cache_home, monkeypatch) -> None:
+    """Nothing is kept yet, and every write into the cache folder fails as on a full
+    disk (the reports' own writes do not)."""
+    import shutil
     import tempfile
 
     import jinja2
 
-    def no_space(*args, **kwargs):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    shutil.rmtree(cache_home)
 
     real_mkstemp = tempfile.mkstemp
 
     def mkstemp(*args, dir=None, **kwargs):
         if dir is not None and str(cache_home) in str(dir):
-            no_space()
+            _no_space()
         return real_mkstemp(*args, dir=dir, **kwargs)
 
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
-    monkeypatch.setattr(jinja2.bccache.Bucket, "write_bytecode", no_space)
-    pipeline.forget_templates()  # a Jinja environment made before would keep its cache
-    reference.reference_document.cache_clear()
-    yield
-    pipeline.forget_templates()
+    monkeypatch.setattr(jinja2.bccache.Bucket, "write_bytecode", _no_space)
 
 
-@pytest.mark.parametrize("verbose", [False, True])
-def test_a_full_disk_leaves_check_and_build_working(full_disk, cache_home, tmp_path, verbose):
-    options = ("-v",) if verbose else ()
-    checked = run("check", *options, SAMPLE)
-    built = run("build", *options, SAMPLE, "--out-dir", tmp_path / "out")
-    assert checked.exit_code == 0 and built.exit_code == 0, checked.output + built.output
-    assert (tmp_path / "out" / f"{SAMPLE_NAME}.docx").stat().st_size > 0
-    assert not list(cache_home.rglob("*.bin"))  # nothing was kept
-    said = "提示：无法写入模板缓存" in checked.output + built.output
-    assert said == verbose, checked.output + built.output
+def _blocked(cache_home, monkeypatch) -> None:
+    """A file where the cache folder would be: nothing can be made in it."""
+    cache_home.parent.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home.parent / "a file"))
+    (cache_home.parent / "a file").write_text("")
 
 
-def test_an_unreadable_cache_folder_leaves_check_and_build_working(cache_home, tmp_path, monkeypatch):
+def _damaged(replace):
+    def damage(cache_home, monkeypatch) -> None:
+        entries = [p for p in cache_home.rglob("*") if p.is_file() or p.is_fifo()]
+        assert any(p.suffix == ".bin" for p in entries) and any(p.suffix == ".cache" for p in entries)
+        for entry in entries:
+            replace(entry)
+
+    return damage
+
+
+def _garbage(entry: Path) -> None:
+    entry.write_bytes(os.urandom(64))
+
+
+def _truncated(entry: Path) -> None:
+    entry.write_bytes(entry.read_bytes()[: max(len(entry.read_bytes()) // 2, 1)])
+
+
+def _fifo(entry: Path) -> None:
+    entry.unlink()
+    os.mkfifo(entry)
+
+
+def _unreadable(cache_home, monkeypatch) -> None:
+    """Entries there but not to be read, as chmod 0 would make them (root, who runs CI, reads through it)."""
     import errno
 
     from reportgen import files
 
-    pipeline.forget_templates()
-    reference.reference_document.cache_clear()
-    assert run("build", SAMPLE, "--out-dir", tmp_path / "first").exit_code == 0  # fills the cache
-    assert list(cache_home.rglob("*.bin")) and list((cache_home / "templates").iterdir())
     real_read = files.read_bytes
 
     def read_bytes(path, *args, **kwargs):
-        # As chmod 0 would (root, who runs the tests in CI, reads through it).
         if str(cache_home) in str(path):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real_read(path, *args, **kwargs)
 
     monkeypatch.setattr(files, "read_bytes", read_bytes)
-    pipeline.forget_templates()
-    reference.reference_document.cache_clear()
-    try:
-        checked = run("check", SAMPLE)
-        built = run("build", SAMPLE, "--out-dir", tmp_path / "out")
-    finally:
-        pipeline.forget_templates()
-    assert checked.exit_code == 0 and built.exit_code == 0, checked.output + built.output
-    assert "提示" not in checked.output + built.output  # said only under -v
-    assert paragraphs(tmp_path / "out" / f"{SAMPLE_NAME}.docx") == paragraphs(
-        tmp_path / "first" / f"{SAMPLE_NAME}.docx"
-    )
+
+
+#: How the program's own cache fails, and the one 提示 each gives.
+_FAILURES = {
+    "full disk": (_full_disk, "无法写入缓存目录"),
+    "no folder to be had": (_blocked, "无法写入缓存目录"),
+    "garbage entries": (_damaged(_garbage), "中有文件已损坏或无法读取"),
+    "truncated entries": (_damaged(_truncated), "中有文件已损坏或无法读取"),
+    "FIFOs for entries": (_damaged(_fifo), "中有文件已损坏或无法读取"),
+    "unreadable entries": (_unreadable, "中有文件已损坏或无法读取"),
+}
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory) -> bytes:
+    """The sample as built with a cache that works: what every failure must still give, byte for byte."""
+    home = tmp_path_factory.mktemp("clean")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("LOCALAPPDATA", raising=False)
+        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+        _fresh()
+        assert run("build", SAMPLE, "--out-dir", home / "out").exit_code == 0
+    _fresh()
+    return (home / "out" / f"{SAMPLE_NAME}.docx").read_bytes()
+
+
+@pytest.mark.parametrize("failure", list(_FAILURES))
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_failing_cache_is_one_note_under_v_and_changes_nothing(
+    clean_build, cache_home, tmp_path, monkeypatch, command, failure
+):
+    fail, said = _FAILURES[failure]
+    _fresh()
+    assert run("build", SAMPLE, "--out-dir", tmp_path / "filled").exit_code == 0  # a cache to damage
+    out = tmp_path / "out"
+    for verbose in (False, True):
+        with monkeypatch.context() as patch:
+            fail(cache_home, patch)
+            _fresh()
+            options = ("-v",) if verbose else ()
+            result = run(command, *options, SAMPLE, *(("--out-dir", out, "--force") if command == "build" else ()))
+        _fresh()
+        assert result.exit_code == 0, result.output
+        notes = [line for line in result.output.splitlines() if line.startswith("提示：")]
+        if verbose:
+            assert len(notes) == 1 and said in notes[0] and "生成的文件不受影响" in notes[0], result.output
+        else:
+            assert "提示" not in result.output and "缓存" not in result.output, result.output
+        if command == "build":
+            assert (out / f"{SAMPLE_NAME}.docx").read_bytes() == clean_build
+
+
+def test_a_working_cache_says_nothing(clean_build, cache_home, tmp_path):
+    _fresh()
+    for _ in range(2):  # filled, then read
+        result = run("build", "-v", SAMPLE, "--out-dir", tmp_path / "out", "--force")
+        _fresh()
+        assert result.exit_code == 0 and "缓存" not in result.output, result.output
+    assert (tmp_path / "out" / f"{SAMPLE_NAME}.docx").read_bytes() == clean_build
+
+
+def test_several_files_on_a_failing_cache_give_one_note(cache_home, tmp_path, monkeypatch):
+    """Each worker meets the same blocked folder: the run says so once, after the last file."""
+    for name in ("甲.yaml", "乙.yaml"):
+        (tmp_path / name).write_bytes(SAMPLE.read_bytes())
+    _blocked(cache_home, monkeypatch)
+    _fresh()
+    result = run("check", "-v", tmp_path / "甲.yaml", tmp_path / "乙.yaml")
+    _fresh()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("无法写入缓存目录") == 1, result.output

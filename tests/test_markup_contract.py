@@ -56,11 +56,13 @@ def test_check_and_build_refuse_at_the_template_line(tmp_path, old, new, message
 
 LAID_OUT = [
     ("one-line-signature", SIGNATURE, "{% if true %}\n{.signature}\n某某局\n", "某某局"),
+    # The longest label one line of the 版心 holds (28 characters); a longer one is refused
+    # (test_template_limits.test_a_line_longer_than_the_layout_holds_is_refused_at_its_template_line).
     (
-        "long-attachment-label",
+        "longest-attachment-label",
         "附件{{ 编号前缀 }}{{ loop.index }}\n",
-        "附件{{ 编号前缀 }}{{ loop.index }}" + "长" * 300 + "\n",
-        "附件2-1" + "长" * 300,
+        "附件{{ 编号前缀 }}{{ loop.index }}" + "长" * 23 + "\n",
+        "附件2-1" + "长" * 23,
     ),
     ("empty-table", AFTER_SIGNATURE, "空表之前\n\n| |\n|-|\n\n{% if 落款 %}", "空表之前"),
 ]

@@ -138,3 +138,120 @@ def test_a_value_the_data_leaves_empty_is_not_printed_as_none(tmp_path):
     result = run("check", write_variant(tmp_path), "--templates", templates)
     assert result.exit_code == 1, result.output
     assert "problems.md.j2:3 错误：模板写出了一个数据中没有填写的值，报告里会印成“None”" in result.output
+
+
+#: A text the layout sets on one line (two for a caption), as a template writes it; its
+#: room in the default 版心 (28 characters a line, GB/T 9704 5.2.3).
+_ONE_LINE = {
+    "attachment": ("{{.attachment}}\n{text}\n\n正文\n", "附件标识", 28, "一行"),
+    "unit": ("{{.unit}}\n{text}\n\n| 问题 |\n|--|\n| 甲 |\n", "表格单位", 28, "一行"),
+    "caption": ("{{.caption}}\n{text}\n\n| 问题 |\n|--|\n| 甲 |\n", "表题", 56, "两行"),
+}
+
+
+@pytest.mark.parametrize("kind", list(_ONE_LINE))
+def test_a_line_longer_than_the_layout_holds_is_refused_at_its_template_line(tmp_path, kind):
+    """check refuses it as build would, with the range; the longest that fits builds."""
+    body, what, room, lines = _ONE_LINE[kind]
+    data = write_variant(tmp_path)
+    too_long = _template(tmp_path, "前文\n\n" + body.format(text="附" * (room + 1)))
+    for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
+        result = run(command, data, "--templates", too_long, *where)
+        assert result.exit_code == 1, result.output
+        assert "problems.md.j2:4 错误：模板输出的第 " in result.output
+        assert f"{what}过长：{room + 1} 个字（最多 {room} 个字，须在{lines}之内）" in result.output
+    assert not (tmp_path / "out").exists()
+    fits = _template(tmp_path / "fits", "前文\n\n" + body.format(text="附" * room))
+    assert run("check", data, "--templates", fits).exit_code == 0
+    result = run("build", data, "--templates", fits, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (report,) = (tmp_path / "out").glob("*.docx")
+    assert "附" * room in paragraphs(report)
+
+
+def test_the_room_of_a_line_follows_the_margins(tmp_path):
+    """Margins of 60 mm leave 90 mm: 16 characters of 3号 text (5.64 mm each, condensed)."""
+    data = write_variant(tmp_path, ("存在问题: []", "存在问题: []\n版式:\n  页边距: {左: 60, 右: 60}"))
+    templates = _template(tmp_path, "前文\n\n{.attachment}\n附件" + "一" * 15 + "\n\n正文\n")
+    refused(data, "附件标识过长：17 个字（最多 16 个字，须在一行之内）", options=("--templates", templates))
+
+
+def test_an_attachment_named_longer_than_a_title_can_be_is_refused(tmp_path):
+    """The 附件说明 names an attachment by its title (GB/T 9704 8): at most 200 characters after its number."""
+    templates = _template(tmp_path, "前文\n\n{.attachments}\n附件：1." + "表" * 200 + "\n2." + "表" * 201 + "\n")
+    result = refused(
+        write_variant(tmp_path),
+        "problems.md.j2:5 错误：",
+        "附件说明中的名称过长：201 个字（与附件的标题相同，最多 200 个字）",
+        options=("--templates", templates),
+    )
+    assert "意外错误" not in result.output
+
+
+_EMPTY_TABLE = "前文\n\n{.caption}\n表1 问题清单\n\n| 问题 | 原因 |\n|--|--|\n{% for 问题 in 存在问题 %}\n| {{ 问题 }} | — |\n{% endfor %}\n\n后文\n"
+
+
+def test_a_table_without_rows_is_a_warning_at_its_template_line(tmp_path):
+    """The sample has no 存在问题: the loop writes no row, and the clerk is told, at check and build alike."""
+    templates = _template(tmp_path, _EMPTY_TABLE)
+    data = write_variant(tmp_path)
+    said = "problems.md.j2:6 警告：模板输出的第 "
+    table = "表格“表1 问题清单”只有表头，没有数据行，报告中会是一张空表"
+    checked = run("check", data, "--templates", templates)
+    assert checked.exit_code == 0, checked.output
+    assert said in checked.output and table in checked.output
+    assert "数据可以生成报告，但有 1 处警告" in checked.output
+    built = run("build", data, "--templates", templates, "--out-dir", tmp_path / "out")
+    assert built.exit_code == 0 and said in built.output and table in built.output, built.output
+    strict = run("check", "--strict", data, "--templates", templates)
+    assert strict.exit_code == 1 and "problems.md.j2:6 错误：" in strict.output and table in strict.output
+    # With a problem listed the table has a row, and nothing is said.
+    listed = write_variant(tmp_path, ("存在问题: []", "存在问题: [制度不健全]"), name="listed.yaml")
+    result = run("check", listed, "--templates", templates)
+    assert result.exit_code == 0 and "只有表头" not in result.output, result.output
+
+
+def test_a_table_without_rows_or_caption_is_named_by_its_headings(tmp_path):
+    templates = _template(tmp_path, "前文\n\n| 序号 | 项目名称 |\n|--|--|\n")
+    result = run("check", write_variant(tmp_path), "--templates", templates)
+    assert "problems.md.j2:3 警告：" in result.output and "表格“序号、项目名称”只有表头" in result.output
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",
+        "{% if true %}" * 300 + "正文" + "{% endif %}" * 300,
+        "{{ " + "-" * 3000 + "1 }}",
+        "{{ " + "[" * 3000 + "]" * 3000 + " }}",
+    ],
+    ids=["brackets", "blocks", "unary minus", "lists"],
+)
+def test_a_template_nested_past_what_jinja_parses_is_a_syntax_error_at_its_line(tmp_path, nested):
+    """Jinja's parser recurses once a level: thousands of levels are a message, not a RecursionError."""
+    templates = _template(tmp_path, f"前文\n\n{nested}\n")
+    for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
+        result = run(command, write_variant(tmp_path), "--templates", templates, *where)
+        assert result.exit_code == 1, result.output
+        assert "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译" in result.output
+        assert "意外错误" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "line"),
+    [
+        ("sections/problems.md.j2", "前文\n\n正文\x1f内容\n", 3),
+        ("sections/problems.md.j2", '前文\n\n{{ "甲\\x01乙" }}\n', 3),
+        ("title.j2", "{{ 年度 }}年度\x0b自评报告\n", 1),
+    ],
+    ids=["pasted into the text", "written by an expression", "in the title"],
+)
+def test_a_control_character_a_template_writes_is_refused_at_its_line(tmp_path, name, body, line):
+    """A .docx cannot hold it: check refuses it at the template line instead of build failing in the XML writer."""
+    templates = _template(tmp_path, body, name=name)
+    for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
+        result = run(command, write_variant(tmp_path), "--templates", templates, *where)
+        assert result.exit_code == 1, result.output
+        assert f"{Path(name).name}:{line} 错误：模板写出了 Word 文件中不能有的控制字符 U+00" in result.output
+        assert "意外错误" not in result.output
+    assert not (tmp_path / "out").exists()

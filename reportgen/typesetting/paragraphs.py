@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 from dataclasses import dataclass
 
 from docx.document import Document
@@ -20,6 +19,7 @@ from docx.text.run import Run
 
 from .. import layout as L
 from ..markup import (
+    ATTACHMENT_NUMBER,
     AttachmentLabel,
     AttachmentList,
     Caption,
@@ -291,10 +291,10 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
     kept with the body text above it, never alone on a page."""
     keep_text_with_closing(document, frame)
     keep_with_next(paragraph(document, "body")._p)
-    first = _ATTACHMENT_NUMBER.match(block.lines[0])
+    first = ATTACHMENT_NUMBER.match(block.lines[0])
     label_chars = chars_wide(block.lines[0][: first.start(1)]) if first else 0
     for i, line in enumerate(block.lines):
-        number = _ATTACHMENT_NUMBER.match(line)
+        number = ATTACHMENT_NUMBER.match(line)
         number_chars = chars_wide(number.group(1)) if number else 0
         made = paragraph(document, "attachment_list")
         lead = number_chars + (label_chars if i == 0 else 0)
@@ -306,6 +306,3 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
         if i < len(block.lines) - 1:
             keep_with_next(made._p)
 
-
-#: The number of an entry in the 附件说明: "1." or "2-1.", after an optional "附件：".
-_ATTACHMENT_NUMBER = re.compile(r"^(?:附件：)?([0-9]+(?:-[0-9]+)?\.)")

@@ -51,8 +51,15 @@ def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
 
 def _write_table(document: Document, block: Table, widths: list[L.Length], ends: bool) -> None:
     """One table of the group; where the group ``ends``, its last rows are kept
-    with the final one (合计, 总分), which never stands alone on a page."""
-    kept = range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else range(0)
+    with the final one (合计, 总分), which never stands alone on a page; the rows of a
+    cell merged over a few rows are kept together."""
+    kept = set(range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else ())
+    kept |= {
+        r
+        for cell in block.cells()
+        if 1 < cell.rows <= L.MERGED_ROWS_KEPT_TOGETHER
+        for r in range(cell.row, cell.row + cell.rows - 1)
+    }
     if block.continues:
         _join_to_table_above(document)
     table = document.add_table(rows=len(block.slots), cols=block.columns)
@@ -62,7 +69,7 @@ def _write_table(document: Document, block: Table, widths: list[L.Length], ends:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for r, (tr, slots) in enumerate(zip(table._tbl.tr_lst, block.slots, strict=True)):
-        _table_row(tr, header=r < block.header_rows)
+        _table_row(tr, header=r < block.header_rows, merges=any(cell.row == r and cell.rows > 1 for cell in slots))
         spare = list(tr.tc_lst)
         for c, cell in enumerate(slots):
             if cell.column != c:
@@ -89,7 +96,7 @@ def write_notes(document: Document, block: TableNotes, frame: Frame) -> None:
     _keep_with_next_row(tbl.tr_lst[-1])
     columns = tbl.tblGrid.gridCol_lst
     tr = tbl.add_tr()
-    _table_row(tr, header=False)
+    _table_row(tr, header=False, merges=False)
     tc = tr.add_tc()
     cell_properties = tc.get_or_add_tcPr()
     cell_properties.width = L.Twips(sum(int(column.w.twips) for column in columns))
@@ -158,11 +165,15 @@ def _fill_cell(tc, cell: Cell, width: L.Length, table, starts: bool) -> None:
         add_run(made, text)
 
 
-def _table_row(tr, header: bool) -> None:
-    """Rows never split across pages; the header rows repeat on every page, and
-    stay on the page of the first row under them (their paragraphs kept with the next)."""
+def _table_row(tr, header: bool, merges: bool) -> None:
+    """Rows never split across pages, but one where a cell merged down over the rows
+    below ``merges`` from: LibreOffice lays such a row out past the page foot when
+    it is the last to fit, and leaves every row after it out of the PDF.  The header
+    rows repeat on every page, and stay on the page of the first row under them
+    (their paragraphs kept with the next)."""
     row_properties = tr.get_or_add_trPr()
-    put(row_properties, on_off("w:cantSplit", True))
+    if not merges:
+        put(row_properties, on_off("w:cantSplit", True))
     if header:
         put(row_properties, on_off("w:tblHeader", True))
 
