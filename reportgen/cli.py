@@ -343,6 +343,14 @@ def _merged(importing, source: Path, into: Path):
         raise
 
 
+def _say_left_out(source: Path, left_out: tuple[str, ...]) -> None:
+    """What import did not read of a hostile or oversized file: a 提示 each, never silence."""
+    from .diagnostics import note
+
+    for line in left_out:
+        click.echo(note(line).format(source), err=True)
+
+
 def _piece(kind: str, text: str) -> str:
     # Said in words, so that a clerk reads it without a legend (and in colour on a terminal).
     if kind == "old":
@@ -372,10 +380,10 @@ def init(ctx: click.Context, year: int, source: Path, output: Path | None, templ
     \b
     例：reportgen init 2024 --from data/2023.yaml
     """
-    from . import loading, pipeline, rollover, writing
+    from . import files, loading, pipeline, rollover, writing
 
     output = output or source.with_name(f"{year}.yaml")
-    if output.exists():
+    if files.exists(output):
         raise Refused(f"{output} 已存在，未覆盖；请先改名或删除它，或用 -o 指定其他文件名")
     try:
         with _reporting(source, "未生成新一年的文件"):
@@ -419,14 +427,16 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
         reportgen import 预算执行情况.xlsx --into data/2023.yaml --force
         reportgen import 某项目支出绩效自评表.docx --into data/2023.yaml --force
     """
-    from . import importing
+    from . import files, importing
     from .writing import write_atomically
 
     if source.suffix.lower() in (".xlsx", ".xlsm", ".xls") or into is not None:
         if into is None:
             raise click.UsageError("从 Excel 表导入金额时，请用 --into 指定要填入的数据文件")
-        if not into.exists():
+        if not files.exists(into):
             raise Refused(f"{into} 不存在：请先用 reportgen import 报告.docx 或 reportgen init 生成数据文件")
+        if importing.is_source(into, source):
+            raise Refused(f"{into} 就是要读取的文件，不是数据文件，未改动")
         try:
             with _reporting(source, "未改动数据文件"):
                 merged = _merged(importing, source, into)
@@ -436,8 +446,9 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
         problem = importing.output_problem(target, source)
         if problem:
             raise Refused(problem)
-        if target.exists() and target != into and not force:
+        if files.exists(target) and target != into and not force:
             raise Refused(f"{target} 已存在，未覆盖；加 --force 覆盖")
+        _say_left_out(source, merged.left_out)
         if target == into and not merged.changes:
             click.echo(merged.summary)
             click.echo(f"{into} 中已是这些值，未改动。")
@@ -465,13 +476,14 @@ def import_(ctx: click.Context, source: Path, output: Path | None, into: Path | 
     problem = importing.output_problem(output, source)
     if problem:
         raise Refused(problem)
-    if output.exists() and not force:
+    if files.exists(output) and not force:
         raise Refused(f"{output} 已存在，未覆盖；请改用 -o 指定其他文件名，或加 --force 覆盖")
     try:
         with _reporting(output, "未生成数据文件"):
             write_atomically(output, imported.text.encode("utf-8"))
     except _Failed:
         ctx.exit(1)
+    _say_left_out(source, imported.left_out)
     click.echo(imported.summary)
     click.echo(
         f"已生成 {output}：{imported.todo} 处标为“待填写”（报告中没有或各处不一致）。运行 reportgen check {output} 逐条查看。"

@@ -158,6 +158,21 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES, inside: Path | None = Non
     return text
 
 
+def exists(path: Path) -> bool:
+    """Whether anything stands at ``path`` (a dangling link too); a path the system
+    cannot even look up (a name too long, a folder without permission) is refused,
+    naming it, rather than ending in an internal error."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise _refused(f"无法使用这个路径：{os_problem(exc)}", path) from None
+    except ValueError:
+        raise _refused("无法使用这个路径：含有系统不接受的字符", path) from None
+    return True
+
+
 def is_file(path: Path) -> bool:
     """Whether a regular file stands at ``path``; a name too long for the
     system or a link loop is simply not one."""

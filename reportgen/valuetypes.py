@@ -24,6 +24,16 @@ from pydantic_core import PydanticCustomError
 
 _CJK = r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F“”‘’…—]"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK})\s+(?={_CJK})")
+
+
+def as_meant(value: str) -> str:
+    """A text with its whitespace as the data means it (and the report prints it):
+    each run of whitespace one space, none between two Chinese characters, ends stripped.
+    YAML folds wrapped lines with a space; between Chinese characters a space is
+    never meant, so a clerk may wrap long paragraphs freely."""
+    return _SPACE_BETWEEN_CJK.sub("", " ".join(value.split()))
+
+
 # Characters XML 1.0 (and so a .docx) cannot hold.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
@@ -38,9 +48,7 @@ def _text(value: object) -> object:
             "含有不可见的控制字符 U+{code}（第 {position} 个字符处），Word 文档无法容纳，请删除",
             {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1},
         )
-    # YAML folds wrapped lines with a space; between Chinese characters a space is
-    # never meant, so a clerk may wrap long paragraphs freely.
-    value = _SPACE_BETWEEN_CJK.sub("", " ".join(value.split()))
+    value = as_meant(value)
     if not value:
         raise PydanticCustomError("empty_text", "不能为空")
     return value

@@ -122,7 +122,11 @@ def write_atomically(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出目录 {path.parent}：{exc.strerror or exc}") from None
-    if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+    try:
+        unwritable = path.exists() and not path.stat().st_mode & stat.S_IWUSR
+    except OSError as exc:
+        raise OutputError(f"无法写入 {path}：{files.os_problem(exc)}") from None
+    if unwritable:
         raise OutputError(f"输出文件 {path} 是只读的，未覆盖；请取消只读属性或换一个输出目录")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".part", dir=path.parent)

@@ -148,3 +148,114 @@ def test_an_import_source_larger_than_a_report_is_not_opened(tmp_path, monkeypat
     assert result.exit_code == 1
     assert f"{report} 错误：文件过大，不应超过 4 KB" in result.output
     assert not (tmp_path / "2023.yaml").exists()
+
+
+# --- where import writes: never the source, never a folder, every refusal a message ---------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _spellings(tmp_path: Path, source: Path) -> dict[str, Path]:
+    """Names of ``source`` that end in .yaml: a link, a hard link, and a link spelt through another folder."""
+    (tmp_path / "别处").mkdir()
+    (tmp_path / "链接.yaml").symlink_to(source)
+    os.link(source, tmp_path / "硬链接.yaml")
+    return {
+        "link": tmp_path / "链接.yaml",
+        "hard link": tmp_path / "硬链接.yaml",
+        "other spelling": tmp_path / "别处" / ".." / "链接.yaml",
+    }
+
+
+@pytest.mark.parametrize("spelling", ["link", "hard link", "other spelling"])
+def test_import_never_writes_over_its_source_however_it_is_named(tmp_path, sample_docx, spelling):
+    report = tmp_path / "报告.docx"
+    report.write_bytes(sample_docx.read_bytes())
+    output = _spellings(tmp_path, report)[spelling]
+    before = _snapshot(tmp_path)
+    result = run("import", report, "-o", output, "--force")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"错误：{output} 就是要读取的文件，未覆盖"]
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("spelling", ["link", "hard link", "other spelling"])
+@pytest.mark.parametrize("role", ["-o", "--into"])
+def test_a_sheet_import_never_writes_over_the_sheet(tmp_path, spelling, role):
+    sheet = _sheet(tmp_path / "表.xlsx")
+    named = _spellings(tmp_path, sheet)[spelling]
+    data = tmp_path / "2023.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    before = _snapshot(tmp_path)
+    options = ["--into", data, "-o", named] if role == "-o" else ["--into", named]
+    result = run("import", sheet, *options, "--force")
+    assert result.exit_code == 1
+    said = "未覆盖" if role == "-o" else "不是数据文件，未改动"
+    assert result.output.splitlines() == [f"错误：{named} 就是要读取的文件，{said}"]
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("option", ["-o", "--into"])
+def test_a_folder_where_the_data_file_goes_is_refused_in_chinese(tmp_path, sample_docx, option):
+    """A folder is no file to write: refused as the command line's mistake (exit 2, as for every option
+    that takes a file), in Chinese, before anything is read or written."""
+    folder = tmp_path / "2023.yaml"
+    folder.mkdir()
+    source = sample_docx if option == "-o" else _sheet(tmp_path / "表.xlsx")
+    before = _snapshot(tmp_path)
+    result = run("import", source, option, folder)
+    assert result.exit_code == 2
+    assert f"错误：选项 {option} 的值不对：“{folder}”是一个目录，这里要给文件" in result.output
+    assert "Traceback" not in result.output
+    assert _snapshot(tmp_path) == before and folder.is_dir() and not any(folder.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("encoding", "start"),
+    [("utf-16", b"\xff\xfe"), ("utf-8-sig", b"\xef\xbb\xbf")],
+    ids=["UTF-16", "UTF-8 with BOM"],
+)
+def test_into_a_file_in_another_encoding_keeps_it(tmp_path, encoding, start):
+    """(GB18030: test_a_gbk_file_stays_gbk.)"""
+    data, result = _filled(tmp_path, BASE, encoding)
+    assert result.exit_code == 0, result.output
+    raw = data.read_bytes()
+    assert raw.startswith(start)
+    after = raw.decode(encoding)
+    assert "园区环保巡查经费" in after and "年初预算: 460.00" in after
+    # Only the amounts were put in: every line of the file is still there, in order.
+    kept = iter(after.splitlines())
+    assert all(line in kept for line in BASE.splitlines())
+
+
+def test_into_a_file_in_no_encoding_writes_nothing(tmp_path):
+    data = tmp_path / "2023.yaml"
+    data.write_bytes(BASE.encode("utf-8")[:200] + b"\x80\xff\xfe\x81" + BASE.encode("utf-8")[200:])
+    before = data.read_bytes()
+    result = run("import", _sheet(tmp_path / "表.xlsx"), "--into", data, "--force")
+    assert result.exit_code == 1
+    assert f"{data}:" in result.output and "文件编码无法识别（既不是 UTF-8 也不是 GBK/GB18030）" in result.output
+    assert "已写入" not in result.output and "Traceback" not in result.output
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", ["import -o", "import --into", "import --into -o", "init -o"])
+def test_a_name_too_long_for_the_system_is_said_not_an_internal_error(tmp_path, sample_docx, how):
+    long = tmp_path / ("甲" * 100 + ".yaml")  # 300 bytes: past the 255 a file name may have
+    data = tmp_path / "2023.yaml"
+    data.write_text(BASE, encoding="utf-8")
+    sheet = _sheet(tmp_path / "表.xlsx")
+    arguments = {
+        "import -o": ["import", sample_docx, "-o", long],
+        "import --into": ["import", sheet, "--into", long, "--force"],
+        "import --into -o": ["import", sheet, "--into", data, "-o", long, "--force"],
+        "init -o": ["init", "2024", "--from", data, "-o", long],
+    }[how]
+    before = _snapshot(tmp_path)
+    result = run(*arguments)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"{long} 错误：无法使用这个路径：文件名或路径过长"
+    assert "意外错误" not in result.output
+    assert _snapshot(tmp_path) == before

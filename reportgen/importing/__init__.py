@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..loading import TODO
 from . import document, emit, report, sheet
+from .normalise import name_key
 
 #: Where the editor's JSON Schema is looked for, from the working directory.
 SCHEMA = Path("schema") / "report.schema.json"
@@ -32,6 +33,8 @@ class FromReport:
     #: What was read, for the screen.
     summary: str
     year: int | None
+    #: What the reader left out of the report as past its bounds, one line each.
+    left_out: tuple[str, ...] = ()
 
 
 #: A report with its photos, or an export of the whole year's accounts, stays well below this.
@@ -49,7 +52,8 @@ def _source(path: Path) -> Path:
 
 def from_report(path: Path, output: Path) -> FromReport:
     """The data file read from a report."""
-    imported = report.read_report(document.read(_source(path)), _stages.required, _stages.completion)
+    read = document.read(_source(path))
+    imported = report.read_report(read, _stages.required, _stages.completion)
     _references(imported)
     header = []
     if SCHEMA.exists():
@@ -64,7 +68,9 @@ def from_report(path: Path, output: Path) -> FromReport:
     text = emit.emit(imported.data, comments, header, imported.leftovers)
     todo = text.count(f": {TODO}") + text.count(f"- {TODO}")
     year = imported.data.get("年度")
-    return FromReport(text, todo, _summary(imported, todo), year if isinstance(year, int) else None)
+    return FromReport(
+        text, todo, _summary(imported, todo), year if isinstance(year, int) else None, tuple(read.left_out)
+    )
 
 
 def _comments(imported: report.Imported) -> dict[tuple, list[str]]:
@@ -174,6 +180,8 @@ class Merged:
     text: str
     changes: list[tuple[str, str, str]]
     summary: str
+    #: What the reader left out of the sheet or form as past its bounds, one line each.
+    left_out: tuple[str, ...] = ()
 
     def save(self, target: Path) -> None:
         """Written as the data file is saved (encoding, line ends, through a link)."""
@@ -191,18 +199,24 @@ def into_data(sheet_path: Path, data_path: Path) -> Merged:
     values: dict[tuple, object] = dict(amounts.values)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
-    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    names = _project_names(existing)
     added = []
     for name, line in amounts.projects.items():
-        if name in names:
+        if name_key(name) in names:
             for key, value in line.items():
-                values[("收支", "项目", names.index(name), key)] = value
+                values[("收支", "项目", names.index(name_key(name)), key)] = value
         else:
             added.append(
                 {"名称": name, **{k: line[k] for k in ("年初预算", "调整预算", "决算", "上年决算") if k in line}}
             )
     text, changes = _patched(source, values, {("收支", "项目"): added} if added else {})
-    return Merged(source, text, changes, sheet.summary(amounts))
+    return Merged(source, text, changes, sheet.summary(amounts), tuple(amounts.left_out))
+
+
+def _project_names(projects: list) -> list[str | None]:
+    """Each project's name by :func:`.normalise.name_key` (a sheet or form that spaces or
+    widens a name otherwise still names the data file's project), None where it has none."""
+    return [name_key(p["名称"]) if isinstance(p, dict) and isinstance(p.get("名称"), str) else None for p in projects]
 
 
 def _data_file(path: Path):
@@ -230,12 +244,17 @@ def output_problem(output: Path, source: Path) -> str | None:
     """Why ``output`` cannot be written (not a data file's name, or the source itself)."""
     if output.suffix.lower() not in (".yaml", ".yml"):
         return f"{output} 不是数据文件名（应以 .yaml 结尾），未写入；请用 -o 指定如 data/2023.yaml"
-    try:
-        if output.exists() and source.exists() and os.path.samefile(output, source):
-            return f"{output} 就是要读取的文件，未覆盖"
-    except OSError:
-        return None
+    if is_source(output, source):
+        return f"{output} 就是要读取的文件，未覆盖"
     return None
+
+
+def is_source(path: Path, source: Path) -> bool:
+    """``path`` names the file being read, however spelt (a link, a hard link, ``a/../b``)."""
+    try:
+        return path.exists() and source.exists() and os.path.samefile(path, source)
+    except OSError:
+        return False
 
 
 def form_into_data(form_path: Path, data_path: Path) -> Merged:
@@ -247,15 +266,16 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
     from ..diagnostics import InvalidInput, error
     from .form import read_form
 
-    read = read_form(_source(form_path))
+    left_out: list[str] = []
+    read = read_form(_source(form_path), left_out)
     name = read.get("名称")
     source = _data_file(data_path)
     budget = source.data.get("收支") if isinstance(source.data.get("收支"), dict) else {}
     existing = budget.get("项目") if isinstance(budget.get("项目"), list) else []
-    names = [p.get("名称") if isinstance(p, dict) else None for p in existing]
+    names = _project_names(existing)
     project = {**read, "绩效指标": [_without_computed_scores(d) for d in read.get("绩效指标", [])]}
-    if name in names:
-        index = names.index(name)
+    index = names.index(name_key(name)) if name_key(name) in names else None
+    if index is not None:
         if isinstance(existing[index], dict) and existing[index].get("绩效指标"):
             message = f"项目“{name}”已有绩效指标，未改动；若要以表中的为准，请先删去该项目的 绩效指标 再导入"
             raise InvalidInput([error(message, ("收支", "项目", index, "绩效指标"), file=str(data_path))])
@@ -265,14 +285,14 @@ def form_into_data(form_path: Path, data_path: Path) -> Merged:
         values, items = {}, {("收支", "项目"): [project]}
     text, changes = _patched(source, values, items)
     leaves = sum(len(i.get("三级指标", [])) for d in project["绩效指标"] for i in d.get("二级指标", []))
-    where = "填入已有的项目" if name in names else "新增到 收支.项目"
+    where = "填入已有的项目" if index is not None else "新增到 收支.项目"
     summary = f"从 {form_path.name} 读到项目“{name}”的自评表：{leaves} 个三级指标，{where}。"
     counted = {key: len(value) for key, value in project.items() if isinstance(value, dict | list)}
     changes = [
         (label, old, f"（{counted[label.rsplit('.', 1)[-1]]} 项）" if label.rsplit(".", 1)[-1] in counted else new)
         for label, old, new in changes
     ]
-    return Merged(source, text, changes, summary)
+    return Merged(source, text, changes, summary, tuple(left_out))
 
 
 def _without_computed_scores(node: dict) -> dict:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from ..numbers import half_up
 from . import tables
 from .document import Paragraph, Table
-from .normalise import Text
+from .normalise import Names, Text
 from .sections import Reading
 
 TOLERANCE = Decimal("0.01")
@@ -82,8 +82,8 @@ class Statement:
 class Readings:
     candidates: list[Candidate] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
-    #: Project names in the order the report first gives them.
-    projects: list[str] = field(default_factory=list)
+    #: Project names in the order the report first gives them, each as first spelt.
+    projects: Names = field(default_factory=Names)
     #: Amounts whose subject could not be told (quoted for the clerk).
     unknown: list[str] = field(default_factory=list)
     #: Cells of amount columns that are not amounts (path → quoted cell).
@@ -146,7 +146,8 @@ def _label(clause: str) -> tuple[str, bool, int] | None:
     return best
 
 
-def from_text(reading: Reading, paragraphs: list[Paragraph], found: Readings, known_projects: set[str]) -> None:
+def from_text(reading: Reading, paragraphs: list[Paragraph], found: Readings, tabled: Names) -> None:
+    """Amounts stated in the text; a project is one of those ``tabled`` or named as one."""
     subject: tuple = ("整体",)
     for paragraph in paragraphs:
         text = paragraph.text
@@ -172,14 +173,8 @@ def from_text(reading: Reading, paragraphs: list[Paragraph], found: Readings, kn
                         label = None
                 if not named_here and label is not None:
                     leading = _FILLER.sub("", clause[: label[2]])
-                    if (
-                        leading
-                        and (leading in known_projects or leading.endswith(_PROJECT_WORDS))
-                        and len(leading) <= 40
-                    ):
-                        scanner.subject = ("项目", leading)
-                        if leading not in found.projects:
-                            found.projects.append(leading)
+                    if leading and (leading in tabled or leading.endswith(_PROJECT_WORDS)) and len(leading) <= 40:
+                        scanner.subject = ("项目", found.projects.add(leading))
                 _add(found, scanner.subject, label, token, text, where)
                 at = token.end()
             subject = scanner.subject if scanner.subject[0] in ("整体", "项目") else ("整体",)
@@ -265,9 +260,7 @@ def _from_block(reading: Reading, table: Table, block: tables.Block, amounts: li
             elif row.kind == "income":
                 path = ("收支", "收入", row.written) if key == "决算" else None
             else:
-                path = ("收支", "项目", row.written, key)
-                if row.written not in found.projects:
-                    found.projects.append(row.written)
+                path = ("收支", "项目", found.projects.add(row.written), key)
             if path is None:
                 continue
             source = f"{name}“{row.written}”行“{headers.get(key, key)}”列"
@@ -279,7 +272,8 @@ def _from_block(reading: Reading, table: Table, block: tables.Block, amounts: li
         rate = row.cells.get("执行率")
         if rate is not None and not fund:
             number = tables.number_in(rate, kind="rate").number
-            subject = ("整体",) if row.kind == "total" else (row.name,) if row.kind == "part" else ("项目", row.written)
+            project = ("项目", found.projects.known(row.written) or row.written)
+            subject = ("整体",) if row.kind == "total" else (row.name,) if row.kind == "part" else project
             if number is not None:
                 found.statements.append(Statement(subject, "执行率", number, f"{name}“{row.written}”行执行率"))
     first = block.rows[0].number if block.rows else block.header + 1
@@ -461,8 +455,7 @@ def _low_rates(reading: Reading, found: Readings) -> None:
             name = re.sub(r"^(?:其中|分别是|包括|如)", "", name)
             if not name:
                 continue
-            if name not in found.projects:
-                found.projects.append(name)
+            name = found.projects.add(name)
             source = (
                 f"{reading.where(paragraph)}“{_quote(paragraph.text, offset + match.start(), offset + match.end())}”"
             )
@@ -474,7 +467,7 @@ def read(reading: Reading) -> None:
     paragraphs = section.paragraphs if section else []
     found = Readings()
     from_tables(reading, found)
-    from_text(reading, paragraphs, found, set(found.projects))
+    from_text(reading, paragraphs, found, Names(dict(found.projects.spelt)))
     _low_rates(reading, found)
     resolved = resolve(found)
     budget: dict = {}

@@ -4,11 +4,14 @@ automatic numbering worked out) and its heading level where a style or an
 outline level gives one, each table as a grid of cells.
 
 Every text is read once into its reading form (:mod:`.normalise`).  Text in
-content controls (``w:sdt``) and tracked insertions is read like any other.
+content controls (``w:sdt``) and tracked insertions is read like any other;
+deleted text is not.
 
 Safe on hostile files: the package's size and entries are checked before
 anything is unpacked, every number taken from the XML (spans, levels, start
-values) is bounded before it is used, styles are indexed once, and a .doc is
+values) is bounded before it is used (one grid reader, :func:`grid`, for reports
+and forms), what lies past the bounds is left out and said in
+:attr:`Document.left_out`, styles are indexed once, and a .doc is
 converted by LibreOffice in a separate, time-limited process; nothing in the
 file is ever run.
 """
@@ -69,6 +72,8 @@ class Table:
 @dataclass
 class Document:
     blocks: list[Paragraph | Table] = field(default_factory=list)
+    #: What was left out as past the reader's bounds, one line each, for a 提示.
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -136,6 +141,7 @@ class _Reader:
         self.document = Document()
         self.cells = 0
         self.count = 0
+        self.tables = 0
 
     def blocks(self, container) -> None:
         for element in container.iterchildren():
@@ -148,8 +154,17 @@ class _Reader:
                 self.document.blocks.append(Table(self.table(element), self.caption(), len(self.document.blocks)))
             elif element.tag in CONTAINERS:
                 self.blocks(element)
+            elif element.tag == f"{W}altChunk":
+                self.document.left_out.append(f"{self.after()}嵌入的另一个文档（altChunk）未读取")
             if self.count > MAX_PARAGRAPHS:
                 raise InvalidInput([error("段落过多，不像是一份报告，未读取")])
+
+    def after(self) -> str:
+        """Where the next block stands, for a clerk looking for it: after the text before it."""
+        before = next((b.reading for b in reversed(self.document.blocks) if isinstance(b, Paragraph)), None)
+        if before is None:
+            return "文档开头"
+        return f"“{before[:20]}{'…' if len(before) > 20 else ''}”之后"
 
     def caption(self) -> str:
         """The short paragraphs right before a table (its title, its unit)."""
@@ -166,42 +181,90 @@ class _Reader:
         level = bounded_int(attribute(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
         heading = level + 1 if level is not None and level < 4 else self.styles.heading(style_id)
         label = self.numbering.label(properties, self.styles.numbering(style_id))
-        return Paragraph(
-            label, read_text(label + _text(element).replace("\n", " ")), heading, len(self.document.blocks)
-        )
+        return Paragraph(label, read_text(label + text_of(element)), heading, len(self.document.blocks))
 
     def table(self, element) -> list[list[Text]]:
-        """Rows of cell texts by grid column: a cell spanning columns repeats in
-        each, a cell merged with the one above is that one."""
-        rows: list[list[Text]] = []
-        empty = read_text("")
-        for row in element.iter(f"{W}tr"):
-            if len(rows) >= MAX_ROWS:
-                break
-            cells: list[Text] = [empty] * (
-                bounded_int(attribute(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
-            )
-            for cell in row.iterchildren():
-                for tc in [cell] if cell.tag == f"{W}tc" else cell.iter(f"{W}tc") if cell.tag in CONTAINERS else []:
-                    properties = tc.find(f"{W}tcPr")
-                    merge = properties.find(f"{W}vMerge") if properties is not None else None
-                    column = len(cells)
-                    if (
-                        merge is not None
-                        and merge.get(f"{W}val") in (None, "continue")
-                        and rows
-                        and column < len(rows[-1])
-                    ):
-                        text = rows[-1][column]
-                    else:
-                        text = read_text(" ".join(_text(p).strip() for p in tc.iter(f"{W}p")).replace("\n", " "))
-                    span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
-                    cells += [text] * min(span, MAX_COLUMNS - len(cells))
-            self.cells += len(cells)
-            if self.cells > MAX_CELLS:
-                raise InvalidInput([error("表格过大，不像是一份报告，未读取")])
-            rows.append(cells)
+        self.tables += 1
+        rows = [[slot.text for slot in row] for row in grid(element, self.tables, self.document.left_out)]
+        self.cells += sum(map(len, rows))
+        if self.cells > MAX_CELLS:
+            raise InvalidInput([error("表格过大，不像是一份报告，未读取")])
         return rows
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One grid column of a table row."""
+
+    text: Text
+    #: (row, column) where the cell was typed: the same in every slot a spanning or merged cell covers.
+    origin: tuple[int, int]
+
+
+def grid(table, number: int, left_out: list[str]) -> list[list[Slot]]:
+    """The rows of table ``number`` (counted from 1) by grid column: a cell spanning
+    columns (``w:gridSpan``, ``w:hMerge``) is the same slot in each, a ``w:vMerge``
+    continue cell the one above.  Rows and cells inside content controls are read;
+    a nested table's text is its cell's.  Every count and attribute is bounded before
+    it is used; what lies past the bounds is left out and said in ``left_out``."""
+    empty = read_text("")
+    rows: list[list[Slot]] = []
+    past: list[int] = []  # rows with text past the last column read
+    spans: list[tuple[int, int, str]] = []  # (row, column, value) of a span that is no count of columns
+    for r, row in enumerate(children(table, f"{W}tr")):
+        if r >= MAX_ROWS:
+            left_out.append(f"第 {number} 个表格第 {MAX_ROWS} 行以后的行未读取（只读前 {MAX_ROWS} 行）")
+            break
+        before = bounded_int(attribute(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
+        cells = [Slot(empty, (r, c)) for c in range(before)]
+        above = rows[-1] if rows else []
+        for tc in children(row, f"{W}tc"):
+            column = len(cells)
+            if column >= MAX_COLUMNS:
+                if cell_text(tc).strip():
+                    past.append(r)
+                continue
+            properties = tc.find(f"{W}tcPr")
+            if _continues(properties, f"{W}vMerge") and column < len(above):
+                slot = above[column]
+            elif _continues(properties, f"{W}hMerge") and cells:
+                slot = cells[-1]
+            else:
+                slot = Slot(read_text(cell_text(tc)), (r, column))
+            written = attribute(properties, f"{W}gridSpan")
+            span = bounded_int(written, 1, MAX_COLUMNS)
+            if span is None and written is not None:
+                spans.append((r, column, written))
+            cells += [slot] * min(span or 1, MAX_COLUMNS - column)
+        rows.append(cells)
+    if past:
+        left_out.append(
+            f"第 {number} 个表格第 {'、'.join(str(r + 1) for r in dict.fromkeys(past))} 行在第 {MAX_COLUMNS} 列以后的文字未读取"
+            f"（只读前 {MAX_COLUMNS} 列）"
+        )
+    if spans:
+        r, column, written = spans[0]
+        more = f"等 {len(spans)} 处" if len(spans) > 1 else ""
+        left_out.append(
+            f"第 {number} 个表格第 {r + 1} 行第 {column + 1} 列{more}的跨列数 gridSpan=“{written[:20]}”不是 1 到 {MAX_COLUMNS}"
+            "，按 1 列读取"
+        )
+    return rows
+
+
+def children(element, tag: str):
+    """Direct children of that tag, also inside content controls (never a nested table's)."""
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in CONTAINERS:
+            yield from children(child, tag)
+
+
+def _continues(properties, tag: str) -> bool:
+    """A ``w:vMerge``/``w:hMerge`` that continues the cell before (not one that restarts, or any other value)."""
+    found = properties.find(tag) if properties is not None else None
+    return found is not None and found.get(f"{W}val") in (None, "continue")
 
 
 def attribute(properties, tag: str) -> str | None:
@@ -219,11 +282,17 @@ def bounded_int(value: str | None, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _text(element) -> str:
+#: Text under these is not what the document shows (deleted, moved away, a copy for old readers).
+HIDDEN = (f"{W}del", f"{W}moveFrom", FALLBACK)
+
+
+def text_of(element) -> str:
+    """The text a paragraph shows, a line break as a line break (:func:`.normalise.tidy`
+    tells the layout's breaks from the clerk's spaces)."""
     pieces = []
     for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(ancestor.tag == FALLBACK for ancestor in node.iterancestors()):
-            continue  # the same text box again, for old readers
+        if any(ancestor.tag in HIDDEN for ancestor in node.iterancestors()):
+            continue
         tag = node.tag
         pieces.append(
             node.text or ""
@@ -235,6 +304,11 @@ def _text(element) -> str:
             else " "
         )
     return "".join(pieces)
+
+
+def cell_text(cell) -> str:
+    """A table cell's paragraphs, each on a line of its own."""
+    return "\n".join(text_of(p).strip() for p in cell.iter(f"{W}p"))
 
 
 class _Styles:

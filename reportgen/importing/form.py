@@ -46,20 +46,16 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from . import package
-from .document import CONTAINERS, FALLBACK, W, attribute, bounded_int
+from .document import CONTAINERS, W, grid, text_of
 from .normalise import Text, reading
 from .normalise import read as read_text
 
 MAX_ROWS = package.MAX_ROWS
 MAX_COLUMNS = package.MAX_COLUMNS
 MAX_CELLS = 200_000
-MAX_SHEETS = 50
 MAX_LINES = 20_000
 #: Integer digits a figure may have.
 MAX_DIGITS = 15
-
-#: Text under these is not what the document shows (deleted, moved away, a copy for old readers).
-_HIDDEN = (f"{W}del", f"{W}moveFrom", FALLBACK)
 
 #: Column key → header words naming it (matched on the header's words without
 #: brackets, marks and spaces; the longest synonym that fits wins).
@@ -170,8 +166,10 @@ class Line:
 # --- reading the files ---------------------------------------------------------------------------------
 
 
-def read_form(path: Path) -> dict:
-    """The project's data as the data file's keys (only what the form gives)."""
+def read_form(path: Path, left_out: list[str] | None = None) -> dict:
+    """The project's data as the data file's keys (only what the form gives); what the
+    reader left out as past its bounds is said in ``left_out``."""
+    left_out = [] if left_out is None else left_out
     path = Path(path)
     where = str(path)
     suffix = path.suffix.lower()
@@ -181,9 +179,9 @@ def read_form(path: Path) -> dict:
             [error("自评表应为 Word 文件（.docx）或 Excel 文件（.xlsx）" + hint.get(suffix, ""), file=where)]
         )
     if suffix == ".docx":
-        candidates = [_docx_lines(package.read(path, "Word 文件（.docx）"), where)]
+        candidates = [_docx_lines(package.read(path, "Word 文件（.docx）"), where, left_out)]
     else:
-        candidates = _xlsx_sheets(path)
+        candidates = _xlsx_sheets(path, left_out)
     best: _Form | None = None
     for lines in candidates:
         form = _Form()
@@ -196,7 +194,7 @@ def read_form(path: Path) -> dict:
     raise InvalidInput([error(message, file=where) for message in missing])
 
 
-def _docx_lines(parts: dict[str, bytes], where: str) -> list[Line]:
+def _docx_lines(parts: dict[str, bytes], where: str, left_out: list[str]) -> list[Line]:
     from lxml import etree
 
     if "word/document.xml" not in parts:
@@ -206,15 +204,16 @@ def _docx_lines(parts: dict[str, bytes], where: str) -> list[Line]:
     except etree.XMLSyntaxError:
         raise InvalidInput([error("无法读取这个 .docx 文件（word/document.xml 不是有效的 XML）", file=where)]) from None
     body = root.find(f"{W}body")
-    reader = _DocxReader(where)
+    reader = _DocxReader(where, left_out)
     if body is not None:
         reader.blocks(body)
     return reader.lines
 
 
 class _DocxReader:
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, left_out: list[str]) -> None:
         self.where = where
+        self.left_out = left_out
         self.lines: list[Line] = []
         self.tables = 0
         self.paragraphs = 0
@@ -228,7 +227,7 @@ class _DocxReader:
     def blocks(self, container) -> None:
         for element in container.iterchildren():
             if element.tag == f"{W}p":
-                text = read_text(_text(element))
+                text = read_text(text_of(element))
                 self.paragraphs += 1
                 if text.reading:
                     key = (-1, self.paragraphs)
@@ -240,63 +239,17 @@ class _DocxReader:
                 self.blocks(element)
 
     def table(self, element, number: int) -> None:
-        previous: list[Cell] = []
-        empty = read_text("")
-        for r, row in enumerate(_children(element, f"{W}tr")):
-            if r >= MAX_ROWS:
-                break
-            cells: list[Cell] = []
-            before = bounded_int(attribute(row.find(f"{W}trPr"), f"{W}gridBefore"), 0, MAX_COLUMNS) or 0
-            cells += [Cell(empty, (number, r, c)) for c in range(before)]
-            for tc in _children(row, f"{W}tc"):
-                if len(cells) >= MAX_COLUMNS:
-                    break
-                properties = tc.find(f"{W}tcPr")
-                column = len(cells)
-                vmerge = properties.find(f"{W}vMerge") if properties is not None else None
-                hmerge = properties.find(f"{W}hMerge") if properties is not None else None
-                if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue") and column < len(previous):
-                    cell = previous[column]
-                elif hmerge is not None and hmerge.get(f"{W}val") in (None, "continue") and cells:
-                    cell = cells[-1]
-                else:
-                    text = " ".join(_text(p).strip() for p in tc.iter(f"{W}p"))
-                    cell = Cell(read_text(text), (number, r, column))
-                span = bounded_int(attribute(properties, f"{W}gridSpan"), 1, MAX_COLUMNS) or 1
-                cells += [cell] * min(span, MAX_COLUMNS - len(cells))
-            self.cells += len(cells)
+        for r, row in enumerate(grid(element, number, self.left_out)):
+            self.cells += len(row)
             if self.cells > MAX_CELLS:
                 raise InvalidInput([error("表格过大，不像是一张自评表，未读取", file=self.where)])
-            self.add(Line(cells, (number, r)))
-            previous = cells
+            self.add(Line([Cell(slot.text, (number, *slot.origin)) for slot in row], (number, r)))
 
 
-def _children(element, tag: str):
-    """Direct children of that tag, also inside content controls (never a nested table's)."""
-    for child in element.iterchildren():
-        if child.tag == tag:
-            yield child
-        elif child.tag in CONTAINERS:
-            yield from _children(child, tag)
-
-
-def _text(element) -> str:
-    pieces = []
-    for node in element.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(ancestor.tag in _HIDDEN for ancestor in node.iterancestors()):
-            continue
-        tag = node.tag
-        if tag == f"{W}t":
-            pieces.append(node.text or "")
-        else:
-            pieces.append("-" if tag == f"{W}noBreakHyphen" else " ")
-    return "".join(pieces)
-
-
-def _xlsx_sheets(path: Path) -> list[list[Line]]:
-    workbook = package.workbook(path)
+def _xlsx_sheets(path: Path, left_out: list[str]) -> list[list[Line]]:
+    workbook = package.workbook(path, left_out)
     try:
-        return [_sheet_lines(sheet, number) for number, sheet in enumerate(workbook.worksheets[:MAX_SHEETS])]
+        return [_sheet_lines(sheet, number) for number, sheet in enumerate(package.worksheets(workbook, left_out))]
     finally:
         workbook.close()
 

@@ -7,15 +7,18 @@ and letters become ASCII), Chinese punctuation and brackets, no thousands
 separators, no spaces next to Chinese characters or digits, Arabic numerals in
 dates and years.  What is written to the data file is the clerk's own text
 (:meth:`Text.written`): each reading character remembers where it came from,
-so a span the readers found is cut out of the original, only with the
-spaces a PDF converter puts between Chinese characters taken out.
+so a span the readers found is cut out of the original, its whitespace as a
+data file means it (a PDF converter's spaces between Chinese characters taken
+out, a space the clerk typed between Chinese and Latin kept).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ..valuetypes import as_meant
 
 #: ASCII punctuation (after NFKC) → the Chinese mark the readers match on.
 _CANONICAL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "?": "？", "!": "！", "[": "［", "]": "］"}
@@ -71,21 +74,23 @@ class Text:
 
 
 def tidy(raw: str) -> str:
-    """The clerk's text with what carries nothing taken out: invisible and
-    control characters, and spaces next to Chinese characters (kept between
-    two ASCII words); ends stripped."""
-    kept = [c for c in raw if c not in _INVISIBLE and (c in " \t\u3000\xa0" or unicodedata.category(c)[0] != "C")]
-    out: list[str] = []
-    for i, character in enumerate(kept):
-        if character.isspace():
-            before = out[-1] if out else ""
-            after = next((c for c in kept[i + 1 :] if not c.isspace()), "")
-            if not before or not after or out[-1] == " " or _drop_space(_nfkc(before), _nfkc(after)):
-                continue
-            out.append(" ")
-        else:
-            out.append(character)
-    return "".join(out).strip()
+    """The clerk's text as the data file says it: invisible and control characters
+    taken out, a line break (the layout's: a title's or a cell's next line) a space
+    only between two ASCII words, and other whitespace as the data reads it
+    (:func:`~reportgen.valuetypes.as_meant`: one space, none between two Chinese
+    characters), so that a text the report prints comes back as it is."""
+    kept = "".join(c for c in raw if c not in _INVISIBLE and (c.isspace() or unicodedata.category(c)[0] != "C"))
+    return as_meant(_LINE_BREAK.sub(lambda m: _joined(kept, m.start(), m.end()), kept))
+
+
+#: Whitespace around a line break (str.splitlines' boundaries).
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+
+
+def _joined(text: str, start: int, end: int) -> str:
+    if start == 0 or end == len(text):
+        return ""
+    return "" if _drop_space(_nfkc(text[start - 1]), _nfkc(text[end])) else " "
 
 
 def _nfkc(character: str) -> str:
@@ -165,3 +170,31 @@ def _substitute(pattern: re.Pattern, replace, text: str, starts: list[int], ends
 def reading(raw: str) -> str:
     """Only the reading form (for header words and labels)."""
     return read(raw).reading
+
+
+def name_key(name: str) -> str:
+    """What tells one name from another: its reading form without any whitespace, so that
+    a project typed "12345 热线运营经费" in a table and "12345热线运营经费" in the text,
+    or in the data file, is one project."""
+    return "".join(reading(name).split())
+
+
+@dataclass
+class Names:
+    """Names in the order first given, each as first spelt: a name spelt otherwise
+    (by :func:`name_key`) is the same one."""
+
+    spelt: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str) -> str:
+        """The name ``name`` stands for, added when new."""
+        return self.spelt.setdefault(name_key(name), name)
+
+    def known(self, name: str) -> str | None:
+        return self.spelt.get(name_key(name))
+
+    def __iter__(self):
+        return iter(self.spelt.values())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name_key(name) in self.spelt

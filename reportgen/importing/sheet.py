@@ -21,10 +21,8 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from . import package, tables
-from .normalise import Text
+from .normalise import Names, Text
 from .normalise import read as read_text
-
-MAX_SHEETS = 50
 
 
 @dataclass
@@ -37,17 +35,21 @@ class SheetAmounts:
     values: dict[tuple, Decimal] = field(default_factory=dict)
     #: Project name → its amounts, in the order of the sheets.
     projects: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    #: Each row's name as first spelt (a sheet that spaces a name otherwise names the same project).
+    names: Names = field(default_factory=Names)
     #: What was read differently in two places, or is not an amount.
     problems: list[str] = field(default_factory=list)
+    #: What was left out as past the reader's bounds, one line each, for a 提示.
+    left_out: list[str] = field(default_factory=list)
 
 
 def read(path: Path) -> SheetAmounts:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidInput([error("应为 Excel 文件（.xlsx）；.xls 请先在 Excel/WPS 中另存为 .xlsx")])
-    workbook = package.workbook(path)
     found = SheetAmounts()
+    workbook = package.workbook(path, found.left_out)
     seen: dict[tuple, tuple[Decimal, str]] = {}
-    for sheet in workbook.worksheets[:MAX_SHEETS]:
+    for sheet in package.worksheets(workbook, found.left_out):
         _read_sheet(sheet, found, seen)
     if not found.used:
         raise InvalidInput([error("没有找到有“项目名称”和“调整预算数/全年预算数”“决算数/支出数”等列的工作表")])
@@ -98,6 +100,7 @@ def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:
                 continue
             if row.kind == "project" and coded:
                 continue  # a 功能分类 table names subjects, not projects
+            name = found.names.add(row.written)
             for key in amounts:
                 cell = row.cells.get(key)
                 if cell is None:
@@ -109,7 +112,7 @@ def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:
                     continue
                 if value.number is None:
                     continue
-                path = _path(row, key)
+                path = _path(row, name, key)
                 if path is None:
                     continue
                 if path in seen and seen[path][0] != value.number:
@@ -117,11 +120,11 @@ def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:
                         f"{'.'.join(map(str, path))}：{seen[path][1]}为 {seen[path][0]}，{where}为 {value.number}，两处不一致，未使用"
                     )
                     found.values.pop(path, None)
-                    found.projects.get(row.written, {}).pop(key, None)
+                    found.projects.get(name, {}).pop(key, None)
                     continue
                 seen[path] = (value.number, where)
                 if path[1] == "项目":
-                    found.projects.setdefault(row.written, {})[key] = value.number
+                    found.projects.setdefault(name, {})[key] = value.number
                 else:
                     found.values[path] = value.number
                 if row.number not in used:
@@ -131,14 +134,14 @@ def _read_sheet(sheet, found: SheetAmounts, seen: dict) -> None:
             found.units[sheet.title] = block.units.get(amounts[0], "万元")
 
 
-def _path(row: tables.Row, key: str) -> tuple | None:
+def _path(row: tables.Row, name: str, key: str) -> tuple | None:
     if row.kind == "total":
         return ("收支", key)
     if row.kind == "part":
         if row.name in ("人员经费", "公用经费"):
             return ("收支", "基本支出", row.name) if key == "决算" else None
         return ("收支", row.name, key)
-    return ("收支", "项目", row.written, key)
+    return ("收支", "项目", name, key)
 
 
 def summary(found: SheetAmounts) -> str:
