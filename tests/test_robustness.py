@@ -253,6 +253,18 @@ def test_a_file_name_that_is_not_unicode(tmp_path):
     assert list((tmp_path / "out").glob("*.docx"))
 
 
+@pytest.mark.parametrize("pdf", [(), ("--pdf",)], ids=["docx", "pdf"])
+def test_a_name_too_long_for_the_system_is_a_message(tmp_path, pdf):
+    # 90 Chinese characters are 270 bytes: more than a file system's 255 for one name.
+    long = "长" * 90
+    for command in ("check", "build"):
+        result = run(command, tmp_path / f"{long}.yaml", catch=True)
+        assert result.exit_code == 1 and f"{long}.yaml 错误：文件不存在" in result.output, result.output
+    result = run("build", *pdf, SAMPLE, "--out-dir", tmp_path / long, catch=True)
+    assert result.exit_code == 1, result.output
+    assert "文件名或路径过长" in result.output and "意外错误" not in result.output
+
+
 def test_usage_errors_and_interrupts_exit_with_their_codes(tmp_path):
     assert _cli("build").returncode == 2
     assert _cli("check", str(Path(tmp_path) / "none.yaml")).returncode == 1
