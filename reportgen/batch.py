@@ -72,12 +72,17 @@ class Outcome:
 
 def expand(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given; folders as the YAML files directly inside them."""
-    files: list[Path] = []
+    found: list[Path] = []
     for path in paths:
-        inside = sorted(c for c in path.iterdir() if c.suffix.lower() in YAML_SUFFIXES) if path.is_dir() else []
-        # A folder without YAML files is passed on as it is, to be reported as such.
-        files += [c for c in inside if c.is_file()] or [path]
-    return files
+        inside: list[Path] = []
+        if files.is_dir(path):
+            try:
+                inside = sorted(c for c in path.iterdir() if c.suffix.lower() in YAML_SUFFIXES)
+            except OSError:
+                pass  # a folder that cannot be listed is passed on, to be reported as such
+        # A folder without YAML files, and a path the system cannot look up, are passed on as they are.
+        found += [c for c in inside if files.is_file(c)] or [path]
+    return found
 
 
 def run_all(

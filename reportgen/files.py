@@ -173,6 +173,14 @@ def exists(path: Path) -> bool:
     return True
 
 
+def is_dir(path: Path) -> bool:
+    """Whether a folder stands at ``path``; a path the system cannot look up is not one."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 def is_file(path: Path) -> bool:
     """Whether a regular file stands at ``path``; a name too long for the
     system or a link loop is simply not one."""

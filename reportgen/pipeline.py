@@ -261,7 +261,7 @@ def _write_docx(output: Path, data: bytes, pdf: bool) -> Built:
     old_pdf = output.with_suffix(".pdf")
     # A PDF beside the document was made from the .docx as it was: if that changes
     # and no new PDF is made, the old one would silently disagree with it.
-    stale = not pdf and old_pdf.exists() and _read(output, len(data)) != data
+    stale = not pdf and files.exists(old_pdf) and _read(output, len(data)) != data
     writing.write_atomically(output, data)
     removed = writing.remove_stale(old_pdf) if stale else None
     pdf_path = None

@@ -112,7 +112,7 @@ def safe_file_name(name: str) -> str:
 
 def write_atomically(path: Path, data: bytes) -> None:
     # A link (to a shared folder, say) stays a link: its target gets the content.
-    given, path = path, Path(os.path.realpath(path)) if path.is_symlink() else path
+    given, path = path, Path(os.path.realpath(path)) if os.path.islink(path) else path
     if os.path.lexists(path) and not files.is_file(path):
         # Renamed over, a FIFO or a device (a link to /dev/zero: the device itself) would be replaced.
         raise OutputError(
@@ -121,7 +121,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出目录 {path.parent}：{exc.strerror or exc}") from None
+        raise OutputError(f"无法创建输出目录 {path.parent}：{files.os_problem(exc)}") from None
     try:
         unwritable = path.exists() and not path.stat().st_mode & stat.S_IWUSR
     except OSError as exc:
