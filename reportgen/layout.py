@@ -171,6 +171,11 @@ WORD_COMPATIBILITY_MODE = "15"
 OVERFLOW_PUNCTUATION = True
 
 
+def style_id(key: str) -> str:
+    """The XML id of one of our paragraph styles (its name is Chinese), by its key in :data:`STYLES`."""
+    return "Report" + key.title().replace("_", "")
+
+
 @dataclass(frozen=True)
 class ParagraphStyle:
     """One named paragraph style of the .docx (what Word and WPS show in the style list)."""
@@ -215,6 +220,10 @@ STYLES = {
     "heading2": ParagraphStyle("二级标题", "heading2", outline_level=2, keep_with_next=True),
     "heading3": ParagraphStyle("三级标题", "body", outline_level=3, keep_with_next=True),
     "heading4": ParagraphStyle("四级标题", "body", outline_level=4, keep_with_next=True),
+    # The last lines of a body paragraph cut before the 附件说明 or 落款 (see the pagination
+    # note): a paragraph of their own for the page break, read back by import as the rest
+    # of the paragraph above.
+    "continuation": ParagraphStyle("公文正文续", "body", first_line_chars=0),
     "signature": ParagraphStyle("落款", "body", first_line_chars=0),
     # 7.3.4: "附件：1.…" two characters in under the body; flush left, since its lines end
     # in breaks set between words, and a justified line before a break is spread out.
@@ -266,9 +275,10 @@ SEALED_SIGNATURE_BLANK_LINES = 2
 SEAL_DIAMETER_MM = 42
 #: 7.3.4/7.3.5 practice: the lines of the text kept above the 附件说明 or 落款, at least.
 CLOSING_TAIL_LINES = 2
-#: A paragraph above them of up to this many lines moves whole with them (leaving
-#: no more empty lines on the page before); a longer one is cut.
-CLOSING_WHOLE_LINES = 4
+#: A paragraph above them of up to this many lines moves whole with them; a longer
+#: one is cut, its last lines moving: a four-line paragraph moved whole, with the
+#: heading kept above it, left half a page empty before a 附件说明 and 落款.
+CLOSING_WHOLE_LINES = 3
 #: 9 practice: a table's last rows kept with its final one (合计, 总分), so that
 #: it never stands alone on a page (w:keepNext in every paragraph of a row:
 #: ECMA-376 17.3.1.15, which Word and LibreOffice both read as keeping the row

@@ -156,7 +156,7 @@ def closing_split(text: str, first_chars: float, other_chars: float) -> int | No
     if max(len(ends) for ends in readings[False]) < L.CLOSING_WHOLE_LINES:
         return 0
     for agreeing in (readings[False] + readings[True], readings[False]):
-        for tail in range(L.CLOSING_TAIL_LINES, L.CLOSING_WHOLE_LINES):
+        for tail in (L.CLOSING_TAIL_LINES, L.CLOSING_TAIL_LINES + 1):
             lines = {(ends[-tail - 1], ends[-tail]) if len(ends) > tail else None for ends in agreeing}
             if len(lines) == 1 and None not in lines:
                 ((start, cut),) = lines

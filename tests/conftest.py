@@ -54,9 +54,16 @@ def reports(directory: Path) -> list[str]:
 
 
 def paragraphs(docx_path: Path) -> list[str]:
-    """The non-empty paragraphs of a .docx body, whitespace removed."""
-    document = docx.Document(str(docx_path))
-    return [re.sub(r"\s", "", p.text) for p in document.paragraphs if p.text.strip()]
+    """The non-empty paragraphs of a .docx body, whitespace removed; the last lines of one
+    that build cut before the 附件说明 or 落款 (style 公文正文续) read as part of it."""
+    found: list[str] = []
+    for p in docx.Document(str(docx_path)).paragraphs:
+        text = re.sub(r"\s", "", p.text)
+        if p._p.pPr is not None and p._p.pPr.style == "ReportContinuation" and found:
+            found[-1] += text
+        elif text:
+            found.append(text)
+    return found
 
 
 def build(data: Path, out_dir: Path) -> Path:

@@ -205,15 +205,48 @@ def test_the_closing_lines_keep_two_lines_of_text_without_the_paragraph_moving(c
     assert (head.text + tail.text).startswith("一是加强制度建设")
     assert tail.text == "".join(texts[:start])
     assert tail._p.pPr.keepNext is not None and tail._p.pPr.keepLines is not None
-    assert tail.paragraph_format.first_line_indent == 0
+    # Its own style, without the first-line indent (the lines go on from those above).
+    assert tail._p.pPr.style == "ReportContinuation" and not tail.style.paragraph_format.first_line_indent
     assert head._p.pPr.keepNext is None and head._p.pPr.keepLines is None
 
 
-def test_a_short_paragraph_above_the_closing_moves_whole(sample_docx):
-    """The sample's last paragraph, four lines, is kept with the 附件说明 whole."""
+def test_a_four_line_paragraph_above_the_closing_is_cut_and_a_three_line_one_moves_whole(sample_docx, tmp_path):
+    """The sample's last paragraph, four lines, is cut: its last two lines are kept with the 附件说明,
+    a paragraph in 公文正文续 (moved whole with its heading, it left half a page empty before);
+    without its third item it is three lines, and kept with the 附件说明 whole."""
     body = docx.Document(str(sample_docx)).paragraphs
-    texts = [p.text for p in body]
-    first = next(i for i, text in enumerate(texts) if text.startswith("附件："))
+    first = next(i for i, p in enumerate(body) if p.text.startswith("附件："))
+    head, tail = body[first - 3], body[first - 2]
+    assert head.text.startswith("一是加强制度建设") and tail.text.endswith("提高预算执行率。")
+    assert tail._p.pPr.style == "ReportContinuation" and tail._p.pPr.keepLines is not None
+    # Cut at a line end: the head is its first two lines (26 and 28 characters), the tail the rest.
+    assert len(head.text) == 26 + 28
+    assert head._p.pPr.keepNext is None
+
+    shorter = build(write_variant(tmp_path, ("  - 及时调整，优化预算项目，提高预算执行率\n", "")), tmp_path / "out")
+    body = docx.Document(str(shorter)).paragraphs
+    first = next(i for i, p in enumerate(body) if p.text.startswith("附件："))
     above = body[first - 2]
-    assert above.text.startswith("一是加强制度建设")
+    assert above.text.startswith("一是加强制度建设") and above.text.endswith("强化项目全过程管理。")
+    assert above._p.pPr.style == "ReportBody"
     assert above._p.pPr.keepNext is not None and above._p.pPr.keepLines is not None
+
+
+def test_a_heading_and_a_four_line_paragraph_above_the_closing_leave_no_half_empty_page(tmp_path):
+    import yaml
+    from conftest import SAMPLE
+
+    # A long organ name makes the 附件说明 four lines: the heading 四、, the four-line paragraph
+    # under it and the closing lines no longer fit under 三、.  They moved together and left the page
+    # before with 13 of its 22 lines; now the heading and the paragraph's first two lines stay there.
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["部门"] = "中国人民政治协商会议广东省深圳市南山区委员会办公室"
+    data["落款"] = {"单位": data["部门"], "日期": datetime.date(2024, 3, 15)}
+    source = tmp_path / "2023.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pdfplumber.open(rendered(build(source, tmp_path / "out"))) as pdf:
+        pages = [[line.text for line in page_lines(page)] for page in pdf.pages]
+    closing = next(i for i, page in enumerate(pages) if any(text.startswith("附件：") for text in page))
+    before, page = pages[closing - 1], pages[closing]
+    assert before[-3:-2] == ["四、下一步改进措施"] and before[-2].startswith("一是加强制度建设")
+    assert "".join(page[:2]).replace(" ", "") == "项目全过程管理；三是及时调整，优化预算项目，提高预算执行率。"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..diagnostics import InvalidInput, error
 from ..formats import cn_number
+from ..layout import style_id
 from . import package
 from .normalise import Text
 from .normalise import read as read_text
@@ -42,6 +43,9 @@ MAX_START = 100_000
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 CONTAINERS = (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag")
+#: The style build gives the last lines of a paragraph it cut in two before the 附件说明 or
+#: 落款 (so that they, not the whole paragraph, move to the closing lines' page).
+CONTINUATION_STYLE = style_id("continuation")
 
 
 @dataclass
@@ -53,6 +57,8 @@ class Paragraph:
     heading: int = 0
     #: Place in the document (paragraphs and tables counted together).
     index: int = 0
+    #: In our style for the rest of the paragraph above (:data:`CONTINUATION_STYLE`).
+    continues: bool = False
 
     @property
     def reading(self) -> str:
@@ -147,7 +153,11 @@ class _Reader:
         for element in container.iterchildren():
             if element.tag == f"{W}p":
                 paragraph = self.paragraph(element)
-                if paragraph.text.reading:
+                above = self.document.blocks[-1] if self.document.blocks else None
+                if paragraph.continues and isinstance(above, Paragraph):
+                    # The last lines of a paragraph that build cut before the 附件说明 or 落款.
+                    above.text = read_text(above.text.raw + paragraph.text.raw)
+                elif paragraph.text.reading:
                     self.document.blocks.append(paragraph)
                     self.count += 1
             elif element.tag == f"{W}tbl":
@@ -181,7 +191,8 @@ class _Reader:
         level = bounded_int(attribute(properties, f"{W}outlineLvl"), 0, MAX_LEVELS)
         heading = level + 1 if level is not None and level < 4 else self.styles.heading(style_id)
         label = self.numbering.label(properties, self.styles.numbering(style_id))
-        return Paragraph(label, read_text(label + text_of(element)), heading, len(self.document.blocks))
+        continues = style_id == CONTINUATION_STYLE
+        return Paragraph(label, read_text(label + text_of(element)), heading, len(self.document.blocks), continues)
 
     def table(self, element) -> list[list[Text]]:
         self.tables += 1

@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import layout as L
+from ..layout import style_id
 from ..markup import (
     ATTACHMENT_NUMBER,
     AttachmentLabel,
@@ -51,11 +52,6 @@ class Frame:
     page_break: bool = False
     #: Cover lines have been set (the first ones stand lower).
     cover_begun: bool = False
-
-
-def style_id(key: str) -> str:
-    """The XML id of one of our paragraph styles (its name is Chinese)."""
-    return "Report" + key.title().replace("_", "")
 
 
 def set_style(paragraph: Paragraph, key: str) -> None:
@@ -155,9 +151,9 @@ def keep_text_with_closing(document: Document, frame: Frame) -> None:
     p.pPr.remove(p.pPr.find(qn("w:keepNext")))
     tail = element("w:p")
     tail.append(copy.deepcopy(p.pPr))
+    tail.pPr.style = style_id("continuation")
     for kind in ("w:keepNext", "w:keepLines"):
         put(tail.pPr, on_off(kind, True))
-    put(tail.pPr, element("w:ind", firstLineChars="0", firstLine="0"))
     p.addnext(tail)
     position = 0
     for r in runs:

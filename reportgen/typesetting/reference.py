@@ -19,9 +19,10 @@ from lxml import etree
 
 from .. import __version__, caching
 from .. import layout as L
+from ..layout import style_id
 from ..wordxml import element, on_off, put
 from .pages import add_page_numbers, setup_page
-from .paragraphs import JC, RUN_IN_STYLE_ID, style_id
+from .paragraphs import JC, RUN_IN_STYLE_ID
 
 _THEME_ATTRIBUTES = [qn(f"w:{name}") for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")]
 

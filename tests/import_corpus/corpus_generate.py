@@ -138,7 +138,9 @@ def read_blocks(path: Path) -> list:
         if element.tag == qn("w:p"):
             paragraph = DocxParagraph(element, document)
             text = paragraph.text
-            if text.strip():
+            if paragraph.style.name == "公文正文续" and blocks and isinstance(blocks[-1], Para):
+                blocks[-1].text += text  # the last lines of a paragraph build cut before the closing
+            elif text.strip():
                 blocks.append(Para(_ROLES.get(paragraph.style.name, "body"), text))
         elif element.tag == qn("w:tbl"):
             table = DocxTable(element, document)
