@@ -72,7 +72,8 @@ def test_evaluation_table_of_the_sample(sample_tables):
         ["管理效率", "资产管理", "5", "5", ""],
         ["管理效率", "运行成本", "5", "5", ""],
         ["管理效率", "小计", "50", "48", ""],
-        ["合计", "", "100", "97.76", ""],
+        # 合计 across both label columns, as 等级 below it (python-docx reads a spanning cell in each slot).
+        ["合计", "合计", "100", "97.76", ""],
         # The grade on a row of its own, not in the 扣分原因 column (python-docx reads a spanning cell in each slot).
         ["等级", "等级", "优", "优", "优"],
     ]
@@ -198,7 +199,7 @@ def test_large_evaluation_table_with_several_deductions(large_docx):
     assert rows[7] == ["管理效率", "绩效管理", "10", "8", "缺乏明确绩效要求、科室分工的制度"]
     # 50 − 1.5 − 0.5 − 2 = 46; 49.76 + 46 = 95.76
     assert rows[11] == ["管理效率", "小计", "50", "46", ""]
-    assert rows[12:] == [["合计", "", "100", "95.76", ""], ["等级", "等级", "优", "优", "优"]]
+    assert rows[12:] == [["合计", "合计", "100", "95.76", ""], ["等级", "等级", "优", "优", "优"]]
 
 
 def test_large_report_names_every_project_below_the_threshold(large_docx):
