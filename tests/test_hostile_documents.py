@@ -611,34 +611,29 @@ def _mutate_sheet_structure(root, mutations) -> None:
             etree.SubElement(etree.SubElement(target, f"{SHEET}is"), f"{SHEET}t").text = value
 
 
+def _sheet_of_any_structure_keeps_the_contract(tmp, sheet: Path, name: str, structure, mutations) -> None:
+    def mutate(root):
+        _mutate_sheet_structure(root, structure)
+        _mutate_sheet(root, mutations)
+
+    result = _imported(tmp, name, _rewritten(sheet.read_bytes(), "xl/worksheets/sheet1.xml", mutate))
+    assert "无法读取这个 .xlsx 文件" not in result.output
+
+
 @_BOUNDED
 @given(structure=_SHEET_STRUCTURE, mutations=_SHEET_MUTATIONS)
 def test_project_forms_in_xlsx_of_any_structure_keep_the_contract(tmp_path_factory, structure, mutations):
     from test_import_form import _xlsx_form
 
     tmp = tmp_path_factory.mktemp("xlsx-form")
-    data = _xlsx_form(tmp / "表.xlsx").read_bytes()
-
-    def mutate(root):
-        _mutate_sheet_structure(root, structure)
-        _mutate_sheet(root, mutations)
-
-    result = _imported(tmp, "自评表.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
-    assert "无法读取这个 .xlsx 文件" not in result.output
+    _sheet_of_any_structure_keeps_the_contract(tmp, _xlsx_form(tmp / "表.xlsx"), "自评表.xlsx", structure, mutations)
 
 
 @_BOUNDED
 @given(structure=_SHEET_STRUCTURE, mutations=_SHEET_MUTATIONS)
 def test_budget_sheets_of_any_structure_keep_the_contract(tmp_path_factory, structure, mutations):
     tmp = tmp_path_factory.mktemp("sheet")
-    data = _budget_sheet(tmp / "表.xlsx").read_bytes()
-
-    def mutate(root):
-        _mutate_sheet_structure(root, structure)
-        _mutate_sheet(root, mutations)
-
-    result = _imported(tmp, "预算.xlsx", _rewritten(data, "xl/worksheets/sheet1.xml", mutate))
-    assert "无法读取这个 .xlsx 文件" not in result.output
+    _sheet_of_any_structure_keeps_the_contract(tmp, _budget_sheet(tmp / "表.xlsx"), "预算.xlsx", structure, mutations)
 
 
 _WRAPS = st.lists(

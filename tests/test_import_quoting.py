@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import run, write_variant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,13 +189,7 @@ def test_a_project_spaced_otherwise_in_the_table_is_the_project_of_the_text(tmp_
 
     from reportgen.loading import load
 
-    data = tmp_path / "2023.yaml"
-    data.write_text(
-        (Path(__file__).parent.parent / "data" / "2023.yaml")
-        .read_text(encoding="utf-8")
-        .replace("招商业务工作经费", "12345热线运营经费"),
-        encoding="utf-8",
-    )
+    data = write_variant(tmp_path, ("招商业务工作经费", "12345热线运营经费"))
     assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
 
     def spaced(root):
@@ -215,13 +209,7 @@ def test_a_project_spaced_otherwise_in_the_table_is_the_project_of_the_text(tmp_
 def test_a_sheet_fills_the_project_the_data_file_spaces_otherwise(tmp_path):
     from test_import import _sheet
 
-    data = tmp_path / "2023.yaml"
-    data.write_text(
-        (Path(__file__).parent.parent / "data" / "2023.yaml")
-        .read_text(encoding="utf-8")
-        .replace("名称: 招商业务工作经费", "名称: 招商业务　工作经费"),
-        encoding="utf-8",
-    )
+    data = write_variant(tmp_path, ("名称: 招商业务工作经费", "名称: 招商业务　工作经费"))
     result = run("import", _sheet(tmp_path / "表.xlsx"), "--into", data, "--force")
     assert result.exit_code == 0, result.output
     from reportgen.loading import load
