@@ -17,11 +17,13 @@ import pytest
 from conftest import rendered
 from docx.oxml.ns import qn
 from test_layout_pdf import BOTTOM, RIGHT, TITLE_SIZE, Line
+from test_table_pages import _cells
 
 from reportgen import layout as L
 from reportgen import markup, writing
 from reportgen.measuring import balance_title, body_wide, chars_wide, fill_lines, title_condensing
 from reportgen.typesetting import Metadata, typeset
+from reportgen.typesetting.columns import cell_lines, em_wide
 from reportgen.wordbreaks import parts, words
 
 NAMES = Path(__file__).parent / "fixtures" / "department-names.txt"
@@ -192,6 +194,18 @@ def test_an_attachment_name_breaks_between_words_at_every_width(chars, prefix):
             _check_lines(lines, pieces, min(first, other), body_wide)
 
 
+@pytest.mark.parametrize("ems", [6, 7.5, 9, 11, 13.5, 16, 20])
+def test_a_cell_with_an_organ_name_breaks_between_its_words(ems):
+    width = ems * L.SIZE_SMALL_4.pt + 2 * L.CELL_PADDING.pt
+    for marked in marked_names():
+        cell = markup.Cell(plain(marked), organ=True)
+        lines = cell_lines(cell, width)
+        _check_lines(lines, (marked,), ems, em_wide)
+        if max(em_wide(part) for word in words(plain(marked)) for part in parts(word)) <= ems:
+            assert all(em_wide(line) <= ems for line in lines), lines
+            assert len(lines) == 1 or min(map(len, lines)) >= 2, lines
+
+
 def test_no_title_line_ends_inside_a_word(typeset_names):
     titles = [p for p in typeset_names.paragraphs if p.style.name == L.STYLES["title"].name]
     names = marked_names()
@@ -300,3 +314,52 @@ def test_an_attachment_name_breaks_before_the_organ_not_inside_it(printed):
     _, entries = printed[REVIEWED[1]]
     assert entries[0][0].endswith("南宁市青秀区")
     assert entries[0][1].startswith("市场监督管理局")
+
+
+#: Widths (in 小四 characters) of the organ cells tried in the PDF: a project form's
+#: 主管部门 cell is about 13, a narrow one 8.
+CELL_EMS = (8.4, 10.6, 13.3)
+
+
+@pytest.fixture(scope="module")
+def printed_cells(tmp_path_factory):
+    """Tables of organ cells at several widths, rendered by LibreOffice: per
+    width, the printed lines of each name's cell, in order."""
+    longest = sorted(marked_names(), key=lambda marked: -len(plain(marked)))[:20]
+    names = [*REVIEWED, *(name for name in longest if name not in REVIEWED)]
+    rest = (WIDTH - 2 * L.CELL_PADDING.pt * 2) / L.SIZE_SMALL_4.pt
+    text = ""
+    for ems in CELL_EMS:
+        text += f'{{widths="{ems}字 {rest - ems - 0.1:.1f}字"}}\n| 单位 | 说明 |\n|:--|:--|\n'
+        text += "".join(f"| [{plain(name)}]{{.organ}} | {ems} |\n" for name in names)
+        text += "\n"
+    path = tmp_path_factory.mktemp("cells") / "cells.docx"
+    metadata = Metadata("断行", "测试", datetime.datetime(2024, 1, 1))
+    path.write_bytes(writing.docx_bytes(typeset(markup.parse(text), L.Layout(), metadata)))
+    found: dict[float, list[list[str]]] = {ems: [] for ems in CELL_EMS}
+    with pdfplumber.open(rendered(path)) as pdf:
+        for page in pdf.pages:
+            row_cells = sorted(_cells(page), key=lambda cell: (cell[0][1], cell[0][0]))
+            for (x0, top, x1, bottom), lines in row_cells:
+                texts = [line[3] for line in lines]
+                if x0 < 100 and texts and texts != ["单位"]:
+                    ems = next(
+                        e for e in CELL_EMS if abs(e * L.SIZE_SMALL_4.pt + 2 * L.CELL_PADDING.pt - (x1 - x0)) < 2
+                    )
+                    found[ems].append(texts)
+    return names, found
+
+
+@pytest.mark.parametrize("ems", CELL_EMS)
+def test_a_printed_cell_breaks_an_organ_name_between_its_words(printed_cells, ems):
+    """“农业农村 / 局”, “沙依 / 巴克区”, “赛罕区住 / 房和城乡建设局” were the office
+    suite's; the cell's lines are ours now: each ends between words (inside
+    an organ's name only where the name is wider than the cell), none is a
+    lone character, and LibreOffice added no break of its own."""
+    names, found = printed_cells
+    assert len(found[ems]) == len(names)
+    for marked, lines in zip(names, found[ems], strict=True):
+        _check_lines(lines, (marked,), ems, em_wide)
+        assert len(lines) == 1 or min(map(len, lines)) >= 2, lines
+    # The widths are narrow enough that most names take two or more lines.
+    assert sum(len(lines) > 1 for lines in found[ems]) >= len(names) / 2
