@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 #: Names that open an organ's name: a break may follow them (中共 / 广州市 / …).
-_LEADING = ("中国人民政治协商会议", "中国共产党", "中共", "政协", "共青团")
+_LEADING = ("中国人民政治协商会议", "中国共产党", "中共", "政协", "共青团", "国家税务总局")
 #: Suffixes of several characters that end an organ (人民政府, 委员会, 办公室):
 #: a break may follow them (委员会 / 办公室); one before them only inside the
 #: organ's name (发展和改革 / 委员会), unless a place stands there (南山区 / 委员会).
@@ -34,6 +34,8 @@ _SUFFIXES = (
     "常务委员会",
     "管理委员会",
     "委员会",
+    "常委会",
+    "管委会",
     "人民政府",
     "政府",
     "办公室",
@@ -56,13 +58,14 @@ _REPORT_WORDS = (
 )
 #: The last character of a place's name (广东省, 越秀区, 伊金霍洛旗, 恩施土家族苗族自治州, 沙湾镇).
 _PLACE_ENDS = "省市县区旗盟州镇乡"
-#: A place's last character that is part of a common word instead, after a 和 (住房和城乡建设局,
-#: 综合执法和城市管理局; but 晋城市, 苏州工业园区).  Such a word opening a 机构名 (城市管理局,
-#: 社区服务中心) is too short for a place.
-_NOT_PLACE = re.compile(r"和(?:[城都超]市|[社园景片校辖小街矿林营]区|城镇)$|城乡$")
+#: A place's last character that is part of a common word instead, after a 和 or deep in a
+#: 机构名 (住房和城乡建设局, 综合执法和城市管理局, 智慧城市建设中心; but 晋城市, 苏州工业园区).
+#: Such a word opening a 机构名 (城市管理局, 社区服务中心) is too short for a place.
+_NOT_PLACE = re.compile(r"(?:和|[\u4e00-\u9fff]{2})(?:[城都超]市|社区)$|和(?:[园景片校辖小街矿林营]区|城镇)$|城乡$")
 #: What follows a place's last character when that character begins a word
-#: (广东省委, 广州市政府, 市直, 市属, 乡村, 乡镇): no break after the place there.
-_ATTACHED = re.compile(r"委(?!员会)|政府|政协|直|属|级|域|村|镇")
+#: (广东省委, 广州市政府, 市直, 市属, 乡村, 乡镇), or a branch of the organ before the place
+#: (公安局越秀区分局, 消防救援支队): no break after the place there.
+_ATTACHED = re.compile(r"委(?!员会)|政府|政协|直|属|级|域|村|镇|分[局院会所处]|[支大中]队")
 #: A place's abbreviated party committee (广州市委, 越秀区委): an organ, a break after it.
 _PARTY_COMMITTEE = re.compile(r"(?<=[省市县区州旗])委(?!员会)")
 _WORDS = re.compile("|".join(map(re.escape, sorted(_SUFFIXES + _REPORT_WORDS, key=len, reverse=True))))
@@ -76,6 +79,10 @@ _AUTONOMOUS = re.compile(r"自治[区州县旗]")
 #: A year (2023年度) ends a word; a run of Latin letters, digits and marks is never broken.
 _YEAR = re.compile(r"[0-9]{4}年度")
 _LATIN = re.compile(r"[!-~]+")
+#: Marks a line may not start with, and marks it may not end with (GB/T 15834 practice).
+_NO_START = frozenset("，。、；：？！）》”’…%")
+_NO_END = frozenset("（《“‘")
+_BRACKETED = re.compile(r"（[^（）]*）")
 #: No piece shorter than this many characters is cut off (县 / 审计局).
 _SHORTEST = 2
 #: Nor a 机构名 shorter than this from its suffix (应急 / 管理局).
@@ -88,14 +95,17 @@ def words(text: str) -> list[str]:
     cuts = {match.end(): _SHORTEST for match in _OPENING.finditer(text)}
     cuts |= {match.end(): _SHORTEST for match in _YEAR.finditer(text)}
     cuts |= {match.end(): _SHORTEST for match in _PARTY_COMMITTEE.finditer(text)}
+    # A name in brackets is a word of its own: 黄埔区 / （广州开发区） / 财政局.
+    cuts |= {match.start(): _SHORTEST for match in _BRACKETED.finditer(text)}
+    cuts |= {match.end(): _SHORTEST for match in _BRACKETED.finditer(text)}
     for match in _WORDS.finditer(text):
         if match.group() not in _SUFFIXES:
             cuts[match.start()] = _SHORTEST
         cuts[match.end()] = _SHORTEST
     start = 0
     for i, ch in enumerate(text):
-        if i in cuts:
-            start = i
+        if i in cuts or ch in _NO_END:
+            start = i + (ch in _NO_END)
         if (
             ch in _PLACE_ENDS
             and i - start >= _SHORTEST
@@ -123,10 +133,13 @@ def parts(word: str) -> list[str]:
 
 def _cut(text: str, cuts: dict[int, int]) -> list[str]:
     """``text`` cut at ``cuts`` (each with the fewest characters the piece before
-    it must have), none inside a Latin run, none leaving a piece too short."""
+    it must have), none inside a Latin run, before a closing mark or after an
+    opening one (“黄埔区（广州开发区 / ）”), none leaving a piece too short."""
     for run in _LATIN.finditer(text):
         for inside in range(run.start() + 1, run.end()):
             cuts.pop(inside, None)
+    for cut in [cut for cut in cuts if 0 < cut < len(text) and (text[cut] in _NO_START or text[cut - 1] in _NO_END)]:
+        del cuts[cut]
     pieces, last = [], 0
     for cut in sorted(cuts):
         if cut - last >= cuts[cut] and len(text) - cut >= _SHORTEST:
