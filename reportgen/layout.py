@@ -78,8 +78,13 @@ CHARACTER_SPACING_TWENTIETHS = -math.ceil((SIZE_3.pt - _TEXT_WIDTH.pt / CHARS_PE
 BODY_ADVANCE = SIZE_3.pt + CHARACTER_SPACING_TWENTIETHS / 20
 #: 7.2.3 practice: the title's exact line height (2号 text on ~35 pt).
 TITLE_LINE = Pt(35)
-#: 7.2.3 practice: a title line that is just too wide for the 版心 is condensed,
-#: by at most this much a character, rather than broken in two.
+#: 7.2.3 practice: a title line whose Latin digits, measured at their widest
+#: (LATIN_EM), take it past the 版心 is condensed, by at most this much a
+#: character, rather than broken in two.  Only the digits' uncertain width is
+#: absorbed so: a line holds no more full-width characters than fit the 版心
+#: uncondensed (20 of 二号 in 442.25 pt).  LibreOffice leaves the last
+#: character's spacing out when it fills a line (21 characters condensed by
+#: 0.95 pt wrap, 20 × 21.05 + 22 = 443 pt), so n characters gain (n − 1) spacings.
 TITLE_MAX_CONDENSE = Pt(1)
 #: Width of a Latin letter or digit, in ems, for measuring lines before they are
 #: rendered; proportional digits of the CJK faces reach 0.65 em.

@@ -38,7 +38,9 @@ block
                              cell above it (vertically merged), a cell
                              ``[]{.joined}`` the cell to its left (one cell
                              spanning both columns); ``[文字]{.right}``
-                             (``.left``, ``.center``) aligns one cell
+                             (``.left``, ``.center``) aligns one cell;
+                             ``[名称]{.organ}``: the cell holds an organ's
+                             name, its lines broken between its words
 plain paragraph              body text
 ==========================  =================================================
 
@@ -204,6 +206,8 @@ class Cell:
     #: ``[]{.joined}`` to its right widen it).
     rows: int = 1
     columns: int = 1
+    #: It holds an organ's name (``[名称]{.organ}``): lines break between its words only.
+    organ: bool = False
 
 
 @dataclass(frozen=True)
@@ -589,7 +593,7 @@ class _Reader:
         if chosen:
             self.chosen.add((len(self.rows) - 1, len(row)))
         align = chosen or ("center" if header else (alignment.group(1) if alignment else "left"))
-        row.append((Cell(text, align, header), "merged" in classes))
+        row.append((Cell(text, align, header, organ="organ" in classes), "merged" in classes))
 
     def _table_close(self, token: Token, _next: Token | None) -> None:
         assert self.table_token is not None

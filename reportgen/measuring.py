@@ -7,10 +7,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import layout as L
-from .wordbreaks import words
+from .wordbreaks import parts, words
 
 
 def chars_wide(text: str, latin_em: float = L.LATIN_EM) -> float:
@@ -24,40 +25,53 @@ def chars_wide(text: str, latin_em: float = L.LATIN_EM) -> float:
 
 def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
     """Join the template's title segments into the fewest lines that fit the
-    版心 (allowing the slight condensing of :data:`layout.TITLE_MAX_CONDENSE`),
-    and among those the most even (7.2.3: 梯形或菱形).
+    版心 (:func:`title_condensing`), and among those the most even (7.2.3:
+    梯形或菱形): a title takes one more line rather than a line condensed
+    past what both Word and LibreOffice keep whole.
 
     For each number of lines, the narrowest widest line is found by dynamic
     programming over where the lines break (quadratic in the segments per line
-    count), never by trying every split, which would double with each segment."""
-    max_chars = text_width_pt / (L.SIZE_2.pt - L.TITLE_MAX_CONDENSE.pt)
+    count), never by trying every split, which would double with each segment;
+    of the settings as narrow, the one whose lines end most often where the
+    template's segments do (an organ's name whole on its line, the report's
+    words on the next) is found the same way."""
+    max_chars = text_width_pt / L.SIZE_2.pt
     # A segment too long for a line breaks between its words (an organ's name between its parts).
-    pieces = [
-        part
-        for segment in segments
-        for word in (words(segment) if chars_wide(segment) > max_chars else [segment])
-        for part in _split_long(word, max_chars)
-    ]
+    pieces, starts = [], set()
+    for segment in segments:
+        starts.add(len(pieces))
+        pieces += [segment] if title_condensing(segment, text_width_pt) is not None else breakable(segment, max_chars)
     n = len(pieces)
     if n == 0:
         return []
-    width = {(i, j): chars_wide("".join(pieces[i:j])) for i in range(n) for j in range(i + 1, n + 1)}
     infinite = float("inf")
+    width = {
+        (i, j): chars_wide(line) if title_condensing(line, text_width_pt) is not None else infinite
+        for i in range(n)
+        for j in range(i + 1, n + 1)
+        for line in ["".join(pieces[i:j])]
+    }
     # widest[j]: the narrowest widest line setting pieces[:j] on the current number of lines.
     widest = [0.0] + [infinite] * n
-    breaks: list[list[int]] = []
-    for _lines in range(1, n + 1):
+    for count in range(1, n + 1):
         previous, widest = widest, [infinite] * (n + 1)
+        for j in range(1, n + 1):
+            widest[j] = min(max(previous[i], width[i, j]) for i in range(j))
+        # Too wide is accepted only once every piece stands on a line of its own.
+        if widest[n] < infinite or count == n:
+            break
+    limit = widest[n] + 1e-9 if widest[n] < infinite else infinite
+    # most[j]: the most line ends at segment ends setting pieces[:j] on the current number of lines, none wider.
+    most = [0] + [-1] * n
+    breaks: list[list[int]] = []
+    for _line in range(count):
+        previous, most = most, [-1] * (n + 1)
         cut = [0] * (n + 1)
         for j in range(1, n + 1):
             for i in range(j):
-                candidate = max(previous[i], width[i, j])
-                if candidate < widest[j]:
-                    widest[j], cut[j] = candidate, i
+                if previous[i] >= 0 and width[i, j] <= limit and previous[i] + (i in starts) > most[j]:
+                    most[j], cut[j] = previous[i] + (i in starts), i
         breaks.append(cut)
-        # Too wide is accepted only once every piece stands on a line of its own.
-        if widest[n] <= max_chars or len(breaks) == n:
-            break
     lines, j = [], n
     for cut in reversed(breaks):
         lines.append("".join(pieces[cut[j] : j]))
@@ -65,31 +79,62 @@ def balance_title(segments: list[str], text_width_pt: float) -> list[str]:
     return lines[::-1]
 
 
-def _split_long(segment: str, max_chars: float) -> list[str]:
+def title_condensing(line: str, text_width_pt: float) -> int | None:
+    """How much a title line is condensed to fit the 版心, in twentieths of a
+    point a character (0: not at all), or None where :data:`layout.TITLE_MAX_CONDENSE`
+    does not make it fit or its full-width characters alone overflow."""
+    overflow = chars_wide(line) * L.SIZE_2.pt - text_width_pt
+    if overflow <= 0:
+        return 0
+    full_width = sum(ord(ch) >= 0x2000 for ch in line)
+    if full_width * L.SIZE_2.pt > text_width_pt or len(line) < 2:
+        return None
+    twentieths = math.ceil(overflow / (len(line) - 1) * 20)
+    return twentieths if twentieths <= L.TITLE_MAX_CONDENSE.pt * 20 else None
+
+
+def breakable(text: str, room: float, measure: Callable[[str], float] = chars_wide, levels=(words, parts)) -> list[str]:
+    """``text`` in the pieces a line may break between, each no wider than
+    ``room``: the whole when it fits, else its words (:func:`wordbreaks.words`),
+    a word too wide in its parts (:func:`wordbreaks.parts`), and a part still
+    too wide cut into near-equal pieces."""
+    if measure(text) <= room:
+        return [text]
+    if not levels:
+        return _split_long(text, room, measure)
+    return [piece for word in levels[0](text) for piece in breakable(word, room, measure, levels[1:])]
+
+
+def _split_long(segment: str, max_chars: float, measure: Callable[[str], float]) -> list[str]:
     """A segment wider than a line is cut into near-equal parts."""
-    width = chars_wide(segment)
-    if width <= max_chars:
-        return [segment]
+    width = measure(segment)
     parts = math.ceil(width / max_chars)
     target = width / parts
     pieces, current = [], ""
     for ch in segment:
-        if current and chars_wide(current + ch) > target + 0.5 and len(pieces) < parts - 1:
+        if current and measure(current + ch) > target + 0.5 and len(pieces) < parts - 1:
             pieces.append(current)
             current = ""
         current += ch
     return [*pieces, current]
 
 
-def fill_lines(text: str, first_chars: float, other_chars: float) -> list[str]:
-    """``text`` set in lines of ``first_chars`` and then ``other_chars`` characters,
-    each line holding as many words as fit (:func:`reportgen.wordbreaks.words`),
-    so that no line ends inside a word; a word longer than a line is cut.
-    Lines of the body face: its digits are measured as they are drawn."""
+def body_wide(text: str) -> float:
+    """Width in characters of a line of the body face, its digits measured as they are drawn."""
+    return chars_wide(text, L.BODY_LATIN_EM)
+
+
+def fill_lines(
+    text: str, first_chars: float, other_chars: float, measure: Callable[[str], float] = body_wide
+) -> list[str]:
+    """``text`` set in lines of ``first_chars`` and then ``other_chars`` characters
+    (as ``measure`` finds them: the body face's by default), each line holding
+    as many of its pieces (:func:`breakable`) as fit, so that no line ends
+    inside a word."""
     lines = [""]
-    for piece in (part for word in words(text) for part in _split_long(word, min(first_chars, other_chars))):
+    for piece in breakable(text, min(first_chars, other_chars), measure):
         room = first_chars if len(lines) == 1 else other_chars
-        if lines[-1] and chars_wide(lines[-1] + piece, L.BODY_LATIN_EM) > room:
+        if lines[-1] and measure(lines[-1] + piece) > room:
             lines.append("")
         lines[-1] += piece
     return lines

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .. import layout as L
 from ..markup import Cell, Table
+from ..measuring import fill_lines
 
 _SIZE = L.SIZE_SMALL_4.pt
 _PADDING = 2 * L.CELL_PADDING.pt
@@ -117,16 +118,28 @@ def _broken_weight(text: str, left: float, hanging: float, room: float) -> int |
 
 
 def cell_lines(cell: Cell, width_pt: float) -> list[str]:
-    """The cell's text in the lines we break it into ourselves: a weight in
-    brackets that the column would break inside starts a line of its own
+    """The cell's text in the lines we break it into ourselves: an organ's name
+    (``{.organ}``) too long for one line of the column in lines that break
+    between its words only (“道里区 / 农业农村局”, never “农业农村 / 局”); a
+    weight in brackets that the column would break inside on a line of its own
     (“效益指标 / （30分）”), where it fits one; else one line, for the office
     suite to wrap."""
     text, left, hanging = cell_indent(cell.text)
     room = (width_pt - _PADDING) / _SIZE
+    if cell.organ and not left:
+        return _organ_lines(text, room)
     start = _broken_weight(text, left, hanging, room) if not left else None
     if start is None or em_wide(text[start:]) > room:
         return [cell.text]
     return [text[:start], text[start:]]
+
+
+def _organ_lines(text: str, room: float) -> list[str]:
+    """An organ's name filled into lines of ``room`` ems, measured as wide as
+    the widest face draws it, so that the office suite never wraps a line further."""
+    if em_wide(text) <= room:
+        return [text]
+    return fill_lines(text, room, room, em_wide)
 
 
 @dataclass(frozen=True)

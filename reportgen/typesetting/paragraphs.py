@@ -8,7 +8,6 @@ which made typesetting the slowest stage by far.
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 
 from docx.document import Document
@@ -33,7 +32,7 @@ from ..markup import (
     UnitLine,
 )
 from ..markup import Paragraph as BodyParagraph
-from ..measuring import balance_title, chars_wide, closing_split, fill_lines, signature_place
+from ..measuring import balance_title, chars_wide, closing_split, fill_lines, signature_place, title_condensing
 from ..wordxml import element, local_name, on_off, put
 
 #: Alignment names of the markup → ``w:jc`` values.
@@ -181,13 +180,11 @@ def _set_text(t, text: str) -> None:
 
 
 def write_title(document: Document, block: Title, frame: Frame) -> None:
-    made = paragraph(document, "title")
-    width = frame.text_width
-    for run in add_lines(made, balance_title(list(block.lines), width)):
-        line = run.text
-        overflow = chars_wide(line) * L.SIZE_2.pt - width
-        if overflow > 0:
-            put(run._r.get_or_add_rPr(), element("w:spacing", val=str(-math.ceil(overflow / len(line) * 20))))
+    for run in add_lines(paragraph(document, "title"), balance_title(list(block.lines), frame.text_width)):
+        # A line set alone that fits no better (a word wider than the 版心) is left as it is.
+        condensed = title_condensing(run.text, frame.text_width)
+        if condensed:
+            put(run._r.get_or_add_rPr(), element("w:spacing", val=str(-condensed)))
     # 7.2.3: one blank line between the title and what follows.
     paragraph(document, "body")
 
