@@ -324,6 +324,10 @@ def _written_lines(built) -> list[tuple[str, bool]]:
     return lines
 
 
+#: The messages listed for one file, at most (the count of its errors is said in full).
+MAX_SHOWN_DIAGNOSTICS = 200
+
+
 def failure_lines(
     path: Path, exc: Exception, consequence: str = "未生成报告", verbose: bool = False
 ) -> list[tuple[str, bool]]:
@@ -332,9 +336,12 @@ def failure_lines(
     if isinstance(exc, InvalidInput):
         errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
         shown = [d for d in exc.diagnostics if verbose or d.level is not Level.NOTE]
-        return [(d.format(path), True) for d in shown] + [
-            (f"{path}：发现 {errors} 处错误{'，' + consequence if consequence else ''}。", True)
-        ]
+        lines = [(d.format(path), True) for d in shown[:MAX_SHOWN_DIAGNOSTICS]]
+        if len(shown) > MAX_SHOWN_DIAGNOSTICS:
+            # Thousands of lines (a file of repeated keys) would bury the first, which are read first.
+            rest = len(shown) - MAX_SHOWN_DIAGNOSTICS
+            lines.append((f"{path}：……其余 {rest} 条未列出；改正以上各处后再运行一次，可看到其余的", True))
+        return lines + [(f"{path}：发现 {errors} 处错误{'，' + consequence if consequence else ''}。", True)]
     if isinstance(exc, OutputError):
         return [(f"{path}：{exc}", True)]
     # A bug of ours must still not cost the other files, nor show a traceback.

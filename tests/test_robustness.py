@@ -311,3 +311,15 @@ def test_analysis_of_a_rate_scored_indicator_stays_under_its_dimension(tmp_path)
     assert results < analysed < efficiency  # under 履职效能, not 管理效率
     assert text[analysed].endswith("预算执行率97.60%，本项目扣0.24分。")
     assert not any("None" in p for p in text)
+
+
+def test_thousands_of_errors_list_the_first_and_count_them_all(tmp_path):
+    # 1,000 repeated keys: 999 errors; the first 200 are listed, the rest counted, the total said.
+    data = tmp_path / "重复.yaml"
+    data.write_text("年度: 2023\n" + "".join(f"部门: 甲{i}\n" for i in range(1000)), encoding="utf-8")
+    result = run("check", data)
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert len([line for line in lines if "错误：部门：键“部门”重复出现" in line]) == 200
+    assert f"{data}：……其余 799 条未列出；改正以上各处后再运行一次，可看到其余的" in lines
+    assert lines[-1] == f"{data}：发现 999 处错误。"
