@@ -235,7 +235,7 @@ def test_a_project_form_gives_back_its_goal_as_the_data_means_it(tmp_path):
         encoding="utf-8",
     )
     assert run("build", data, "--out-dir", tmp_path / "out").exit_code == 0
-    read = read_form(next((tmp_path / "out").glob("*高标准农田建设项目项目支出绩效自评表.docx")))
+    read = read_form(next((tmp_path / "out").glob("*高标准农田建设项目支出绩效自评表.docx")))
     assert read["年度总体目标"]["预期目标"] == f"说明: 新建 GIS 平台 1 套，高标准{goal[5:]}"
     project = next(p for p in pipeline.prepare(data).report.budget.projects if p.name == "高标准农田建设项目")
     assert [read["年度总体目标"]["预期目标"]] == project.overall_goal.expected

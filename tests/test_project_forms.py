@@ -21,7 +21,7 @@ MOF = ROOT / "data" / "examples" / "2023-财政部提纲.yaml"
 TEXT = MOF.read_text(encoding="utf-8")
 REPORT = "2023年度青山县农业农村局部门整体支出绩效自评报告.docx"
 FORMS = {
-    "高标准农田建设项目": "2023年度高标准农田建设项目项目支出绩效自评表.docx",
+    "高标准农田建设项目": "2023年度高标准农田建设项目支出绩效自评表.docx",
     "动物防疫补助经费": "2023年度动物防疫补助经费项目支出绩效自评表.docx",
     "农业技术推广与培训经费": "2023年度农业技术推广与培训经费项目支出绩效自评表.docx",
 }
@@ -402,7 +402,7 @@ def test_two_departments_with_a_project_of_one_name_are_told_how_to_tell_their_f
     result = run("build", data, "--out-dir", tmp_path / "out")
     assert result.exit_code == 1
     both = "、".join(sorted(map(str, (first, second))))
-    assert f"{both} 生成同一个文件 2023年度高标准农田建设项目项目支出绩效自评表.docx；" in result.output
+    assert f"{both} 生成同一个文件 2023年度高标准农田建设项目支出绩效自评表.docx；" in result.output
     assert (
         "若是两个部门的同名项目，请让模板 forms/filename.j2 在文件名中写出部门"
         "（如 {{ 年度 }}年度{{ 部门 }}{{ 表.名称 }}项目支出绩效自评表），或把它们输出到不同的目录（--out-dir）"

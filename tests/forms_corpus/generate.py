@@ -1034,7 +1034,8 @@ def expected_of(department: Department) -> dict:
         forms.append(
             {
                 "名称": project.name,
-                "文件": f"{YEAR}年度{project.name}项目支出绩效自评表.docx",
+                # A name ending in 项目 is not doubled: ××建设项目支出绩效自评表.
+                "文件": f"{YEAR}年度{project.name.removesuffix('项目')}项目支出绩效自评表.docx",
                 "主管部门": project.authority or department.name,
                 "实施单位": project.implementer or department.name,
                 "年初预算": project.initial,
