@@ -1,12 +1,14 @@
 """Table column widths from the text of the cells, before anything is rendered.
 
 A column of figures gets the room of its widest figure (and of its heading,
-whole where there is room); the columns of text share the rest of the 版心.
-A table and the tables continuing it (``{.continued}``, one form in several
-tables) are measured together, so that their columns line up.  A width that
-would leave a single character on a cell's last line (“…评审服务 / 费”), or
-break inside a weight in brackets (“产出指标（50 / 分）”), is narrowed
-until no cell of the column does.  Pure functions of the text and
+whole where there is room); the columns of text share the rest of the 版心,
+moved between them while the table reads better: lower, and with fewer cells
+that end on a line of one character (“…评审服务 / 费”, “（第3 / 批）”), a
+weight in brackets broken inside (“产出指标（50 / 分）”) or a heading broken
+inside a word (“年度指 / 标值”).  A table and the tables continuing it
+(``{.continued}``, one form in several tables) are measured together, so that
+their columns line up — and so are the forms of one file (see
+:func:`.tables.with_widths`).  Pure functions of the text and
 :mod:`reportgen.layout` (no python-docx).
 """
 
@@ -289,18 +291,21 @@ _MOVES = tuple(L.SIZE_SMALL_4.pt / 4 * 2**k for k in range(6))
 
 
 def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -> list[float]:
-    """The widths moved from column to column, the move that reads best at a
-    time, while one reads better: a lower table — the sum of its rows' heights
-    in lines, each the height of its tallest cell, and what its cells' breaks
-    cost (:func:`_set`) — and, as good, figures no wider than they need.  No
-    column goes below what it cannot do without.  A cell merged down over
-    several rows has as many lines of room (at least)."""
-    rows: list[int] = []  # where each table's rows start in the rows of all
-    for table in tables:
-        rows.append(sum(len(t.slots) for t in tables[: len(rows)]))
-    height = rows[-1] + len(tables[-1].slots) if tables else 0
+    """The widths moved between columns, the move that reads best at a time,
+    while one reads better: a lower table — the sum of its rows' heights in
+    lines, each the height of its tallest cell, and what its cells' breaks
+    cost (:func:`_set`) — and, as good, figures no wider than they need.  A
+    move takes from one column, from two (a column no other can widen enough
+    alone), or from a reserve that a column gives to when it reads as well
+    narrower; no column goes below what it cannot do without.  A cell merged
+    down over several rows has as many lines of room (at least).  The rows of
+    all the tables count, so tables measured together (40 forms) get the
+    widths that read best over all of them."""
+    # Where each table's rows start among the rows of all.
+    firsts = [0, *itertools.accumulate(len(table.slots) for table in tables)]
+    height = firsts[-1]
     spans: dict[tuple[int, int], list[tuple[int, Cell]]] = {}
-    for table, first in zip(tables, rows, strict=True):
+    for table, first in zip(tables, firsts[:-1], strict=True):
         for cell in table.cells():
             if cell.text:
                 spans.setdefault((cell.column, cell.columns), []).append((first + cell.row, cell))
