@@ -290,6 +290,10 @@ COLUMN_SLACK_CHARS = 0.5
 #: kept whole); a longer one may wrap into lines of about equal length, none
 #: shorter than needed to keep to this many lines' worth.
 UNBROKEN_CELL_CHARS = 12
+#: Room a table heading keeps free, in ems, when widths are chosen: one that
+#: exactly fits its column by the widths above wraps in LibreOffice (“自评得 / 分”
+#: with 48 pt of room for 48 pt), one with a point to spare does not.
+TABLE_HEADING_MARGIN_EM = 0.1
 #: What a break in a table cell costs, in lines of the table's height, when
 #: column widths are chosen (practice: what a reviewer sends back first): a
 #: cell ending on a line of one character (“…考 / 核”), or of one with its
@@ -305,7 +309,7 @@ TABLE_BREAK_COSTS = {
     "weight": 2,
     "heading on three lines": 4,
     "line past two": 2,
-    "inside a word": 1,
+    "inside a word": 4,
 }
 #: A table cell of a figure with its unit (≥6000人次, 3.35万亩) up to this many
 #: ems wide is never broken between lines (practice).

@@ -113,7 +113,7 @@ def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
     (年度 / 指标 / 值, 全年 / 预算 / 数): “年度指 / 标值” is one, “年初 / 预算”
     is not.  The parts are the lines :func:`cell_lines` sets the cell in, each
     wrapped as the office suites wrap it."""
-    room = (width_pt - _PADDING) / _SIZE
+    room = (width_pt - _PADDING) / _SIZE - (L.TABLE_HEADING_MARGIN_EM if cell.header else 0)
     costs = L.TABLE_BREAK_COSTS
     cost, lines = 0.0, 0
     for part in cell_lines(cell, width_pt):
