@@ -285,9 +285,10 @@ def _start(needs: ColumnNeeds, total_pt: float) -> list[float]:
     return made
 
 
-#: The steps a width is moved by between two columns (pt): a quarter
+#: The steps a width is moved by between two columns (pt): a point (what a
+#: name may lack of its line, gathered from several columns), and a quarter
 #: character to eight, for a line is often won only several characters on.
-_MOVES = tuple(L.SIZE_SMALL_4.pt / 4 * 2**k for k in range(6))
+_MOVES = (1.0, *(L.SIZE_SMALL_4.pt / 4 * 2**k for k in range(6)))
 
 
 def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -> list[float]:
