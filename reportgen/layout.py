@@ -299,9 +299,9 @@ TABLE_HEADING_MARGIN_EM = 0.1
 #: cell ending on a line of one character (“…考 / 核”), or of one with its
 #: marks (“（第3 / 批）”, “…规 / 范。”), a
 #: heading so (“全年预算 / 数”, atop every page of the table), a weight in
-#: brackets broken inside, a heading on three lines or more, a name (what two
-#: lines of UNBROKEN_CELL_CHARS hold) on three or more, and a heading broken
-#: inside a word (“年度指 / 标值”).
+#: brackets broken inside, a heading on three lines or more, each line of a
+#: cell past its second (a name on five lines of four characters reads worse
+#: than its lines alone say), and a heading broken inside a word (“年度指 / 标值”).
 TABLE_BREAK_COSTS = {
     "lone": 10,
     "lone with its mark": 4,

@@ -107,8 +107,8 @@ def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
     lines), the cost in lines of table height (:data:`layout.TABLE_BREAK_COSTS`):
     a part of it that ends on a line of one character, a weight in brackets
     broken inside (“产出指标（50 / 分）”, which still reads), a heading on more
-    than two lines, a name (what two lines of unbroken cells hold) on more, and
-    a heading's break inside a word — one after an odd
+    than two lines, each line of a cell past its second, and a heading's
+    break inside a word — one after an odd
     number of its characters, for headings are words of two characters
     (年度 / 指标 / 值, 全年 / 预算 / 数): “年度指 / 标值” is one, “年初 / 预算”
     is not.  The parts are the lines :func:`cell_lines` sets the cell in, each
