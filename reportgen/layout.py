@@ -309,6 +309,27 @@ COLUMN_SLACK_CHARS = 0.5
 #: kept whole); a longer one may wrap into lines of about equal length, none
 #: shorter than needed to keep to this many lines' worth.
 UNBROKEN_CELL_CHARS = 12
+#: Room a table heading keeps free, in ems, when widths are chosen: one that
+#: exactly fits its column by the widths above wraps in LibreOffice (“自评得 / 分”
+#: with 48 pt of room for 48 pt), one with a point to spare does not.
+TABLE_HEADING_MARGIN_EM = 0.1
+#: What a break in a table cell costs, in lines of the table's height, when
+#: column widths are chosen (practice: what a reviewer sends back first): a
+#: cell ending on a line of one character (“…考 / 核”), or of one with its
+#: marks (“（第3 / 批）”, “…规 / 范。”), a
+#: heading so (“全年预算 / 数”, atop every page of the table), a weight in
+#: brackets broken inside, a heading on three lines or more, each line of a
+#: cell past its second (a name on five lines of four characters reads worse
+#: than its lines alone say), and a heading broken inside a word (“年度指 / 标值”).
+TABLE_BREAK_COSTS = {
+    "lone": 10,
+    "lone with its mark": 4,
+    "lone heading": 1000,
+    "weight": 2,
+    "heading on three lines": 4,
+    "line past two": 2,
+    "inside a word": 4,
+}
 #: A table cell of a figure with its unit (≥6000人次, 3.35万亩) up to this many
 #: ems wide is never broken between lines (practice).
 UNBROKEN_VALUE_EMS = 8

@@ -233,17 +233,94 @@ def test_figures_stand_on_one_line_right_aligned_under_centred_headings(pdfs):
         assert max(edges) - min(edges) < 1  # the right edges of a column's figures line up
 
 
-def test_figure_columns_are_sized_to_their_figures_and_names_take_the_rest(pdfs):
-    pages = _pages(pdfs["gd"])
-    widths: dict[str, float] = {}
-    for cells in pages[:12]:
-        for bbox, lines in cells:
-            text = "".join(t for *_, t in lines)
-            if text in ("项目", "调整预算", "执行率"):
-                widths[text] = bbox[2] - bbox[0]
-    # 调整预算: 10114783.42 at 12 pt, about 65 pt with its padding; never the 68 pt of a 0.65 em digit.
-    assert widths["调整预算"] < 95
-    assert widths["项目"] > widths["调整预算"] + 30
+def _column_pages(pdf: Path, headings: tuple[str, ...]):
+    """For each page of the table whose heading row holds ``headings``: each heading's
+    column (x0, x1) and the cells of the page, as (bbox, lines)."""
+    for cells in _pages(pdf):
+        found = {"".join(t for *_, t in lines).replace(" ", ""): bbox for bbox, lines in cells}
+        if all(h in found for h in headings):
+            yield {h: (found[h][0], found[h][2]) for h in headings}, cells
+
+
+@pytest.mark.parametrize(
+    ("which", "names", "figures"),
+    [
+        ("gd", "项目", ("年初预算", "调整预算", "决算", "执行率")),
+        ("mof", "项目名称", ("全年预算数", "全年执行数", "执行率")),
+    ],
+    ids=["收支情况表", "汇总表"],
+)
+def test_figure_columns_are_as_wide_as_their_widest_figure_and_names_take_the_rest(pdfs, which, names, figures):
+    pages = list(_column_pages(pdfs[which], (names, *figures)))
+    assert pages
+    widest: dict[str, float] = defaultdict(float)
+    for columns, cells in pages:
+        for heading in figures:
+            x0, x1 = columns[heading]
+            for bbox, lines in cells:
+                text = "".join(t for *_, t in lines).replace(" ", "")
+                if abs(bbox[0] - x0) < 1 and abs(bbox[2] - x1) < 1 and (FIGURE.match(text) or text == heading):
+                    # Its figures, and its heading's lines (kept whole where there is room).
+                    widest[heading] = max(widest[heading], *(right - left for _, left, right, _ in lines))
+        # The names take the rest: wider than any column of figures.
+        name = columns[names][1] - columns[names][0]
+        assert name > max(x1 - x0 for h, (x0, x1) in columns.items() if h != names), columns
+    columns, _ = pages[0]
+    for heading in figures:
+        x0, x1 = columns[heading]
+        # Its widest figure or heading line, 4 pt of padding each side, and no more than a character besides
+        # (Word's 仿宋_GB2312 and the PDF's face set digits differently; a share of what no name can use).
+        assert x1 - x0 <= widest[heading] + 8 + 12, (heading, x1 - x0, widest[heading])
+
+
+def _lone_lines(pdf: Path) -> list[list[str]]:
+    """The cells of the PDF's tables whose last line holds one character, marks aside (“…考 / 核”, “（第3 / 批）”)."""
+    marks = re.compile(r"[\s%，。、；：！？（）《》“”‘’—…]")
+    return [
+        texts
+        for cells in _pages(pdf)
+        for _, lines in cells
+        for texts in [[t for *_, t in lines]]
+        if len(texts) > 1 and len(marks.sub("", texts[-1])) <= 1
+    ]
+
+
+def test_no_heading_stands_on_more_than_two_lines_or_leaves_one_character(pdfs):
+    headings = {"年初预算", "调整预算", "决算", "执行率", "全年预算数", "全年执行数", "年初预算数", "自评得分"}
+    headings |= {"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"}
+    seen = 0
+    for which in ("gd", "mof", "forms"):
+        for cells in _pages(pdfs[which]):
+            for _, lines in cells:
+                texts = [t.replace(" ", "") for *_, t in lines]
+                if "".join(texts) in headings:
+                    seen += 1
+                    # “全年预 / 算数”, “年度指 / 标值” were 55 pt columns; “全年预算 / 数” never.
+                    assert len(texts) <= 2 and (len(texts) == 1 or len(texts[-1]) > 1), texts
+                    assert texts not in (["全年预", "算数"], ["年度指", "标值"]), texts
+    assert seen > 100
+
+
+def test_the_indicators_of_forty_forms_leave_no_character_alone(pdfs):
+    # 40 forms in one file, one of 30 indicators: “指标1完成情况考 / 核”, “项目工程验收合格 / 率” once stood on
+    # every form.  One cell may still, where no widths avoid it: the 30-indicator form's
+    # “可持续影响指 / 标”, in the column its 二级 names share with every form.
+    lone = _lone_lines(pdfs["forms"])
+    assert len(lone) <= 1, lone
+
+
+def test_every_form_of_a_file_has_the_same_columns(pdfs):
+    import pdfplumber
+
+    # A reviewer reading 40 forms finds each column where it was on the form before.
+    grids = set()
+    with pdfplumber.open(pdfs["forms"]) as document:
+        for page in document.pages:
+            for table in page.find_tables():
+                edges = {round(x, 0) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}
+                if len(edges) == 9:  # the indicator rows: eight columns
+                    grids.add(tuple(sorted(edges)))
+    assert len(grids) == 1, grids
 
 
 def test_a_project_form_carries_the_published_lines(pdfs):
@@ -398,7 +475,7 @@ def form_at_the_page_foot(directory: Path) -> Path:
         "决算": 82,
         "资金来源": {"当年财政拨款": {"年初预算": 95, "调整预算": 100, "决算": 82}},
         "年度总体目标": {
-            "预期目标": "按计划完成年度工作任务，资金使用规范。",
+            "预期目标": "按计划完成年度工作任务，资金使用规范，按季度开展绩效监控。",
             "实际完成情况": "基本完成年度工作任务。",
         },
         "绩效指标": [
@@ -456,7 +533,10 @@ def test_a_form_whose_first_merged_row_ends_its_page_loses_nothing_in_the_pdf(tm
     with pdfplumber.open(pdf) as document:
         pages = [(page.extract_text() or "").splitlines() for page in document.pages if page.width > page.height]
     # The case itself: the form's first page ends in its 产出指标 row (else the test no longer tests it).
-    assert len(pages) == 2 and pages[0][-1].startswith("产出指标（50分）"), [page[-2:] for page in pages]
+    # (Its label may stand on two lines, the weight on the second: the page's last two lines then.)
+    ends = "".join(pages[0][-2:]).replace(" ", "")
+    assert len(pages) == 2 and re.match(r"产出指标(（50分）)?数量指标", pages[0][-2].replace(" ", "")), pages[0][-2:]
+    assert "（50分）" in ends and not any(line.startswith("产出指标") for line in pages[1]), [page[-2:] for page in pages]
     assert difference(report, pdf) == {}
 
 

@@ -74,7 +74,10 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
         number_from_one(section)
         frame.fresh_page = True
         parts = parts[1:]
-    for turned, unit in _units(markup.Document(parts), portrait.text_width):
+    units = _units(markup.Document(parts), portrait.text_width)
+    widths = [(landscape if turned else portrait).text_width for turned, _ in units]
+    laid = tables.with_widths([(width, tables.grouped(unit)) for width, (_, unit) in zip(widths, units, strict=True)])
+    for (turned, _), blocks in zip(units, laid, strict=True):
         wanted = landscape if turned else portrait
         if wanted is not frame:
             # A document that is a form turned as a whole turns its first section, not a second one.
@@ -88,7 +91,7 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
                 footers.use_portrait(section)
             frame = wanted
             frame.fresh_page = True
-        for block in tables.grouped(unit):
+        for block in blocks:
             _write(document, block, frame)
     return document
 

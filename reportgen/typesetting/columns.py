@@ -1,12 +1,14 @@
 """Table column widths from the text of the cells, before anything is rendered.
 
 A column of figures gets the room of its widest figure (and of its heading,
-whole where there is room); the columns of text share the rest of the 版心.
-A table and the tables continuing it (``{.continued}``, one form in several
-tables) are measured together, so that their columns line up.  A width that
-would leave a single character on a cell's last line (“…评审服务 / 费”), or
-break inside a weight in brackets (“产出指标（50 / 分）”), is narrowed
-until no cell of the column does.  Pure functions of the text and
+whole where there is room); the columns of text share the rest of the 版心,
+moved between them while the table reads better: lower, and with fewer cells
+that end on a line of one character (“…评审服务 / 费”, “（第3 / 批）”), a
+weight in brackets broken inside (“产出指标（50 / 分）”) or a heading broken
+inside a word (“年度指 / 标值”).  A table and the tables continuing it
+(``{.continued}``, one form in several tables) are measured together, so that
+their columns line up — and so are the forms of one file (see
+:func:`.tables.with_widths`).  Pure functions of the text and
 :mod:`reportgen.layout` (no python-docx).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +45,8 @@ def em_wide(text: str) -> float:
 
 #: A figure: an amount, a score, a rate, or the dash of a figure that does not apply.
 _FIGURE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2} )?(?:[-+]?\d[\d,]*(?:\.\d+)?%?|—|-|)$")
-_DIGIT = re.compile(r"\d")
+#: A figure with its unit (≥6000人次, 3.35万亩, ≤4000元/亩), not a name with a number (数量完成情况01).
+_VALUE = re.compile(r"^[≥≤<>＞＜=约]?[-+]?\d[\d,]*(?:\.\d+)?(?:%|[^\d\s]{1,4})?$")
 #: What the office suites never break: a run of Latin letters and digits.
 _LATIN_RUN = re.compile(r"[!-~]+")
 #: Marks a line may not start with, and marks it may not end with (GB/T 15834
@@ -93,16 +97,48 @@ def line_lengths(text: str, first: float, rest: float) -> list[int]:
 _BRACKETED = re.compile(r"（\d{1,3}(?:\.\d{1,2})?分）")
 
 
-def _breaks_badly(cell: Cell, width_pt: float) -> int:
-    """How badly the cell's text breaks, set in a column this wide: 2 where it
-    ends on a line of one character, 1 where it breaks inside a weight in
-    brackets (“产出指标（50 / 分）”, which still reads), else 0."""
-    text, left, hanging = cell_indent(cell.text)
-    room = (width_pt - _PADDING) / _SIZE
-    lengths = line_lengths(text, room - (left - hanging), room - left)
-    if len(lengths) > 1 and lengths[-1] == 1:
-        return 2
-    return 1 if _broken_weight(text, left, hanging, room) is not None else 0
+def _lone(line: str) -> bool:
+    """Whether a cell's last line holds one character at most, its marks aside
+    (“…考 / 核”, “（第3 / 批）”, “…规 / 范。”)."""
+    return sum(not (unicodedata.category(ch)[0] in "PZ" or ch in "%\u3000") for ch in line) <= 1
+
+
+def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
+    """How the cell reads in a column this wide: (what its breaks cost, its
+    lines), the cost in lines of table height (:data:`layout.TABLE_BREAK_COSTS`):
+    a part of it that ends on a line of one character, a weight in brackets
+    broken inside (“产出指标（50 / 分）”, which still reads), a heading on more
+    than two lines, each line of a cell past its second, and a heading's
+    break inside a word — one after an odd
+    number of its characters, for headings are words of two characters
+    (年度 / 指标 / 值, 全年 / 预算 / 数): “年度指 / 标值” is one, “年初 / 预算”
+    is not.  The parts are the lines :func:`cell_lines` sets the cell in, each
+    wrapped as the office suites wrap it."""
+    room = (width_pt - _PADDING) / _SIZE - (L.TABLE_HEADING_MARGIN_EM if cell.header else 0)
+    costs = L.TABLE_BREAK_COSTS
+    cost, lines = 0.0, 0
+    for part in cell_lines(cell, width_pt):
+        text, left, hanging = cell_indent(part)
+        lengths = line_lengths(text, room - (left - hanging), room - left)
+        lines += len(lengths)
+        # At our widths and half an em wider (narrower digits and gaps of the office suites), as a weight is.
+        wider = line_lengths(text, room + L.TABLE_LINE_LEEWAY_EM - (left - hanging), room + L.TABLE_LINE_LEEWAY_EM - left)
+        last = [text[sum(made[:-1]) :] for made in (lengths, wider) if len(made) > 1]
+        if cell.header and any(map(_lone, last)):
+            cost += costs["lone heading"]
+        elif any(len(line) == 1 for line in last):
+            cost += costs["lone"]
+        elif any(map(_lone, last)):
+            cost += costs["lone with its mark"]
+        elif _broken_weight(text, left, hanging, room) is not None:
+            cost += costs["weight"]
+        if cell.header:
+            cost += costs["inside a word"] * sum(end % 2 for end in itertools.accumulate(lengths[:-1]))
+    if lines > 2 and cell.header:
+        cost += costs["heading on three lines"]
+    elif lines > 2:
+        cost += costs["line past two"] * (lines - 2)
+    return cost, lines
 
 
 def _broken_weight(text: str, left: float, hanging: float, room: float) -> int | None:
@@ -170,14 +206,14 @@ def _cell_needs(cell: Cell) -> tuple[float, float, float]:
     # A label may take two lines, never leaving one character on the second.
     two_lines = math.ceil(whole / 2) if lines == 1 else L.UNBROKEN_CELL_CHARS / 2
     hard = max(latin + left, two_lines)
-    if _DIGIT.search(text) and whole <= L.UNBROKEN_VALUE_EMS:
-        hard = whole  # a figure with its unit (≥6000人次, 3.35万亩) is never broken
+    if _VALUE.match(text) and whole <= L.UNBROKEN_VALUE_EMS:
+        hard = whole  # a figure with its unit is never broken (one after a word, 平均 99.19, may stand under it)
     return hard, max(whole / lines, hard), whole
 
 
 def column_needs(tables: Sequence[Table]) -> ColumnNeeds:
     columns = tables[0].columns
-    least = _pt(L.MIN_COLUMN_CHARS - L.COLUMN_SLACK_CHARS)
+    least = _pt(L.MIN_COLUMN_CHARS)  # with the slack: two characters that just fit may still wrap (“得 / 分”)
     hard, even, single = ([least] * columns for _ in range(3))
     figures = [False] * columns
     body_cells = [[] for _ in range(columns)]
@@ -192,9 +228,12 @@ def column_needs(tables: Sequence[Table]) -> ColumnNeeds:
             continue  # a spanning cell has the room of several columns
         c = cell.column
         needs = _cell_needs(cell)
-        if figures[c] and (cell.row >= table.header_rows or needs[2] <= L.UNBROKEN_CELL_CHARS):
-            # A figure is never broken, and a short heading over figures is kept whole where there is room.
-            needs = (needs[0], needs[2], needs[2])
+        if figures[c] and cell.row >= table.header_rows:
+            # A figure is never broken, and needs no slack: its digits are measured at the widest faces' widths.
+            whole = needs[2] - L.COLUMN_SLACK_CHARS
+            needs = (min(needs[0], whole), whole, whole)
+        elif figures[c] and needs[2] <= L.UNBROKEN_CELL_CHARS:
+            needs = (needs[0], needs[2], needs[2])  # a short heading over figures is kept whole where there is room
         for widths, need in zip((hard, even, single), needs, strict=True):
             widths[c] = max(widths[c], _pt(need))
     for cell, _ in cells:
@@ -223,127 +262,150 @@ def _fixed(width) -> float:
 
 
 def column_widths(tables: Sequence[Table], total_pt: float) -> list[float]:
-    """Column widths (pt) filling the 版心, shared by a table and those continuing
-    it: the template's when the first sets them; else measured (:func:`_measured`)."""
+    """Column widths (pt) filling the 版心, shared by the tables measured
+    together: the template's when the first sets them; else each column of
+    figures at what its widest figure needs and the rest shared
+    (:func:`_start`), then moved between columns while that reads better
+    (:func:`_improved`); when even the least the columns need does not fit,
+    the least scaled down."""
     if tables[0].widths is not None:
         return _declared_widths(tables[0].widths, total_pt)
     needs = column_needs(tables)
-    widths = _measured(needs, total_pt)
-    return _without_lone_characters(tables, widths, needs)
+    if sum(needs.hard) > total_pt:
+        return [w * total_pt / sum(needs.hard) for w in needs.hard]
+    return _improved(tables, _start(needs, total_pt), needs)
 
 
-def _measured(needs: ColumnNeeds, total_pt: float) -> list[float]:
-    """The most generous of the needs that fits, what is left shared in proportion
-    to what each column would still like — beyond one line each, among the
-    columns of text only; when even the least does not fit, the least scaled down."""
-    if sum(needs.single) <= total_pt:
-        grow = [0.0 if figure else w for w, figure in zip(needs.single, needs.figures, strict=True)]
-        if not any(grow):
-            grow = list(needs.single)
-        spare = total_pt - sum(needs.single)
-        return [w + spare * g / sum(grow) for w, g in zip(needs.single, grow, strict=True)]
-    for lower, upper in ((needs.even, needs.single), (needs.hard, needs.even)):
-        if sum(lower) <= total_pt:
-            spare = total_pt - sum(lower)
-            extra = [u - w for u, w in zip(upper, lower, strict=True)]
-            return [w + spare * e / sum(extra) for w, e in zip(lower, extra, strict=True)]
-    return [w * total_pt / sum(needs.hard) for w in needs.hard]
-
-
-#: How finely widths are tried when a column is kept free of lone characters (pt).
-_STEP = _SIZE / 4
-
-
-def _without_lone_characters(tables: Sequence[Table], widths: list[float], needs: ColumnNeeds) -> list[float]:
-    """Each column is narrowed, a quarter character at a time down to what it
-    cannot do without, to the widest width at which no cell of it ends on a
-    line of one character (“全年预算 / 数”, “…评审服务 / 费”) or breaks inside
-    a weight in brackets (“产出指标（50 / 分）”) — to that least
-    when there is none below; the room so freed is then given back a column
-    at a time, each to the next width above that leaves none, those that
-    still leave one first, then the furthest from their comfortable width.
-    What no column can take whole goes where it breaks nothing (the columns
-    of figures first); the table is narrower by what is left, never wider."""
-    count = len(widths)
-    cells: list[list[Cell]] = [[] for _ in range(count)]
-    for table in tables:
-        for cell in table.cells():
-            if cell.columns == 1 and cell.text:
-                cells[cell.column].append(cell)
-
-    def badly_broken(column: int, width: float) -> int:
-        return sum(_breaks_badly(cell, width) for cell in cells[column])
-
-    def lone(column: int, width: float) -> bool:
-        return badly_broken(column, width) > 0
-
-    total = sum(widths)
-    made = list(widths)
-    for c in range(count):
-        if lone(c, made[c]):
-            narrower = _steps_down(made[c], needs.hard[c])[::-1]
-            free = next((x for x in narrower if not lone(c, x)), None)
-            # With none free below, the least broken, the widest of those (a narrower width that only
-            # moves the break from one cell to a worse one frees room but reads worse).
-            made[c] = free if free is not None else min([made[c], *narrower], key=lambda x: (badly_broken(c, x), -x))
-    while True:
-        spare = total - sum(made)
-        grown = []
-        for c in range(count):
-            width = made[c] + _STEP
-            while width <= made[c] + spare and lone(c, width):
-                width += _STEP
-            if width <= made[c] + spare and (lone(c, made[c]) or made[c] < needs.single[c]):
-                grown.append((not lone(c, made[c]), made[c] - needs.even[c], c, width))
-        if not grown:
+def _start(needs: ColumnNeeds, total_pt: float) -> list[float]:
+    """Figures at the least they need; the columns of text at the most generous
+    of their needs that fits, what is left shared in proportion to what each
+    would still like (beyond one line each, in proportion to their widths)."""
+    pinned = [h if figure else None for h, figure in zip(needs.hard, needs.figures, strict=True)]
+    if all(w is not None for w in pinned):
+        pinned = [None] * len(pinned)  # a table of figures only: they share the page
+    left = total_pt - sum(w for w in pinned if w is not None)
+    free = [c for c, w in enumerate(pinned) if w is None]
+    made = list(pinned)
+    for lower, upper in ((needs.single, needs.single), (needs.even, needs.single), (needs.hard, needs.even)):
+        least = sum(lower[c] for c in free)
+        if least <= left:
+            extra = [upper[c] - lower[c] for c in free]
+            if not any(extra):
+                extra = [lower[c] for c in free]
+            for c, e in zip(free, extra, strict=True):
+                made[c] = lower[c] + (left - least) * e / sum(extra)
             break
-        *_, c, width = min(grown)
-        made[c] = width
-    for c in [*range(count), *range(count)]:  # twice: a column widened may leave another room to borrow
-        if lone(c, made[c]):
-            _borrow(c, made, total, needs, badly_broken)
-    spare = total - sum(made)
-    order = sorted(range(count), key=lambda c: not needs.figures[c])
-    taker = next((c for c in order if not lone(c, made[c] + spare)), None)
-    if taker is not None:
-        made[taker] += spare
     return made
 
 
-def _borrow(c: int, made: list[float], total: float, needs: ColumnNeeds, badly_broken) -> None:
-    """Widen column ``c`` to its next width that breaks none of its cells badly,
-    the room taken from other columns (those with the most to spare first), none
-    left broken worse than it is nor narrower than it must be; nothing changes
-    when they cannot give enough."""
-    others = sorted((d for d in range(len(made)) if d != c), key=lambda d: needs.even[d] - made[d])
-    most = made[c] + sum(max(made[d] - needs.hard[d], 0) for d in others) + total - sum(made)
-    width = made[c] + _STEP
-    while width <= most:
-        if not badly_broken(c, width):
-            wanted = width - made[c] - (total - sum(made))
-            given = {}
-            for d in others:
-                if wanted <= 0:
-                    break
-                least = max(made[d] - wanted, needs.hard[d])
-                # The narrowest width this column may give, down to what is wanted, breaking it no worse.
-                now = badly_broken(d, made[d])
-                best = next((x for x in _steps_down(made[d], least) if badly_broken(d, x) <= now), None)
-                if best is not None and best < made[d]:
-                    given[d] = best
-                    wanted -= made[d] - best
-            if wanted <= 1e-9:
-                made.__setitem__(c, width)
-                for d, x in given.items():
-                    made[d] = x
-                return
-        width += _STEP
+#: The steps a width is moved by between two columns (pt): a point (what a
+#: name may lack of its line, gathered from several columns), and a quarter
+#: character to eight, for a line is often won only several characters on.
+_MOVES = (1.0, *(L.SIZE_SMALL_4.pt / 4 * 2**k for k in range(6)))
 
 
-def _steps_down(start: float, least: float) -> list[float]:
-    """Widths from ``least`` (rounded up to a step below ``start``) up to ``start``, narrowest first."""
-    count = int((start - least) / _STEP + 1e-9)
-    return [start - k * _STEP for k in range(count, 0, -1)]
+def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -> list[float]:
+    """The widths moved between columns, the move that reads best at a time,
+    while one reads better: a lower table — the sum of its rows' heights in
+    lines, each the height of its tallest cell, and what its cells' breaks
+    cost (:func:`_set`) — and, as good, figures no wider than they need.  A
+    move takes from one column, from two (a column no other can widen enough
+    alone), or from a reserve that a column gives to when it reads as well
+    narrower; no column goes below what it cannot do without.  A cell merged
+    down over several rows has as many lines of room (at least).  The rows of
+    all the tables count, so tables measured together (40 forms) get the
+    widths that read best over all of them."""
+    # Where each table's rows start among the rows of all.
+    firsts = [0, *itertools.accumulate(len(table.slots) for table in tables)]
+    height = firsts[-1]
+    spans: dict[tuple[int, int], list[tuple[int, Cell]]] = {}
+    for table, first in zip(tables, firsts[:-1], strict=True):
+        for cell in table.cells():
+            if cell.text:
+                spans.setdefault((cell.column, cell.columns), []).append((first + cell.row, cell))
+    seen: dict[tuple, tuple[float, int]] = {}
+    cached: dict[tuple, tuple[float, list[int]]] = {}
+
+    def measured(cell: Cell, width: float) -> tuple[float, int]:
+        key = (cell.text, cell.header, width)
+        if key not in seen:
+            seen[key] = _set(cell, width)
+        return seen[key]
+
+    def span(key: tuple[int, int], width: float) -> tuple[float, list[int]]:
+        """(what the breaks cost, lines of each row) of the cells spanning these columns."""
+        if (key, width) not in cached:
+            lines = [0] * height
+            costs = 0.0
+            for row, cell in spans[key]:
+                cost, count = measured(cell, width)
+                costs += cost
+                lines[row] = max(lines[row], count - cell.rows + 1)
+            cached[key, width] = costs, lines
+        return cached[key, width]
+
+    def cost(widths: list[float]) -> tuple[float, float]:
+        parts = [span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in spans]
+        rows_high = sum(map(max, [1] * height, *(lines for _, lines in parts))) if parts else 0
+        wider = sum(w - h for w, h, figure in zip(widths, needs.hard, needs.figures) if figure)
+        return rows_high + sum(cost for cost, _ in parts), round(wider, 2)
+
+    # The last place holds what no column takes: a column may read as well narrower, or better
+    # (“…经费（第3 / 批）”), and its room is then there for one that reads better wider.
+    made = [*start, 0.0]
+    least = [*needs.hard, 0.0]
+    spare = len(start)
+    best = cost(made)
+    while True:
+        tried = []
+        for i, j, step in itertools.product(range(len(made)), range(len(made)), _MOVES):
+            if i != j and made[j] - step >= least[j] - 1e-9:
+                moved = list(made)
+                moved[i] += step
+                moved[j] -= step
+                tried.append((cost(moved), -step if i == spare else step, moved))
+        better = min(tried, key=lambda t: t[:2], default=None)
+        if better is not None and better[0] < best:
+            best, _, made = better
+            continue
+        # As good and narrower: the widest such step.
+        freed = [t for t in tried if t[1] < 0 and t[0][0] <= best[0]]
+        if freed:
+            best, _, made = min(freed, key=lambda t: t[1])
+            continue
+        # A column that no other can widen enough alone, two together (“项目工程验收合格 / 率” on every form).
+        joint = []
+        for i, step in itertools.product(range(spare), _MOVES[:3]):
+            for j, k in itertools.combinations([d for d in range(len(made)) if d != i], 2):
+                if min(made[j] - least[j], made[k] - least[k]) >= step - 1e-9:
+                    moved = list(made)
+                    moved[i] += 2 * step
+                    moved[j] -= step
+                    moved[k] -= step
+                    joint.append((cost(moved), step, moved))
+        better = min(joint, key=lambda t: t[:2], default=None)
+        if better is None or better[0] >= best:
+            break
+        best, _, made = better
+    *made, left = made
+    text = [c for c in range(len(made)) if not needs.figures[c]]
+    figures = [c for c in range(len(made)) if needs.figures[c]]
+    given = [max(s - w, 0.0) for s, w in zip(start, made, strict=True)]
+    # What no column wants goes back to the columns that gave it, in proportion, else to the columns of text
+    # in proportion to their widths, else to the columns of figures alike, else to all in proportion, where
+    # it breaks nothing; else the table is that narrower.
+    for takers, shares in (
+        ([c for c in range(len(made)) if given[c]], given),
+        (text, made),
+        (figures, [1.0] * len(made)),
+        (range(len(made)), made),
+    ):
+        if left and takers:
+            whole = sum(shares[c] for c in takers)
+            spread = [w + (left * shares[c] / whole if c in takers else 0) for c, w in enumerate(made)]
+            if cost([*spread, 0.0])[0] <= best[0]:
+                return spread
+    return made
 
 
 def _declared_widths(widths, total_pt: float) -> list[float]:

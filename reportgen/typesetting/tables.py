@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -25,6 +26,8 @@ class TableGroup:
     written as touching tables whose columns line up."""
 
     tables: tuple[Table, ...]
+    #: Its column widths (pt), when measured with the groups of its kind (:func:`with_widths`).
+    widths: tuple[float, ...] | None = None
 
 
 def grouped(blocks: list) -> list:
@@ -42,9 +45,37 @@ def grouped(blocks: list) -> list:
     return made
 
 
+def with_widths(units: list[tuple[float, list]]) -> list[list]:
+    """The blocks of each run of pages (given with the width of its 版心), each
+    table group with its column widths, measured together with the groups of
+    its kind in the document: the forms of 40 projects read as one grid, the
+    columns where the reader found them on the form before, though one form's
+    texts alone would want other widths."""
+    kinds: dict[tuple, list[Table]] = defaultdict(list)
+    for width, blocks in units:
+        for block in blocks:
+            if isinstance(block, TableGroup):
+                kinds[_kind(block), width].extend(block.tables)
+    widths = {key: tuple(column_widths(tables, key[1])) for key, tables in kinds.items()}
+    return [
+        [replace(b, widths=widths[_kind(b), width]) if isinstance(b, TableGroup) else b for b in blocks]
+        for width, blocks in units
+    ]
+
+
+def _kind(group: TableGroup) -> tuple:
+    """What groups of one kind share: their columns, the first cell of each table
+    (项目名称 of a project's form, 部门（单位）名称 of the department's) and the
+    headings of the last (一级指标 …)."""
+    last = group.tables[-1]
+    headings = tuple(cell.text for cell in last.cells() if cell.row < last.header_rows)
+    return group.tables[0].columns, tuple(t.slots[0][0].text if t.slots else "" for t in group.tables), headings
+
+
 def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
+    measured = group.widths or column_widths(group.tables, frame.text_width)
     # Whole twips, rounded down, so that the columns never add up past the 版心.
-    widths = [L.Twips(int(width * 20)) for width in column_widths(group.tables, frame.text_width)]
+    widths = [L.Twips(int(width * 20)) for width in measured]
     for block in group.tables:
         _write_table(document, block, widths, ends=block is group.tables[-1])
 
