@@ -223,7 +223,7 @@ def test_every_form_the_tool_writes_reads_back(built):
     assert len(forms) == len([p for p in data["收支"]["项目"] if p.get("绩效指标")])
     for path in forms:
         read = read_form(path)
-        assert path.name == f"{data['年度']}年度{read['名称']}项目支出绩效自评表.docx"
+        assert path.name == f"{data['年度']}年度{read['名称'].removesuffix('项目')}项目支出绩效自评表.docx"
         _assert_as_data(read, _project(data, read["名称"]))
 
 

@@ -65,11 +65,12 @@ def with_widths(units: list[tuple[float, list]]) -> list[list]:
 
 def _kind(group: TableGroup) -> tuple:
     """What groups of one kind share: their columns, the first cell of each table
-    (项目名称 of a project's form, 部门（单位）名称 of the department's) and the
-    headings of the last (一级指标 …)."""
+    (项目名称 of a project's form, 部门（单位）名称 of the department's), the
+    headings of the last (一级指标 …), and the widths their templates set, if any."""
     last = group.tables[-1]
     headings = tuple(cell.text for cell in last.cells() if cell.row < last.header_rows)
-    return group.tables[0].columns, tuple(t.slots[0][0].text if t.slots else "" for t in group.tables), headings
+    firsts = tuple(t.slots[0][0].text if t.slots else "" for t in group.tables)
+    return group.tables[0].columns, firsts, headings, tuple(t.widths for t in group.tables)
 
 
 def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
