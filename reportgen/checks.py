@@ -23,7 +23,7 @@ from . import computation, formats, references, scoring, valuetypes
 from .computation import Evaluated, Role
 from .diagnostics import DataPath, Diagnostic, error, note, warning
 from .numbers import CENT, Points
-from .schema import CHILD_KEYS, Report
+from .schema import CHILD_KEYS, MAX_FORMS, MAX_TREE_INDICATORS, Report
 
 BUDGET: DataPath = ("收支",)
 EVALUATION: DataPath = ("自评",)
@@ -39,6 +39,8 @@ def check(evaluated: Evaluated, forms_attached: list[str] = (), rules: tuple[str
         *_budget(evaluated),
         *_grades(report.evaluation.grades),
         *_indicators(evaluated, rules),
+        *_tree_sizes(evaluated),
+        *_attachments(report),
         *_project_forms(evaluated, forms_attached),
         *_signature(report),
         *_typed_figures(evaluated),
@@ -226,6 +228,38 @@ def _indicators(evaluated: Evaluated, rules: tuple[str, ...] = ()) -> list[Diagn
                 EVALUATION + ("一级指标",),
             )
         )
+    return found
+
+
+def _tree_sizes(evaluated: Evaluated) -> list[Diagnostic]:
+    """Each tree's 末级指标 bounded as a whole (each list of it is by the schema): a
+    score sheet or a form of a few pages, not a pasted list; and the forms bounded."""
+    forms = evaluated.project_forms()
+    found = []
+    if len(forms) > MAX_FORMS:
+        # Said at the list, where it is read before the forms' own warnings.
+        message = (
+            f"填写了绩效指标的项目（各有一张自评表）最多 {MAX_FORMS} 个，实际为 {len(forms)} 个"
+            f"（第 {MAX_FORMS + 1} 个是“{forms[MAX_FORMS].name}”）"
+        )
+        found.append(error(message, BUDGET + ("项目",)))
+    trees = [(EVALUATION + ("一级指标",), evaluated.indicators())]
+    trees += [(form.path + ("绩效指标",), form.indicators()) for form in forms]
+    for path, nodes in trees:
+        leaves = sum(1 for node in nodes if not node.children)
+        if leaves > MAX_TREE_INDICATORS:
+            found.append(error(f"末级指标最多 {MAX_TREE_INDICATORS} 个，实际为 {leaves} 个", path))
+    return found
+
+
+def _attachments(report: Report) -> list[Diagnostic]:
+    """An attachment listed twice is a slip: it would be attached, and numbered, twice."""
+    first: dict[str, int] = {}
+    found = []
+    for i, name in enumerate(report.attachments):
+        if name in first:
+            found.append(error(f"“{name}”已是第 {first[name] + 1} 项；每个附件只列一次", ("附件", i)))
+        first.setdefault(name, i)
     return found
 
 

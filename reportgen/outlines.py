@@ -178,7 +178,7 @@ def _with_fields(name: str, base: type[schema._Model], fields: tuple[tuple[str, 
 def _evaluation_model(fields: tuple[tuple[str, FieldSpec], ...]) -> type[schema.Evaluation]:
     def children(model: type, key: str) -> tuple:
         info = model.model_fields["children"]
-        return (list[key] | None, Field(None, alias=info.alias, min_length=1))  # type: ignore[valid-type]
+        return (list[key] | None, Field(None, alias=info.alias, min_length=1, max_length=schema.MAX_INDICATORS))  # type: ignore[valid-type]
 
     leaf = _with_fields("Indicator3", schema.Indicator3, fields)
     indicator = _with_fields("Indicator", schema.Indicator, fields, children=children(schema.Indicator, leaf))
@@ -188,7 +188,7 @@ def _evaluation_model(fields: tuple[tuple[str, FieldSpec], ...]) -> type[schema.
         "Evaluation",
         __base__=schema.Evaluation,
         __doc__=schema.Evaluation.__doc__,
-        dimensions=(list[dimension], Field(alias=info.alias, min_length=1)),  # type: ignore[valid-type]
+        dimensions=(list[dimension], Field(alias=info.alias, min_length=1, max_length=schema.MAX_INDICATORS)),  # type: ignore[valid-type]
     )
 
 
@@ -204,7 +204,12 @@ def model_for(extension: Extension) -> type[schema.Report]:
     names = Literal[extension.attachments] if extension.attachments else Literal[""]  # type: ignore[valid-type]
     fields["attachments"] = (
         list[names],
-        Field(default_factory=list, alias="附件", description=schema.Report.model_fields["attachments"].description),
+        Field(
+            default_factory=list,
+            alias="附件",
+            max_length=schema.MAX_ATTACHMENTS,
+            description=schema.Report.model_fields["attachments"].description,
+        ),
     )
     for i, (key, spec) in enumerate(extension.fields):
         annotation = spec.annotation()
@@ -253,7 +258,9 @@ class OutlineSpec(schema._Model):
     description: Text | None = Field(None, alias="说明")
     parent: Text | None = Field(None, alias="继承", description="以哪个内置提纲为底：只需放要改的模板")
     required: list[Literal[REQUIRABLE]] = Field(default_factory=list, alias="必填")  # type: ignore[valid-type]
-    attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(default_factory=dict, alias="附件")
+    attachments: dict[Name(schema.ITEM_CHARS), Text] = Field(
+        default_factory=dict, alias="附件", max_length=schema.MAX_ATTACHMENTS
+    )
     fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="字段")
     indicator_fields: dict[Name(schema.ITEM_CHARS), FieldSpec] = Field(default_factory=dict, alias="指标字段")
     numbering: list[Text] | None = Field(

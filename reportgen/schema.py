@@ -178,13 +178,31 @@ class Scored(_Model):
     analysis: Text | None = Field(None, alias="分析", description="报告中该指标的一段分析")
 
 
+#: Bounds on how many there are, each said at the list with the range, in ``check`` (so that
+#: ``build`` never meets it): past them a list is generated or pasted, not written, and the
+#: time and memory of a build grow with it.
+#: A department's projects: a few hundred in the largest published reports.
+MAX_PROJECTS = 2000
+#: Of them, those with 绩效指标, each a form of its own: at this bound, each form with
+#: ``MAX_TREE_INDICATORS`` 末级指标, a build takes about 25 s and 600 MB.
+MAX_FORMS = 100
+#: One list of a tree (一级, 二级 or 三级指标): a notice's score sheet has 3 to 5 一级 and seldom
+#: more than 10 under one, a long form some 30 数量指标; a tree as a whole at most
+#: ``MAX_TREE_INDICATORS`` 末级指标 (a form of a few pages).
+MAX_INDICATORS = 50
+MAX_TREE_INDICATORS = 100
+#: The built-in outlines offer four; the 附件说明 naming them is kept with the body text and the
+#: 落款 on one page of 22 lines (GB/T 9704 7.3.4, 5.2.2), which this many names fill.
+MAX_ATTACHMENTS = 20
+
+
 class Indicator3(Scored):
     name: Name(ITEM_CHARS) = Field(alias="名称")
 
 
 class Indicator(Scored):
     name: Name(ITEM_CHARS) = Field(alias="名称")
-    children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1)
+    children: list[Indicator3] | None = Field(None, alias="三级指标", min_length=1, max_length=MAX_INDICATORS)
 
 
 class Dimension(Scored):
@@ -192,7 +210,7 @@ class Dimension(Scored):
     conclusion: JoinedItem | None = Field(
         None, alias="结论", description="自评结论中该项得分之后的一句话（末尾不加标点）"
     )
-    children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1)
+    children: list[Indicator] | None = Field(None, alias="二级指标", min_length=1, max_length=MAX_INDICATORS)
 
 
 class Execution(_Model):
@@ -229,6 +247,7 @@ class Project(Execution):
         None,
         alias="绩效指标",
         min_length=1,
+        max_length=MAX_INDICATORS,
         description="项目的绩效指标：一级（产出、效益、满意度）→ 二级 → 三级，在末级指标上计分；填写后生成该项目的自评表",
     )
     rate_marks: Points | None = Field(
@@ -266,7 +285,7 @@ class Budget(_Model):
     prior: Amount | None = Field(None, alias="上年决算", description="上年决算（万元）；填写后计算增减额与增长率")
     basic: BasicSpending = Field(alias="基本支出")
     project: ProjectSpending = Field(alias="项目支出")
-    projects: list[Project] = Field(default_factory=list, alias="项目")
+    projects: list[Project] = Field(default_factory=list, alias="项目", max_length=MAX_PROJECTS)
     sources: dict[Name(ITEM_CHARS), Execution] | None = Field(
         None,
         alias="资金来源",
@@ -361,7 +380,7 @@ DEFAULT_GRADES = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "�
 
 
 class Evaluation(_Model):
-    dimensions: list[Dimension] = Field(alias="一级指标", min_length=1)
+    dimensions: list[Dimension] = Field(alias="一级指标", min_length=1, max_length=MAX_INDICATORS)
     grades: dict[Name(10), Points] = Field(
         default_factory=lambda: dict(DEFAULT_GRADES),
         json_schema_extra={"default": {name: int(value) for name, value in DEFAULT_GRADES.items()}},
@@ -462,7 +481,10 @@ class Report(_Model):
     )
     signature: Signature | None = Field(None, alias="落款")
     attachments: list[Text] = Field(
-        default_factory=list, alias="附件", description="随报告附上的表格，按此顺序编为附件1、附件2……"
+        default_factory=list,
+        alias="附件",
+        max_length=MAX_ATTACHMENTS,
+        description="随报告附上的表格，按此顺序编为附件1、附件2……",
     )
     layout: LayoutOptions = Field(default_factory=LayoutOptions, alias="版式")
 

@@ -89,6 +89,9 @@ def _diagnostic(item: dict, model: type[BaseModel]) -> Diagnostic:
             if not context["expected"] and path[:1] == ("附件",):
                 return error(f'所选的提纲没有附表，“附件”只能不写或写 []，实际为 "{value}"', path)
         message = _MESSAGES[kind].format(**context)
+        if kind == "too_long" and isinstance(value, list | dict):
+            # pydantic counts a dict only as "more"; the count says how far over it is.
+            message += f"，实际为 {len(value)} 项"
         if kind.startswith("date") and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):
             return error(f"{value} 不是日历上的日期：月份为 1 至 12，日不超过该月的天数", path)
         if kind == "list_type" and isinstance(value, str) and value.startswith("-"):

@@ -179,6 +179,10 @@ def test_init_and_diff_handle_declared_keys(tmp_path):
             "附件:\n  甲表: attachments/none.md.j2\n",
             "outline.yaml:2:7 错误：附件.甲表：找不到模板文件 attachments/none.md.j2",
         ),
+        (
+            "附件:\n" + "".join(f"  表{n}: attachments/budget.md.j2\n" for n in range(21)),
+            "outline.yaml:1:1 错误：附件：最多 20 项，实际为 21 项",
+        ),
     ],
 )
 def test_a_broken_outline_file_is_reported_in_it(tmp_path, outline, message):

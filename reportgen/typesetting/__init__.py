@@ -99,13 +99,14 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
 def _write(document: Document, block, frame: Frame) -> None:
     """One block; after a ``{.pagebreak}``, its first paragraph (a table's first
     cell's) starts a page."""
-    body = document.element.body
-    before = len(body)
+    before = paragraphs.last_paragraph(document)
     _WRITERS[type(block)](document, block, frame)
     if isinstance(block, markup.PageBreak):
         return
     if frame.page_break and not frame.fresh_page:
-        first = next((p for element in body[before - 1 : len(body) - 1] for p in element.iter(qn("w:p"))), None)
+        body = document.element.body
+        written = before.itersiblings() if before is not None else iter(body)
+        first = next((p for element in written for p in element.iter(qn("w:p"))), None)
         if first is not None:
             put(first.get_or_add_pPr(), on_off("w:pageBreakBefore", True))
     frame.page_break = frame.fresh_page = False

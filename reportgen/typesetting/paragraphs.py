@@ -83,7 +83,7 @@ def paragraph(document: Document, key: str, text: str | None = None) -> Paragrap
     """A new paragraph at the end of the body, in style ``key``, with ``text`` as one run."""
     p = element("w:p")
     p.append(properties(key))
-    document.element.body.sectPr.addprevious(p)
+    append(document, p)
     made = Paragraph(p, document._body)
     if text:
         add_run(made, text)
@@ -113,8 +113,16 @@ def indent(paragraph: Paragraph, left_chars: float, first_line_chars: float, siz
     put(paragraph._p.get_or_add_pPr(), made)
 
 
+def append(document: Document, made) -> None:
+    """``made`` at the end of the body, before the ``w:sectPr`` that always ends it.
+    Reached from the end: python-docx's ``body.sectPr`` and ``add_table`` look it up
+    among all the body's children, which made a build quadratic in its paragraphs."""
+    document.element.body[-1].addprevious(made)
+
+
 def last_paragraph(document: Document):
-    return document.element.body.sectPr.getprevious()
+    """The last block of the body (a ``w:p`` or ``w:tbl``), or None in an empty body."""
+    return document.element.body[-1].getprevious()
 
 
 def keep_with_next(p) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -17,7 +19,7 @@ from .. import layout as L
 from ..markup import Cell, Table, TableNotes
 from ..wordxml import element, on_off, put
 from .columns import cell_indent, cell_lines, column_widths
-from .paragraphs import Frame, add_lines, add_run, indent, last_paragraph, paragraph, properties
+from .paragraphs import Frame, add_lines, add_run, append, indent, last_paragraph, paragraph, properties
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def _write_table(document: Document, block: Table, widths: list[L.Length], ends:
     }
     if block.continues:
         _join_to_table_above(document)
-    table = document.add_table(rows=len(block.slots), cols=block.columns)
+    tbl = CT_Tbl.new_tbl(len(block.slots), block.columns, L.Twips(sum(int(w.twips) for w in widths)))
+    append(document, tbl)
+    table = DocxTable(tbl, document._body)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _table_frame(table)
@@ -148,9 +152,9 @@ def _join_to_table_above(document: Document) -> None:
     """The empty line after the table above becomes a hairline, so that the next
     table touches it: not nothing, for Word and LibreOffice join two tables with
     nothing between them into one, whose heading rows would be the first's."""
-    body = document.element.body
-    spacer = body[-2] if len(body) >= 3 else None  # the body ends with its w:sectPr
-    if spacer is None or spacer.tag != qn("w:p") or body[-3].tag != qn("w:tbl") or spacer.xpath(".//w:t"):
+    spacer = last_paragraph(document)
+    above = spacer.getprevious() if spacer is not None else None
+    if above is None or spacer.tag != qn("w:p") or above.tag != qn("w:tbl") or spacer.xpath(".//w:t"):
         return
     spacer_properties = spacer.get_or_add_pPr()
     put(spacer_properties, on_off("w:keepNext", True))
