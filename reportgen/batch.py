@@ -336,7 +336,10 @@ def failure_lines(
     if isinstance(exc, InvalidInput):
         errors = sum(d.level is Level.ERROR for d in exc.diagnostics)
         shown = [d for d in exc.diagnostics if verbose or d.level is not Level.NOTE]
-        lines = [(d.format(path), True) for d in shown[:MAX_SHOWN_DIAGNOSTICS]]
+        # Past the limit the errors are listed first (warnings above them in the file would
+        # push them out), each kept in its place in the file.
+        listed = {id(d) for d in sorted(shown, key=lambda d: d.level is not Level.ERROR)[:MAX_SHOWN_DIAGNOSTICS]}
+        lines = [(d.format(path), True) for d in shown if id(d) in listed]
         if len(shown) > MAX_SHOWN_DIAGNOSTICS:
             # Thousands of lines (a file of repeated keys) would bury the first, which are read first.
             rest = len(shown) - MAX_SHOWN_DIAGNOSTICS

@@ -392,3 +392,15 @@ def test_thousands_of_errors_list_the_first_and_count_them_all(tmp_path):
     assert len([line for line in lines if "错误：部门：键“部门”重复出现" in line]) == 200
     assert f"{data}：……其余 799 条未列出；改正以上各处后再运行一次，可看到其余的" in lines
     assert lines[-1] == f"{data}：发现 999 处错误。"
+
+
+def test_past_the_listed_messages_an_error_is_not_pushed_out_by_warnings():
+    from reportgen.batch import MAX_SHOWN_DIAGNOSTICS, failure_lines
+    from reportgen.diagnostics import InvalidInput, error, warning
+
+    # 300 warnings above one error in the file: the error is listed, the warnings fill the rest.
+    found = [warning(f"警告{i}") for i in range(300)] + [error("最后的错误")]
+    lines = [text for text, _ in failure_lines(Path("数据.yaml"), InvalidInput(found))]
+    assert any("最后的错误" in line for line in lines)
+    assert sum("警告" in line for line in lines) == MAX_SHOWN_DIAGNOSTICS - 1
+    assert lines[-1] == "数据.yaml：发现 1 处错误，未生成报告。"
