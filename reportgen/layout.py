@@ -289,10 +289,6 @@ CLOSING_WHOLE_LINES = 3
 #: ECMA-376 17.3.1.15, which Word and LibreOffice both read as keeping the row
 #: with the next).
 ROWS_KEPT_WITH_LAST = 2
-#: Practice: the rows of a cell merged over at most this many rows stay on one page
-#: (a 年度总体目标 block, a 二级指标 of a few 三级), so that no page starts with the
-#: blank rest of a merged cell whose label is on the page before.
-MERGED_ROWS_KEPT_TOGETHER = 4
 #: Table borders in eighths of a point (w:sz): 0.5 pt lines.
 TABLE_BORDER_EIGHTHS = 4
 #: The line between two tables set as one (a form whose second table repeats its own

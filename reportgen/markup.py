@@ -40,7 +40,9 @@ block
                              spanning both columns); ``[文字]{.right}``
                              (``.left``, ``.center``) aligns one cell;
                              ``[名称]{.organ}``: the cell holds an organ's
-                             name, its lines broken between its words
+                             name, its lines broken between its words;
+                             ``[名称]{.together}``: the rows it is merged
+                             over stay on one page
 plain paragraph              body text
 ==========================  =================================================
 
@@ -208,6 +210,8 @@ class Cell:
     columns: int = 1
     #: It holds an organ's name (``[名称]{.organ}``): lines break between its words only.
     organ: bool = False
+    #: The rows it is merged over stay on one page (``[年度总体目标]{.together}``).
+    together: bool = False
 
 
 @dataclass(frozen=True)
@@ -593,7 +597,8 @@ class _Reader:
         if chosen:
             self.chosen.add((len(self.rows) - 1, len(row)))
         align = chosen or ("center" if header else (alignment.group(1) if alignment else "left"))
-        row.append((Cell(text, align, header, organ="organ" in classes), "merged" in classes))
+        cell = Cell(text, align, header, organ="organ" in classes, together="together" in classes)
+        row.append((cell, "merged" in classes))
 
     def _table_close(self, token: Token, _next: Token | None) -> None:
         assert self.table_token is not None

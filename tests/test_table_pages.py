@@ -517,17 +517,13 @@ def form_at_the_page_foot(directory: Path) -> Path:
     return _dumped(data, directory / "foot.yaml")
 
 
-def test_a_form_whose_first_merged_row_ends_its_page_loses_nothing_in_the_pdf(tmp_path, monkeypatch):
+def test_a_form_whose_first_merged_row_ends_its_page_loses_nothing_in_the_pdf(tmp_path):
     import pdfplumber
     from test_pdf_text import difference
 
-    from reportgen import layout
-
     # LibreOffice laid the next row, which could not split, past the page foot and left every row
     # after it (效益指标, 满意度指标, 总分) out of the PDF, with an empty page after.  The row where a
-    # merged cell starts may now split across the pages, and nothing is lost.  (A merged cell of more
-    # rows than are kept together can end a page so; here the two rows of 产出指标 are let free.)
-    monkeypatch.setattr(layout, "MERGED_ROWS_KEPT_TOGETHER", 1)
+    # merged cell starts may now split across the pages, and nothing is lost.
     report = build(form_at_the_page_foot(tmp_path), tmp_path / "out")
     pdf = rendered(report)
     with pdfplumber.open(pdf) as document:

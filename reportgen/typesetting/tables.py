@@ -85,15 +85,12 @@ def write_tables(document: Document, group: TableGroup, frame: Frame) -> None:
 
 def _write_table(document: Document, block: Table, widths: list[L.Length], ends: bool) -> None:
     """One table of the group; where the group ``ends``, its last rows are kept
-    with the final one (合计, 总分), which never stands alone on a page; the rows of a
-    cell merged over a few rows are kept together."""
+    with the final one (合计, 总分), which never stands alone on a page; the rows a
+    ``{.together}`` cell is merged over stay on one page (a 年度总体目标 block, so that
+    no page starts with goals under a blank label).  The template says which: every
+    small merged group kept so, a form's indicator rows left pages half empty."""
     kept = set(range(len(block.slots) - 1 - L.ROWS_KEPT_WITH_LAST, len(block.slots) - 1) if ends else ())
-    kept |= {
-        r
-        for cell in block.cells()
-        if 1 < cell.rows <= L.MERGED_ROWS_KEPT_TOGETHER
-        for r in range(cell.row, cell.row + cell.rows - 1)
-    }
+    kept |= {r for cell in block.cells() if cell.together for r in range(cell.row, cell.row + cell.rows - 1)}
     if block.continues:
         _join_to_table_above(document)
     tbl = CT_Tbl.new_tbl(len(block.slots), block.columns, L.Twips(sum(int(w.twips) for w in widths)))
