@@ -305,10 +305,12 @@ COLUMN_SLACK_CHARS = 0.5
 #: kept whole); a longer one may wrap into lines of about equal length, none
 #: shorter than needed to keep to this many lines' worth.
 UNBROKEN_CELL_CHARS = 12
-#: Room a table heading keeps free, in ems, when widths are chosen: one that
-#: exactly fits its column by the widths above wraps in LibreOffice (“自评得 / 分”
-#: with 48 pt of room for 48 pt), one with a point to spare does not.
-TABLE_HEADING_MARGIN_EM = 0.1
+#: Room a line of a table cell keeps free, in ems, where it must not wrap (a heading
+#: when widths are chosen, a line of an organ's name we set): one that exactly fits
+#: its column by the widths above wraps in LibreOffice (“自评得 / 分” with 48 pt of
+#: room for 48 pt; “广州番禺经济 / 技术开发区” of an 11-character line), one with
+#: a point to spare does not.
+TABLE_LINE_MARGIN_EM = 0.1
 #: What a break in a table cell costs, in lines of the table's height, when
 #: column widths are chosen (practice: what a reviewer sends back first): a
 #: cell ending on a line of one character (“…考 / 核”), or of one with its

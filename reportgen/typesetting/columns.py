@@ -114,7 +114,7 @@ def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
     (年度 / 指标 / 值, 全年 / 预算 / 数): “年度指 / 标值” is one, “年初 / 预算”
     is not.  The parts are the lines :func:`cell_lines` sets the cell in, each
     wrapped as the office suites wrap it."""
-    room = (width_pt - _PADDING) / _SIZE - (L.TABLE_HEADING_MARGIN_EM if cell.header else 0)
+    room = (width_pt - _PADDING) / _SIZE - (L.TABLE_LINE_MARGIN_EM if cell.header else 0)
     costs = L.TABLE_BREAK_COSTS
     cost, lines = 0.0, 0
     for part in cell_lines(cell, width_pt):
@@ -163,7 +163,7 @@ def cell_lines(cell: Cell, width_pt: float) -> list[str]:
     text, left, hanging = cell_indent(cell.text)
     room = (width_pt - _PADDING) / _SIZE
     if cell.organ and not left:
-        return _organ_lines(text, room)
+        return _organ_lines(text, room - L.TABLE_LINE_MARGIN_EM)
     start = _broken_weight(text, left, hanging, room) if not left else None
     if start is None or em_wide(text[start:]) > room:
         return [cell.text]
