@@ -289,6 +289,8 @@ def test_a_control_character_a_template_writes_is_refused_at_its_line(tmp_path, 
         ("{{ '7'.zfill(100000) }}", "模板中不能调用文字的方法 zfill"),
         ("{{ (收支.决算.scaleb(99999) | int) % 7 }}", "模板中不能调用数的方法 scaleb，数请用过滤器计算"),
         ("{{ (2).to_bytes(100000, 'big') | length }}", "模板中不能调用数的方法 to_bytes"),
+        # Each list copied into the next: quadratic inside C's sum(), seconds no clock interrupts.
+        ("{{ ([[1] * 8] * 80000) | sum(start=[]) | length }}", "过滤器 sum 只能把数相加"),
     ],
 )
 def test_methods_whose_results_no_measure_bounds_are_not_offered(tmp_path, body, message):
@@ -366,6 +368,8 @@ _STEPS = [
     '"{{0}}{{1}}".format({}, {})',
     "[{}, {}]",
     "({} | string | upper)",
+    "({} | sum(start=[]))",
+    "({} | batch(3, {}))",
 ]
 _ATOMS = st.sampled_from(['"x"', '("x" * 100000)', "[1, 2]", "12345", "(2 ** 64)", "3"])
 _EXPRESSIONS = st.recursive(
