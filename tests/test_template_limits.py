@@ -10,6 +10,7 @@ import resource
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -256,7 +257,10 @@ def test_a_template_nested_past_what_jinja_parses_is_a_syntax_error_at_its_line(
     for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
         result = run(command, write_variant(tmp_path), "--templates", templates, *where)
         assert result.exit_code == 1, result.output
-        assert "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译" in result.output
+        assert (
+            "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，或一个表达式过长，无法编译"
+            in result.output
+        )
         assert "意外错误" not in result.output
 
 
@@ -341,7 +345,8 @@ def test_an_expression_chained_past_what_jinja_walks_is_a_syntax_error_at_its_li
     templates = _template(tmp_path, f"前文\n\n{chain}\n")
     result = refused(
         write_variant(tmp_path),
-        "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译",
+        "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，或一个表达式过长，无法编译；"
+        "请减少嵌套的层数，或用 {% set %} 分几步写",
         options=("--templates", templates),
     )
     assert "意外错误" not in result.output and "RecursionError" not in result.output
@@ -369,9 +374,13 @@ _STEPS = [
     "[{}, {}]",
     "({} | string | upper)",
     "({} | sum(start=[]))",
+    "({} * {})",
+    "({} | int)",
+    '("%s" % {})',
+    '("{{:.99999f}}".format({}))',
     "({} | batch(3, {}))",
 ]
-_ATOMS = st.sampled_from(['"x"', '("x" * 100000)', "[1, 2]", "12345", "(2 ** 64)", "3"])
+_ATOMS = st.sampled_from(['"x"', '("x" * 100000)', "[1, 2]", "12345", "(2 ** 64)", "3", "决算"])
 _EXPRESSIONS = st.recursive(
     _ATOMS,
     # str.format leaves out the second expression where a step takes one.
@@ -391,7 +400,7 @@ def test_any_chain_of_steps_ends_within_the_limits(tmp_path, expression):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     try:
-        text, _ = wording._render("t.j2", {"收支": {}}, (folder,))
+        text, _ = wording._render("t.j2", {"决算": Decimal("1028.77")}, (folder,))
     except InvalidInput as exc:
         (said,) = exc.diagnostics
         assert said.file.endswith("t.j2") and said.line == 2, said
@@ -455,3 +464,18 @@ def test_the_red_teams_templates_end_at_once_within_bounded_memory(reproduced, n
     assert "problems.md.j2:3 错误：" in output and _REPRODUCERS[name][1] in output, output
     assert "意外错误" not in output and "内存不足" not in output and "Traceback" not in output
     assert seconds < 15
+
+
+def test_memory_running_out_is_said_as_such_at_the_template_line(tmp_path, monkeypatch):
+    """Not as a template nested too deeply to compile: the template compiled, a value was too large."""
+    folder = _template(tmp_path, "前文\n{{ 'x' | upper }}\n", name="t.j2")
+
+    def exhausted(*_args, **_kwargs):
+        raise MemoryError
+
+    monkeypatch.setitem(wording.environment((folder,)).filters, "upper", exhausted)
+    with pytest.raises(InvalidInput) as refusal:
+        wording._render("t.j2", {}, (folder,))
+    (said,) = refusal.value.diagnostics
+    assert (Path(said.file).name, said.line) == ("t.j2", 2)
+    assert said.message == "模板运行超出限制：生成的值过大，内存不足"
