@@ -16,6 +16,7 @@ reports at the template's line.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import string
@@ -244,15 +245,18 @@ _METHODS: dict[object, tuple[str, frozenset[str]]] = {
     tuple: ("列表", frozenset("count index".split())),
     dict: ("字典", frozenset("copy get items keys pop setdefault update values".split())),
     set | frozenset: ("集合", frozenset("difference intersection isdisjoint issubset issuperset union".split())),
+    datetime.date: ("日期", frozenset("isoformat isoweekday replace strftime weekday".split())),
     bytes | bytearray: ("字节串", frozenset()),
     int | float | Decimal: ("数", frozenset()),
 }
 
 
 def _offered(receiver: object, name: str) -> None:
-    """Refuses a method of a value (a text, a list, a number…) that templates are not given."""
+    """Refuses a method of a value (a text, a list, a number…) that templates are not given,
+    or of its class (``{}.fromkeys``, ``"".maketrans``)."""
+    of = receiver if isinstance(receiver, type) else type(receiver)
     for kinds, (kind, names) in _METHODS.items():
-        if isinstance(receiver, kinds):
+        if issubclass(of, kinds):
             if name not in names:
                 offered = f"，可用的有：{'、'.join(sorted(names))}" if names else "，数请用过滤器计算"
                 raise NotOffered(f"模板中不能调用{kind}的方法 {name}{offered}")

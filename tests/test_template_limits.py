@@ -479,3 +479,15 @@ def test_memory_running_out_is_said_as_such_at_the_template_line(tmp_path, monke
     (said,) = refusal.value.diagnostics
     assert (Path(said.file).name, said.line) == ("t.j2", 2)
     assert said.message == "模板运行超出限制：生成的值过大，内存不足"
+
+
+def test_the_methods_and_filters_a_report_needs_are_offered(tmp_path):
+    body = (
+        "{% set xs = ' 甲, 乙 '.split(',') %}{% do xs.append('丙') %}"
+        "{{ xs | map('trim') | join('、') }}；{{ '第{}项'.format(2) }}；{{ '%s年' % 2024 }}；"
+        "{{ {'a': 1}.get('a') }}{{ {'b': 2}.items() | list | length }}；{{ [3, 1, 2] | sort | sum }}；"
+        "{{ '项目'.startswith('项') }}\n"
+    )
+    folder = _template(tmp_path, body, name="t.j2")
+    text, _ = wording._render("t.j2", {}, (folder,))
+    assert wording._plain(text) == "甲、乙、丙；第2项；2024年；11；6；True\n"
