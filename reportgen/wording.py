@@ -627,7 +627,8 @@ def _explain(exc: Exception) -> str:
 _RUNTIME_PROBLEMS = [
     (ZeroDivisionError, "除数为零"),
     (ArithmeticError, "数值超出可以计算的范围"),
-    (RecursionError, "宏或 include 的嵌套过深（是否调用了自己？）"),
+    # Python recurses once a call, and once a level of a list or dict it writes out or compares.
+    (RecursionError, "宏或 include 的嵌套过深（是否调用了自己？），或列表、字典一层套一层过深"),
     (jinja2.sandbox.SecurityError, "模板不能访问 Python 的内部属性"),
     (LookupError, "列表或字典中没有这一项"),
     (TypeError | AttributeError, "值的类型不对，不能这样使用（例如把文字当数字计算）"),

@@ -491,3 +491,15 @@ def test_the_methods_and_filters_a_report_needs_are_offered(tmp_path):
     folder = _template(tmp_path, body, name="t.j2")
     text, _ = wording._render("t.j2", {}, (folder,))
     assert wording._plain(text) == "甲、乙、丙；第2项；2024年；11；6；True\n"
+
+
+def test_a_list_nested_ten_thousand_deep_is_said_as_nesting(tmp_path):
+    """Writing it out recurses inside Python once a level: a message at its line, with lists named."""
+    body = "{% set ns = namespace(x=1) %}{% for i in range(10000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+    templates = _template(tmp_path, f"前文\n\n{body}\n")
+    refused(
+        write_variant(tmp_path),
+        "problems.md.j2:3 错误：模板运行出错：",
+        "或列表、字典一层套一层过深",
+        options=("--templates", templates),
+    )
