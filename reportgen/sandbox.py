@@ -247,18 +247,19 @@ _METHODS: dict[object, tuple[str, frozenset[str]]] = {
     set | frozenset: ("集合", frozenset("difference intersection isdisjoint issubset issuperset union".split())),
     datetime.date: ("日期", frozenset("isoformat isoweekday replace strftime weekday".split())),
     bytes | bytearray: ("字节串", frozenset()),
+    # Figures are computed and written with the filters (money, change, growth…).
     int | float | Decimal: ("数", frozenset()),
 }
 
 
 def _offered(receiver: object, name: str) -> None:
     """Refuses a method of a value (a text, a list, a number…) that templates are not given,
-    or of its class (``{}.fromkeys``, ``"".maketrans``)."""
+    or of its class (``{}.fromkeys``)."""
     of = receiver if isinstance(receiver, type) else type(receiver)
     for kinds, (kind, names) in _METHODS.items():
         if issubclass(of, kinds):
             if name not in names:
-                offered = f"，可用的有：{'、'.join(sorted(names))}" if names else "，数请用过滤器计算"
+                offered = f"，可用的有：{'、'.join(sorted(names))}" if names else f"，{kind}没有可调用的方法"
                 raise NotOffered(f"模板中不能调用{kind}的方法 {name}{offered}")
             return
 
@@ -380,15 +381,15 @@ class Sandbox(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         __self.tick()
+        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        _offered(receiver, name)
         args = tuple(map(_materialized, args))
         _check_arguments(args, kwargs)
-        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
         if isinstance(receiver, str) and name in _STR_METHOD_RESULTS:
             _bounded(_STR_METHOD_RESULTS[name](receiver, *args, **kwargs))
         elif isinstance(receiver, list | dict) and name in _GROWING:
             if len(receiver) + _GROWING[name](*args) > MAX_ITEMS:
                 raise TemplateLimit(_TOO_MANY)
-        _offered(receiver, name)
         for value in (*args, *kwargs.values()):
             _within_limits(value)
         return _within_limits(super().call(__context, __obj, *args, **kwargs))

@@ -291,7 +291,7 @@ def test_a_control_character_a_template_writes_is_refused_at_its_line(tmp_path, 
         ("{{ ('a' * 100000).translate({97: 'b' * 100000}) }}", "模板中不能调用文字的方法 translate，可用的有："),
         ("{{ (('x' * 100000).encode() * 15000) | length }}", "模板中不能调用文字的方法 encode"),
         ("{{ '7'.zfill(100000) }}", "模板中不能调用文字的方法 zfill"),
-        ("{{ (收支.决算.scaleb(99999) | int) % 7 }}", "模板中不能调用数的方法 scaleb，数请用过滤器计算"),
+        ("{{ (收支.决算.scaleb(99999) | int) % 7 }}", "模板中不能调用数的方法 scaleb，数没有可调用的方法"),
         ("{{ (2).to_bytes(100000, 'big') | length }}", "模板中不能调用数的方法 to_bytes"),
         # Each list copied into the next: quadratic inside C's sum(), seconds no clock interrupts.
         ("{{ ([[1] * 8] * 80000) | sum(start=[]) | length }}", "过滤器 sum 只能把数相加"),
