@@ -643,6 +643,10 @@ _SYNTAX_PROBLEMS = [
         re.compile(re.escape(TOO_DEEP)),
         "括号或 for、if 等嵌套过深，或一个表达式过长，无法编译；请减少嵌套的层数，或用 {{% set %}} 分几步写",
     ),
+    (
+        re.compile("No filter named '(" + "|".join(sorted(set(jinja2.filters.FILTERS) - _JINJA_FILTERS)) + ")'"),
+        "模板中不能用过滤器“{0}”（报告用不到，或它的用时、结果的大小无法限制），可用的有：" + "、".join(FILTERS),
+    ),
     (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器，可用的有：" + "、".join(FILTERS)),
     (re.compile(r"No test named '([^']+)'"), "没有名为“{0}”的测试"),
     (re.compile(r"Encountered unknown tag '([^']+)'"), "不认识的标签“{0}”（是否少了 {{% end… %}} 或拼错了？）"),
