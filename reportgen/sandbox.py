@@ -7,16 +7,22 @@ small arguments, ``((2**64)**64)**64`` a number of millions of digits.  So the
 size a value would have written out is checked before every operation that can
 multiply it (repetition, joining, replacing, indenting, formatting, ``~``,
 output), not only the arguments' sizes; numbers are bounded in digits; lists in
-items.  What is refused raises :class:`TemplateLimit`, which the wording stage
+items.  Every result of an operator, method or filter is measured too, before the
+next step can use it.  Only methods whose cost follows what they are given are
+offered (:data:`_METHODS`): a measure cannot see what ``translate`` or ``encode``
+will build.  What is refused raises :class:`TemplateLimit`, which the wording stage
 reports at the template's line.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
+import string
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 
 from jinja2 import TemplateSyntaxError
 from jinja2.compiler import CodeGenerator
@@ -41,9 +47,13 @@ class TemplateLimit(Exception):
     """A template exceeded what one rendering may cost; the message is Chinese."""
 
 
-#: A field width in a format string ("%9999999s", "{:>9999999}"), or one taken from the arguments ("%*s").
-_WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|%[-+ #0]*\d*\.(?:\d{6,}|\*)|\{[^{}]*:[^{}]*\d{6,}")
+class NotOffered(TemplateLimit):
+    """A method or filter templates are not given (the message names it)."""
+
+
 _TOO_LONG = f"生成的文字或列表过长（最多 {MAX_OUTPUT_CHARS} 个字符）"
+_TOO_MANY = f"列表或字典最多 {MAX_ITEMS} 项"
+_TOO_BIG = "数值过大（最多约四千位数字）"
 
 
 def extent(value: object, budget: int = MAX_OUTPUT_CHARS) -> int:
@@ -59,16 +69,47 @@ def extent(value: object, budget: int = MAX_OUTPUT_CHARS) -> int:
             total += 2 + len(item)
             if total <= budget:
                 pending.extend(item.items() if isinstance(item, dict) else item)
+        elif isinstance(item, bytes | bytearray):
+            total += len(item)
         elif isinstance(item, int) and not isinstance(item, bool):
             total += item.bit_length() // 3 + 1
+        elif isinstance(item, Decimal):
+            total += _decimal_digits(item)
         else:
             total += 1
     return total
 
 
+def _decimal_digits(number: Decimal) -> int:
+    """The digits ``number`` takes written out in full ("{:f}"), its exponent's zeros included."""
+    if not number.is_finite():
+        return 3
+    _, digits, exponent = number.as_tuple()
+    return len(digits) + abs(exponent) + 2
+
+
 def _bounded(size: int) -> None:
     if size > MAX_OUTPUT_CHARS:
         raise TemplateLimit(_TOO_LONG)
+
+
+def _within_limits(value: object) -> object:
+    """``value`` if it stays within what a template may build, else refused: every
+    result of an operator, method or filter is measured before the next can use it,
+    so no chain of steps (a Decimal scaled again and again, a text doubled) grows
+    past the limits one step at a time.  A number is bounded in digits as well as in
+    written size: ``int()`` of 1E+999999 is a minute of work inside C, which no
+    clock interrupts."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > MAX_INT_BITS:
+            raise TemplateLimit(_TOO_BIG)
+    elif isinstance(value, Decimal):
+        if _decimal_digits(value) > MAX_INT_BITS // 3:
+            raise TemplateLimit(_TOO_BIG)
+    elif isinstance(value, list | tuple | set | frozenset | dict) and len(value) > MAX_ITEMS:
+        raise TemplateLimit(_TOO_MANY)
+    _bounded(extent(value))
+    return value
 
 
 def _materialized(value: object) -> object:
@@ -83,18 +124,16 @@ def _materialized(value: object) -> object:
         size += extent(item)
         _bounded(size)
         if len(items) > MAX_ITEMS:
-            raise TemplateLimit(f"列表或字典最多 {MAX_ITEMS} 项")
+            raise TemplateLimit(_TOO_MANY)
     return items
 
 
 def _check_arguments(args: tuple, kwargs: dict) -> None:
     """Arguments that would make a filter or method build a huge result
-    (center(10**9), indent(10**9), "%9999999s"): refused before they run."""
+    (center(10**9), indent(10**9)): refused before they run."""
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
             raise TemplateLimit(f"数值参数不能超过 {MAX_REPEAT}")
-        if isinstance(value, str) and _WIDE_FORMAT.search(value):
-            raise TemplateLimit("格式中的宽度过大")
 
 
 def _replaced(text: str, old: object, new: object, count: object = None) -> int:
@@ -104,12 +143,50 @@ def _replaced(text: str, old: object, new: object, count: object = None) -> int:
     return len(text) + times * extent(new)
 
 
+#: A field of ``template % values``: its width and precision ("%-9.2f", "%(名称)s", "%*d").
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?")
+
+
+#: A width taken from the arguments (``%*s``, ``{0:{1}}``) is refused: no report needs
+#: one, and its size is not in the format string.
+_WIDTH_FROM_ARGUMENTS = "格式中的宽度不能取自参数"
+
+
+def _width(digits: str) -> int:
+    """A field's width or precision as the format string writes it."""
+    if digits == "*":
+        raise TemplateLimit(_WIDTH_FROM_ARGUMENTS)
+    if len(digits) > len(str(MAX_REPEAT)):
+        raise TemplateLimit("格式中的宽度过大")
+    return int(digits or 0)
+
+
+def _field_bound(values: tuple) -> int:
+    # A field writes at most its value (twice: digit grouping, escapes) besides its width.
+    return 2 * max((extent(v) for v in values), default=0)
+
+
+def _percent_formatted(template: str, values: object) -> int:
+    """A bound for ``template % values``: each field its width and precision and the largest value."""
+    field = _field_bound((values,))
+    return len(template) + sum(
+        _width(width) + _width(precision or "") + field for width, precision in _PERCENT_FIELD.findall(template)
+    )
+
+
 def _formatted(template: str, *args, **kwargs) -> int:
-    """A bound for ``template % args`` and ``template.format(...)``: every field
-    may insert the largest argument."""
-    fields = template.count("%") + template.count("{")
-    largest = max((extent(a) for a in (*args, *kwargs.values())), default=0)
-    return len(template) + fields * largest
+    """A bound for ``template.format(...)``: each field its width and precision and the largest argument."""
+    field = _field_bound((*args, *kwargs.values()))
+    total = len(template)
+    try:
+        fields = [spec for _, name, spec, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError:
+        return total  # format() itself says what is wrong
+    for spec in fields:
+        if "{" in spec:
+            raise TemplateLimit(_WIDTH_FROM_ARGUMENTS)
+        total += sum(_width(digits) for digits in re.findall(r"\d+", spec)) + field
+    return total
 
 
 def _indented(text: str, width: object = 4, *_args, **_kwargs) -> int:
@@ -125,13 +202,21 @@ def _wrapped(text: str, width: object = 79, break_long: object = True, wrapstrin
     return len(text) * (1 + len(wrapstring if isinstance(wrapstring, str) else "\n"))
 
 
+def _summed(items: object, attribute: object = None, start: object = 0, *_a, **_k) -> int:
+    # Lists added one to the next are copied each time: quadratic, inside C's sum().
+    if not isinstance(start, int | Decimal):
+        raise NotOffered("过滤器 sum 只能把数相加（列表请用 + 连接，文字请用 join）")
+    return extent(items)
+
+
 #: How large a filter's result may be, from its arguments, where that can exceed their sizes.
 _FILTER_RESULTS = {
+    "sum": _summed,
     "join": _joined,
     "replace": lambda text, old="", new="", count=None, *_a, **_k: _replaced(str(text), old, new, count),
     "indent": lambda text, width=4, *a, **k: _indented(str(text), width),
     "wordwrap": lambda text, *a, **k: _wrapped(str(text), *a, **k),
-    "format": lambda template, *a, **k: _formatted(str(template), *a, **k),
+    "format": lambda template, *a, **k: _percent_formatted(str(template), k or a),
 }
 #: The same for methods of a text.
 _STR_METHOD_RESULTS = {
@@ -141,6 +226,44 @@ _STR_METHOD_RESULTS = {
     "format_map": lambda template, mapping, *_a: _formatted(template, mapping),
     "expandtabs": lambda text, size=8, *_a, **_k: len(text) + text.count("\t") * int(size),
 }
+#: The methods of a value templates may call, by its kind: what reads a text, list or
+#: dict, or builds one in time and size proportional to it and its arguments.  The
+#: rest are not offered (translate, encode, zfill, Decimal's scaleb, int's to_bytes…):
+#: no report needs them, and many build what neither their value nor their arguments
+#: show (a table of long replacements, bytes no measure reads, an exponent of a million).
+_METHODS: dict[object, tuple[str, frozenset[str]]] = {
+    str: (
+        "文字",
+        frozenset(
+            "capitalize casefold count endswith expandtabs find format format_map index isalnum isalpha isascii "
+            "isdecimal isdigit islower isnumeric isspace istitle isupper join lower lstrip partition removeprefix "
+            "removesuffix replace rfind rindex rpartition rsplit rstrip split splitlines startswith strip swapcase "
+            "title upper".split()
+        ),
+    ),
+    list: ("列表", frozenset("append copy count extend index insert pop remove reverse sort".split())),
+    tuple: ("列表", frozenset("count index".split())),
+    dict: ("字典", frozenset("copy get items keys pop setdefault update values".split())),
+    set | frozenset: ("集合", frozenset("difference intersection isdisjoint issubset issuperset union".split())),
+    datetime.date: ("日期", frozenset("isoformat isoweekday replace strftime weekday".split())),
+    bytes | bytearray: ("字节串", frozenset()),
+    # Figures are computed and written with the filters (money, change, growth…).
+    int | float | Decimal: ("数", frozenset()),
+}
+
+
+def _offered(receiver: object, name: str) -> None:
+    """Refuses a method of a value (a text, a list, a number…) that templates are not given,
+    or of its class (``{}.fromkeys``)."""
+    of = receiver if isinstance(receiver, type) else type(receiver)
+    for kinds, (kind, names) in _METHODS.items():
+        if issubclass(of, kinds):
+            if name not in names:
+                offered = f"，可用的有：{'、'.join(sorted(names))}" if names else f"，{kind}没有可调用的方法"
+                raise NotOffered(f"模板中不能调用{kind}的方法 {name}{offered}")
+            return
+
+
 #: Methods that grow a list or dict in place, and by how many items.
 _GROWING = {"append": lambda *_a: 1, "insert": lambda *_a: 1, "extend": len, "update": len, "setdefault": lambda *_a: 1}
 
@@ -156,8 +279,10 @@ def bounded_filter(name: str, function, subject_position: int):
         args = tuple(map(_materialized, args))
         _check_arguments(args[subject_position + 1 :], kwargs)
         subject = args[subject_position:]
+        for value in subject:
+            _within_limits(value)
         _bounded(estimate(*subject, **kwargs) if estimate and subject else extent(subject))
-        return function(*args, **kwargs)
+        return _within_limits(function(*args, **kwargs))
 
     return checked
 
@@ -250,27 +375,30 @@ class Sandbox(SandboxedEnvironment):
         elif operator == "+" and not numbers:
             _bounded(extent(left) + extent(right))
         elif operator == "%" and isinstance(left, str):
-            _check_arguments((left,), {})
-            _bounded(_formatted(left, right))
-        return super().call_binop(context, operator, left, right)
+            _within_limits(right)
+            _bounded(_percent_formatted(left, right))
+        return _within_limits(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         __self.tick()
+        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        _offered(receiver, name)
         args = tuple(map(_materialized, args))
         _check_arguments(args, kwargs)
-        receiver, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
         if isinstance(receiver, str) and name in _STR_METHOD_RESULTS:
             _bounded(_STR_METHOD_RESULTS[name](receiver, *args, **kwargs))
         elif isinstance(receiver, list | dict) and name in _GROWING:
             if len(receiver) + _GROWING[name](*args) > MAX_ITEMS:
-                raise TemplateLimit(f"列表或字典最多 {MAX_ITEMS} 项")
-        return super().call(__context, __obj, *args, **kwargs)
+                raise TemplateLimit(_TOO_MANY)
+        for value in (*args, *kwargs.values()):
+            _within_limits(value)
+        return _within_limits(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj, attribute):
         self.tick()
         found = super().getattr(obj, attribute)
+        # Jinja hands out str.format wrapped in its own safe formatter: measured here, not in call.
         if isinstance(obj, str) and attribute in ("format", "format_map") and callable(found):
-            _check_arguments((obj,), {})  # "{:>999999999}".format(…)
             measure = _STR_METHOD_RESULTS[attribute]
 
             @functools.wraps(found)

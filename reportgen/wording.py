@@ -35,7 +35,7 @@ from . import caching, files, formats, numbers, references
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
-from .sandbox import MAX_OUTPUT_CHARS, TOO_DEEP, Sandbox, TemplateLimit, bounded_filter
+from .sandbox import MAX_OUTPUT_CHARS, TOO_DEEP, NotOffered, Sandbox, TemplateLimit, bounded_filter
 
 TITLE_TEMPLATE = "title.j2"
 #: The output's name without its suffix; by default the title's lines written together.
@@ -94,8 +94,17 @@ FILTERS = {
     "share": _decimal_only(numbers.share),
     "ratio": _decimal_only(numbers.ratio),
 }
-#: Jinja's own filters that make binary floats (round() is the banker's, too).
-_FLOAT_FILTERS = ("float", "round")
+#: Jinja's own filters templates are given: what selects, orders and writes out data
+#: in time and size proportional to it.  Not given: float and round (binary floats;
+#: round() is the banker's, too), random and shuffle (the same data gives the same
+#: report), and what a report does not need and costs past what the sandbox can bound:
+#: urlize and striptags run regular expressions quadratic in their text, inside C where
+#: no clock interrupts them; tojson(indent=…) and pprint write more than they are given.
+_JINJA_FILTERS = frozenset(
+    "abs attr batch capitalize center count d default dictsort e escape first forceescape format groupby indent "
+    "int items join last length list lower map max min reject rejectattr replace reverse safe select selectattr "
+    "slice sort string sum title trim truncate unique upper wordcount wordwrap".split()
+)
 
 
 class _EmptyValue(Exception):
@@ -173,8 +182,8 @@ def unused_templates(template_set: TemplateSet) -> list[Diagnostic]:
         try:
             source, path, _ = env.loader.get_source(env, name)
             names = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-        except (jinja2.TemplateError, InvalidInput):
-            return []  # rendering says what is wrong with it
+        except (jinja2.TemplateError, InvalidInput, RecursionError, MemoryError):
+            return []  # rendering says what is wrong with it (a RecursionError: a tree too deep to walk)
         # A built-in template's computed name is an attachment's (附件模板), already followed.
         if None in names and Path(path).is_relative_to(user):
             return []
@@ -221,9 +230,7 @@ def environment(folders: tuple[Path, ...]) -> Sandbox:
         auto_reload=False,
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
     )
-    # No binary floats; nothing random (the same data gives the same report).
-    for name in (*_FLOAT_FILTERS, "random", "shuffle"):
-        env.filters.pop(name, None)
+    env.filters = {name: function for name, function in env.filters.items() if name in _JINJA_FILTERS}
     env.globals.pop("lipsum", None)
     env.filters.update({name: _defined_only(function) for name, function in FILTERS.items()})
     env.filters.update(
@@ -492,6 +499,10 @@ class _Stopwatch:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
 
 
+#: Python compiles a template's loops and blocks as its own: about 20 may nest.
+_TOO_NESTED = "模板的 for、if、宏等嵌套过深或模板过大，无法编译；请减少嵌套的层数"
+
+
 class _Overtime(Exception):
     """Raised into a rendering that ran out of time (see :class:`_Stopwatch`)."""
 
@@ -541,18 +552,25 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
         raise InvalidInput([_template_error(message, file, line)]) from None
     except TemplateLimit as exc:
         file, line = _template_frame(exc)
-        raise InvalidInput([_template_error(f"模板运行超出限制：{exc}", file, line)]) from None
-    except (SyntaxError, MemoryError) as exc:
-        # Python compiles a template's loops and blocks as its own: about 20 may nest.
-        # The error is in the Python compiled from the template, whose lines are not the template's.
-        compiled = getattr(exc, "filename", None) or ""
-        file, line = (compiled, None) if compiled.endswith(".j2") else _template_frame(exc)
-        message = "模板的 for、if、宏等嵌套过深或模板过大，无法编译；请减少嵌套的层数"
+        said = "模板运行出错" if isinstance(exc, NotOffered) else "模板运行超出限制"
+        raise InvalidInput([_template_error(f"{said}：{exc}", file, line)]) from None
+    except MemoryError as exc:
+        file, line = _template_frame(exc)
+        if file is None:  # compiling it: Python's parser gives up on code nested too deeply
+            message = _TOO_NESTED
+        else:
+            message = "模板运行超出限制：生成的值过大，内存不足"
         raise InvalidInput([_template_error(message, file or name, line)]) from None
+    except SyntaxError as exc:
+        # The error is in the Python compiled from the template, whose lines are not the template's.
+        compiled = exc.filename or ""
+        file, line = (compiled, None) if compiled.endswith(".j2") else _template_frame(exc)
+        raise InvalidInput([_template_error(_TOO_NESTED, file or name, line)]) from None
     except (
         jinja2.UndefinedError,
         jinja2.sandbox.SecurityError,
         TypeError,
+        AttributeError,  # a filter given what it cannot read: indent of a list
         ValueError,
         ArithmeticError,
         RecursionError,
@@ -609,17 +627,26 @@ def _explain(exc: Exception) -> str:
 _RUNTIME_PROBLEMS = [
     (ZeroDivisionError, "除数为零"),
     (ArithmeticError, "数值超出可以计算的范围"),
-    (RecursionError, "宏或 include 的嵌套过深（是否调用了自己？）"),
+    # Python recurses once a call, and once a level of a list or dict it writes out or compares.
+    (RecursionError, "宏或 include 的嵌套过深（是否调用了自己？），或列表、字典一层套一层过深"),
     (jinja2.sandbox.SecurityError, "模板不能访问 Python 的内部属性"),
     (LookupError, "列表或字典中没有这一项"),
-    (TypeError, "值的类型不对，不能这样使用（例如把文字当数字计算）"),
+    (TypeError | AttributeError, "值的类型不对，不能这样使用（例如把文字当数字计算）"),
     (ValueError, "值不对，不能这样使用"),
 ]
 
 
 #: Jinja's syntax messages, as a template writer should read them.
 _SYNTAX_PROBLEMS = [
-    (re.compile(re.escape(TOO_DEEP)), "括号或 for、if 等嵌套过深，无法编译；请减少嵌套的层数"),
+    # A chain (1+1+…, a|abs|abs…) is a tree as deep as it is long: said with the nesting.
+    (
+        re.compile(re.escape(TOO_DEEP)),
+        "括号或 for、if 等嵌套过深，或一个表达式过长，无法编译；请减少嵌套的层数，或用 {{% set %}} 分几步写",
+    ),
+    (
+        re.compile("No filter named '(" + "|".join(sorted(set(jinja2.filters.FILTERS) - _JINJA_FILTERS)) + ")'"),
+        "模板中不能用过滤器“{0}”（报告用不到，或它的用时、结果的大小无法限制），可用的有：" + "、".join(FILTERS),
+    ),
     (re.compile(r"No filter named '([^']+)'"), "没有名为“{0}”的过滤器，可用的有：" + "、".join(FILTERS)),
     (re.compile(r"No test named '([^']+)'"), "没有名为“{0}”的测试"),
     (re.compile(r"Encountered unknown tag '([^']+)'"), "不认识的标签“{0}”（是否少了 {{% end… %}} 或拼错了？）"),

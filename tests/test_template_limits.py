@@ -5,11 +5,22 @@ ends at once with a Chinese message naming the template and its line, and
 
 from __future__ import annotations
 
+import json
+import resource
+import subprocess
+import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import paragraphs, refused, run, write_variant
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen import wording
+from reportgen.diagnostics import InvalidInput
+from reportgen.sandbox import MAX_OUTPUT_CHARS
 
 
 def _template(tmp_path: Path, body: str, name: str = "sections/problems.md.j2") -> Path:
@@ -56,7 +67,20 @@ _LONG = "生成的文字或列表过长（最多 2000000 个字符）"
             "{% set ns = namespace(n=2) %}{% set ns.n = 2 ** 60 %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
             "乘积过大",
         ),
-        ("{{ '%*s' % (1000000000, 'x') }}", "格式中的宽度过大"),
+        ("{{ '%*s' % (1000000000, 'x') }}", "格式中的宽度不能取自参数"),
+        ("{{ '%9999999s' % 'x' }}", "格式中的宽度过大"),
+        # Widths count, each field's (hd-findings T1, T2), and a Decimal counts in full digits.
+        ("{{ '{0:{1}}'.format('x', '999999999') }}", "格式中的宽度不能取自参数"),
+        ("{{ ('{0:99999}' * 20000).format('x') }}", _LONG),
+        ("{{ ('%(a)99999s' * 30) % {'a': 'x'} }}", _LONG),
+        ("{{ ('%99999s' * 30) | format(*(['x'] * 30)) }}", _LONG),
+        # A number grown by arithmetic step by step is refused once past about 4,000 digits:
+        # int() of it would be quadratic inside C, where no clock interrupts (T8).
+        (
+            "{% set ns = namespace(d=收支.决算) %}{% for i in range(30) %}{% set ns.d = ns.d * ns.d %}{% endfor %}"
+            "{{ ns.d | int }}",
+            "数值过大",
+        ),
     ],
 )
 def test_results_too_large_are_refused_before_they_are_built(tmp_path, body, message):
@@ -83,7 +107,7 @@ def test_loops_nested_past_what_python_compiles_are_a_message(tmp_path):
 def test_nothing_random_in_a_template(tmp_path):
     """The same data gives the same report: Jinja's random filter and lipsum are not offered."""
     templates = _template(tmp_path, "{{ 部门职能 | random }}\n")
-    refused(write_variant(tmp_path), "没有名为“random”的过滤器", options=("--templates", templates))
+    refused(write_variant(tmp_path), "模板中不能用过滤器“random”", options=("--templates", templates))
     templates = _template(tmp_path, "{{ lipsum(2) }}\n")
     refused(write_variant(tmp_path), "引用了不存在的变量或键“lipsum”", options=("--templates", templates))
 
@@ -233,7 +257,10 @@ def test_a_template_nested_past_what_jinja_parses_is_a_syntax_error_at_its_line(
     for command, where in (("check", ()), ("build", ("--out-dir", tmp_path / "out"))):
         result = run(command, write_variant(tmp_path), "--templates", templates, *where)
         assert result.exit_code == 1, result.output
-        assert "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，无法编译" in result.output
+        assert (
+            "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，或一个表达式过长，无法编译"
+            in result.output
+        )
         assert "意外错误" not in result.output
 
 
@@ -255,3 +282,224 @@ def test_a_control_character_a_template_writes_is_refused_at_its_line(tmp_path, 
         assert f"{Path(name).name}:{line} 错误：模板写出了 Word 文件中不能有的控制字符 U+00" in result.output
         assert "意外错误" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # Each builds what neither its value nor its arguments show (hd-findings T2b, T3, T4, T8).
+        ("{{ ('a' * 100000).translate({97: 'b' * 100000}) }}", "模板中不能调用文字的方法 translate，可用的有："),
+        ("{{ (('x' * 100000).encode() * 15000) | length }}", "模板中不能调用文字的方法 encode"),
+        ("{{ '7'.zfill(100000) }}", "模板中不能调用文字的方法 zfill"),
+        ("{{ (收支.决算.scaleb(99999) | int) % 7 }}", "模板中不能调用数的方法 scaleb，数没有可调用的方法"),
+        ("{{ (2).to_bytes(100000, 'big') | length }}", "模板中不能调用数的方法 to_bytes"),
+        # Each list copied into the next: quadratic inside C's sum(), seconds no clock interrupts.
+        ("{{ ([[1] * 8] * 80000) | sum(start=[]) | length }}", "过滤器 sum 只能把数相加"),
+    ],
+)
+def test_methods_whose_results_no_measure_bounds_are_not_offered(tmp_path, body, message):
+    templates = _template(tmp_path, f"前文\n\n{body}\n")
+    result = refused(
+        write_variant(tmp_path), "problems.md.j2:3 错误：模板运行出错：", message, options=("--templates", templates)
+    )
+    assert "意外错误" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        # Its indent multiplies every line (T5); a regular expression quadratic inside C (T7).
+        ("{{ range(10000) | list | tojson(indent=99999) }}", "tojson"),
+        ("{{ ((')' * 40000) ~ 'x)') | urlize }}", "urlize"),
+        ("{{ ('<' * 100000) | striptags }}", "striptags"),
+        ("{{ 部门 | pprint }}", "pprint"),
+    ],
+)
+def test_filters_whose_cost_no_measure_bounds_are_not_offered(tmp_path, body, name):
+    templates = _template(tmp_path, f"前文\n\n{body}\n")
+    started = time.monotonic()
+    refused(
+        write_variant(tmp_path),
+        f"problems.md.j2:3 错误：模板语法错误：模板中不能用过滤器“{name}”（报告用不到，或它的用时、结果的大小无法限制）",
+        options=("--templates", templates),
+    )
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        "{{ 1" + "+1" * 1000 + " }}",
+        "{{ 1" + "|abs" * 3000 + " }}",
+        "{{ 部门" + ".x" * 3000 + " }}",
+        "{{ 部门" + "[0]" * 3000 + " }}",
+        "{{ 1" + " and 1" * 3000 + " }}",
+        "{{ range(1)" + "(1)" * 3000 + " }}",
+        "{% set x = 1" + "+1" * 3000 + " %}",
+    ],
+    ids=["sum", "filters", "attributes", "items", "and", "calls", "set"],
+)
+def test_an_expression_chained_past_what_jinja_walks_is_a_syntax_error_at_its_line(tmp_path, chain):
+    """A chain of a thousand steps is a tree a thousand deep: said at its line, first
+    while the templates others include are listed (hd-findings T6), not a RecursionError."""
+    templates = _template(tmp_path, f"前文\n\n{chain}\n")
+    result = refused(
+        write_variant(tmp_path),
+        "problems.md.j2:3 错误：模板语法错误：括号或 for、if 等嵌套过深，或一个表达式过长，无法编译；"
+        "请减少嵌套的层数，或用 {% set %} 分几步写",
+        options=("--templates", templates),
+    )
+    assert "意外错误" not in result.output and "RecursionError" not in result.output
+
+
+#: What one step of a template may do to a text, list or number (a placeholder ``{}``
+#: for another expression): repeating, joining, replacing, widening, formatting.
+_STEPS = [
+    "({} ~ {})",
+    "({} + {})",
+    "({} * 1000)",
+    "({} * 100000)",
+    "({} ** 3)",
+    "({} | list)",
+    "({} | join({}))",
+    '({} | replace("x", {}))',
+    '({} | string).replace("x", {})',
+    "({} | indent(100000))",
+    "({} | string | center(100000))",
+    "({} | string | wordwrap(1))",
+    "({} | string).split()",
+    '("{{0:99999}}" * {}).format({})',
+    '("%99999s" * {}) | format({})',
+    '"{{0}}{{1}}".format({}, {})',
+    "[{}, {}]",
+    "({} | string | upper)",
+    "({} | sum(start=[]))",
+    "({} * {})",
+    "({} | int)",
+    '("%s" % {})',
+    '("{{:.99999f}}".format({}))',
+    "({} | batch(3, {}))",
+]
+_ATOMS = st.sampled_from(['"x"', '("x" * 100000)', "[1, 2]", "12345", "(2 ** 64)", "3", "决算"])
+_EXPRESSIONS = st.recursive(
+    _ATOMS,
+    # str.format leaves out the second expression where a step takes one.
+    lambda inner: st.tuples(st.sampled_from(_STEPS), inner, inner).map(lambda t: t[0].format(t[1], t[2])),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(expression=_EXPRESSIONS)
+def test_any_chain_of_steps_ends_within_the_limits(tmp_path, expression):
+    """Whatever the steps, rendering ends in seconds and without gigabytes: with the
+    text (at most the report's limit), or with a message at the template's line."""
+    folder = tmp_path / str(hash(expression))
+    folder.mkdir(exist_ok=True)
+    (folder / "t.j2").write_text(f"前文\n{{{{ ({expression}) | string | length }}}}\n", encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    try:
+        text, _ = wording._render("t.j2", {"决算": Decimal("1028.77")}, (folder,))
+    except InvalidInput as exc:
+        (said,) = exc.diagnostics
+        assert said.file.endswith("t.j2") and said.line == 2, said
+        assert said.message.startswith(("模板运行超出限制：", "模板运行出错：")), said.message
+    else:
+        assert int(text.split("\n")[1]) <= MAX_OUTPUT_CHARS
+    assert time.monotonic() - started < 15
+    # ru_maxrss is in kilobytes: what this example made the process grow by at its peak.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 400_000
+
+
+#: The red team's templates (hd-findings), each of which took gigabytes or a minute.
+_REPRODUCERS = {
+    "T1": ("{{ '{0:{1}}'.format('x', '999999999') | length }}", "格式中的宽度不能取自参数"),
+    "T2": ("{{ ('{0:99999}' * 20000).format('x') | length }}", _LONG),
+    "T2b": ("{% set d = 收支.决算" + ".scaleb(99999)" * 10 + " %}{{ ('{0:f}' * 3000).format(d) | length }}", "scaleb"),
+    "T3": ("{{ ('a' * 100000).translate({97: 'b' * 100000}) }}", "translate"),
+    "T4": ("{{ (('x' * 100000).encode() * 15000) | length }}", "encode"),
+    "T4-hex": (
+        "{% set ns = namespace(s='x' * 100000) %}{% for i in range(13) %}{% set ns.s = ns.s.encode().hex() %}"
+        "{% endfor %}{{ ns.s | length }}",
+        "encode",
+    ),
+    "T5": ("{{ (range(10000) | list | tojson(indent=99999)) | length }}", "tojson"),
+    "T7": ("{{ ((')' * 40000) ~ 'x)') | urlize | length }}", "urlize"),
+    "T8": ("{% set d = 收支.决算" + ".scaleb(99999)" * 10 + " %}{{ (d | int) % 7 }}", "scaleb"),
+}
+
+#: Runs check on each (data, templates) given, in a process of at most 1.5 GB of address space.
+_LIMITED = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))
+from click.testing import CliRunner
+from reportgen.cli import main
+results = []
+for data, templates in json.loads(sys.argv[1]):
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", data, "--templates", templates])
+    results.append((result.exit_code, result.output, time.monotonic() - started))
+print(json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory) -> dict[str, tuple[int, str, float]]:
+    """Each reproducer's exit code, output and seconds, run in one address-space-limited process."""
+    root = tmp_path_factory.mktemp("reproducers")
+    data = write_variant(root)
+    cases = [[str(data), str(_template(root / name, f"前文\n\n{body}\n"))] for name, (body, _) in _REPRODUCERS.items()]
+    child = subprocess.run(
+        [sys.executable, "-c", _LIMITED, json.dumps(cases)], capture_output=True, text=True, timeout=300
+    )
+    assert child.returncode == 0, child.stderr
+    return dict(zip(_REPRODUCERS, json.loads(child.stdout)))
+
+
+@pytest.mark.parametrize("name", list(_REPRODUCERS))
+def test_the_red_teams_templates_end_at_once_within_bounded_memory(reproduced, name):
+    exit_code, output, seconds = reproduced[name]
+    assert exit_code == 1, output
+    assert "problems.md.j2:3 错误：" in output and _REPRODUCERS[name][1] in output, output
+    assert "意外错误" not in output and "内存不足" not in output and "Traceback" not in output
+    assert seconds < 15
+
+
+def test_memory_running_out_is_said_as_such_at_the_template_line(tmp_path, monkeypatch):
+    """Not as a template nested too deeply to compile: the template compiled, a value was too large."""
+    folder = _template(tmp_path, "前文\n{{ 'x' | upper }}\n", name="t.j2")
+
+    def exhausted(*_args, **_kwargs):
+        raise MemoryError
+
+    monkeypatch.setitem(wording.environment((folder,)).filters, "upper", exhausted)
+    with pytest.raises(InvalidInput) as refusal:
+        wording._render("t.j2", {}, (folder,))
+    (said,) = refusal.value.diagnostics
+    assert (Path(said.file).name, said.line) == ("t.j2", 2)
+    assert said.message == "模板运行超出限制：生成的值过大，内存不足"
+
+
+def test_the_methods_and_filters_a_report_needs_are_offered(tmp_path):
+    body = (
+        "{% set xs = ' 甲, 乙 '.split(',') %}{% do xs.append('丙') %}"
+        "{{ xs | map('trim') | join('、') }}；{{ '第{}项'.format(2) }}；{{ '%s年' % 2024 }}；"
+        "{{ {'a': 1}.get('a') }}{{ {'b': 2}.items() | list | length }}；{{ [3, 1, 2] | sort | sum }}；"
+        "{{ '项目'.startswith('项') }}\n"
+    )
+    folder = _template(tmp_path, body, name="t.j2")
+    text, _ = wording._render("t.j2", {}, (folder,))
+    assert wording._plain(text) == "甲、乙、丙；第2项；2024年；11；6；True\n"
+
+
+def test_a_list_nested_ten_thousand_deep_is_said_as_nesting(tmp_path):
+    """Writing it out recurses inside Python once a level: a message at its line, with lists named."""
+    body = "{% set ns = namespace(x=1) %}{% for i in range(10000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+    templates = _template(tmp_path, f"前文\n\n{body}\n")
+    refused(
+        write_variant(tmp_path),
+        "problems.md.j2:3 错误：模板运行出错：",
+        "或列表、字典一层套一层过深",
+        options=("--templates", templates),
+    )
