@@ -14,6 +14,7 @@ their columns line up — and so are the forms of one file (see
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -104,6 +105,12 @@ def _lone(line: str) -> bool:
 
 
 def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
+    # Measured once a process for each text, kind and width: the width search asks again and again.
+    return _set_measured(cell.text, cell.header, cell.organ, width_pt)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _set_measured(cell_text: str, header: bool, organ: bool, width_pt: float) -> tuple[float, int]:
     """How the cell reads in a column this wide: (what its breaks cost, its
     lines), the cost in lines of table height (:data:`layout.TABLE_BREAK_COSTS`):
     a part of it that ends on a line of one character, a weight in brackets
@@ -114,6 +121,7 @@ def _set(cell: Cell, width_pt: float) -> tuple[float, int]:
     (年度 / 指标 / 值, 全年 / 预算 / 数): “年度指 / 标值” is one, “年初 / 预算”
     is not.  The parts are the lines :func:`cell_lines` sets the cell in, each
     wrapped as the office suites wrap it."""
+    cell = Cell(cell_text, header=header, organ=organ)
     room = (width_pt - _PADDING) / _SIZE - (L.TABLE_LINE_MARGIN_EM if cell.header else 0)
     costs = L.TABLE_BREAK_COSTS
     cost, lines = 0.0, 0
