@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import checks, formats, markup, references
+from . import blocks, checks, formats, references
 from .computation import BudgetLine, Evaluated, IndicatorNode, Role
 from .diagnostics import format_path
 from .pipeline import Prepared
@@ -123,7 +123,7 @@ def _texts(prepared: Prepared) -> list[tuple[str, str]]:
     return texts
 
 
-def _document_texts(document: markup.Document, name: str) -> list[tuple[str, str]]:
+def _document_texts(document: blocks.Document, name: str) -> list[tuple[str, str]]:
     """Paragraphs are placed under the document's name (a report's first part has none)."""
     prefix = "" if name == "标题" else name + "，"
     texts: list[tuple[str, str]] = []
@@ -131,13 +131,13 @@ def _document_texts(document: markup.Document, name: str) -> list[tuple[str, str
         numbers: list[str] = []  # of the headings above, outermost first
         section, count = (prefix + part.label.text if part.label else name), 0
         for block in part.in_order():
-            if isinstance(block, markup.Heading):
+            if isinstance(block, blocks.Heading):
                 numbers = numbers[: block.level - 1] + [block.number]
                 section, count = prefix + "".join(numbers) + block.title, 0
                 texts.append((section, block.text))
-            elif isinstance(block, markup.Table):
+            elif isinstance(block, blocks.Table):
                 texts += [(f"{section}，表格第 {i} 行", "｜".join(row)) for i, row in enumerate(block.row_texts(), 1)]
-            elif not isinstance(block, markup.PageBreak):
+            elif not isinstance(block, blocks.PageBreak):
                 count += 1
                 texts.append((f"{section}，第 {count} 段", block.text))
     return texts

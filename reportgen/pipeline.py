@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, computation, files, loading, markup, measuring, outlines, validation, wording, writing
+from . import blocks, checks, computation, files, loading, markup, measuring, outlines, validation, wording, writing
 from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, Level, OutputError, error, sort_key
 from .layout import Layout
@@ -29,7 +29,7 @@ class Form:
     """A document besides the report: one project's form, or all of them."""
 
     name: str
-    document: markup.Document
+    document: blocks.Document
 
     @property
     def file_name(self) -> str:
@@ -41,7 +41,7 @@ class Prepared:
     source: loading.Source
     evaluated: Evaluated
     #: The report and its attachments as a typed document (parts of typed blocks).
-    document: markup.Document
+    document: blocks.Document
     title: list[str]
     #: The output's name as the outline's file-name template wrote it.
     name: str
@@ -135,7 +135,7 @@ def attached(report: Report, template_set: outlines.TemplateSet, attachment: tup
     return attachment[0] in report.attachments and template_set.attaches_builtin(attachment)
 
 
-def _typeset_warnings(documents: list[markup.Document], strict: bool) -> list[Diagnostic]:
+def _typeset_warnings(documents: list[blocks.Document], strict: bool) -> list[Diagnostic]:
     """What the templates wrote that can be typeset but reads as a slip (a table
     without rows); with ``strict``, errors that stop the pipeline."""
     found = [d for document in documents for d in document.warnings]
@@ -239,7 +239,7 @@ def build(prepared: Prepared, out_dir: Path, pdf: bool = False, fingerprint: str
             title=title, author=report.department, date=_document_date(report), identifier=fingerprint or ""
         )
 
-    def write(document: markup.Document, title: str, output: Path) -> Built:
+    def write(document: blocks.Document, title: str, output: Path) -> Built:
         data = writing.docx_bytes(typesetting.typeset(document, page, metadata(title)))
         return _write_docx(output, data, pdf)
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from . import markup, writing
+from . import blocks, writing
 
 #: A figure as the templates write one: digits, two decimals at most, maybe a %.
 _FIGURE = re.compile(r"-?\d{1,15}(?:\.(\d{1,2}))?(%?)")
@@ -24,7 +24,7 @@ _FIGURE = re.compile(r"-?\d{1,15}(?:\.(\d{1,2}))?(%?)")
 _MIN_WIDTH, _MAX_WIDTH = 6, 50
 
 
-def xlsx_bytes(document: markup.Document, metadata) -> bytes:
+def xlsx_bytes(document: blocks.Document, metadata) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
@@ -32,7 +32,7 @@ def xlsx_bytes(document: markup.Document, metadata) -> bytes:
     sheet = workbook.active
     sheet.title = "汇总表"
     row = 1
-    tables = [block for part in document.parts for block in part.blocks if isinstance(block, markup.Table)]
+    tables = [block for part in document.parts for block in part.blocks if isinstance(block, blocks.Table)]
     columns = max((table.columns for table in tables), default=1)
     for part in document.parts:
         if part.title is not None:
@@ -41,10 +41,10 @@ def xlsx_bytes(document: markup.Document, metadata) -> bytes:
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
             row += 1
         for block in part.blocks:
-            if isinstance(block, markup.UnitLine):
+            if isinstance(block, blocks.UnitLine):
                 sheet.cell(row, columns, block.text).alignment = Alignment(horizontal="right")
                 row += 1
-            elif isinstance(block, markup.Table):
+            elif isinstance(block, blocks.Table):
                 row = _table(sheet, block, row, Alignment, Font) + 1
     for column in range(1, columns + 1):
         letter = openpyxl.utils.get_column_letter(column)
@@ -73,11 +73,11 @@ def _fixed_modified(date):
     return fix
 
 
-def _table(sheet, table: markup.Table, top: int, Alignment, Font) -> int:  # noqa: N803 - openpyxl's classes
+def _table(sheet, table: blocks.Table, top: int, Alignment, Font) -> int:  # noqa: N803 - openpyxl's classes
     """Write ``table`` from row ``top``; the last row written."""
     for r, slots in enumerate(table.slots):
         for c, cell in enumerate(slots):
-            if not markup.starts(cell, r, c):
+            if not blocks.starts(cell, r, c):
                 continue
             target = sheet.cell(top + r, c + 1, _value(cell.text))
             number = isinstance(target.value, Decimal)

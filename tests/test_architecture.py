@@ -23,7 +23,7 @@ STAGES = [
     {"scoring", "computation"},
     {"references", "checks"},
     {"sandbox", "wording"},
-    {"markup"},
+    {"blocks", "markup"},
     {"layout", "wordxml", "wordbreaks", "measuring", "typesetting"},
     {"writing", "spreadsheet"},
     {"rendering"},

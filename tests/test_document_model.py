@@ -9,9 +9,9 @@ import sys
 import pytest
 from conftest import ROOT, SAMPLE, run
 
-from reportgen import markup
+from reportgen import blocks, markup
+from reportgen.blocks import AttachmentLabel, Heading, Item, Paragraph, Signature, Table, Title, UnitLine
 from reportgen.diagnostics import InvalidInput
-from reportgen.markup import AttachmentLabel, Heading, Item, Paragraph, Signature, Table, Title, UnitLine
 
 
 def test_numbering_follows_gb_t_9704_7_3_3():
@@ -61,11 +61,11 @@ def test_the_document_is_parts_of_typed_blocks():
     report, attachment = document.parts
     assert report.label is None and report.title == Title(("甲单位", "年度报告"))
     heading, section, item, paragraph, signature = report.blocks
-    assert heading == Heading(1, "一、", (markup.Run("基本情况"),))
+    assert heading == Heading(1, "一、", (blocks.Run("基本情况"),))
     assert isinstance(section, Heading) and section.text == "（一）职能"
     # An item is one level below the heading above it: under （一） it is 1.
     assert isinstance(item, Item) and item.text == "1.第一条"
-    assert paragraph == Paragraph((markup.Run("小标题。", run_in=True), markup.Run("正文")))
+    assert paragraph == Paragraph((blocks.Run("小标题。", run_in=True), blocks.Run("正文")))
     assert signature == Signature("甲单位", ("2024年3月1日",))
     assert attachment.label == AttachmentLabel("附件1") and attachment.landscape
     unit, table, heading_again = attachment.blocks

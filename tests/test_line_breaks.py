@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from test_layout_pdf import BOTTOM, RIGHT, TITLE_SIZE, Line
 from test_table_pages import _cells
 
+from reportgen import blocks, markup, writing
 from reportgen import layout as L
-from reportgen import markup, writing
 from reportgen.measuring import balance_title, body_wide, chars_wide, fill_lines, title_condensing
 from reportgen.typesetting import Metadata, typeset
 from reportgen.typesetting.columns import cell_lines, em_wide
@@ -202,7 +202,7 @@ def test_a_cell_with_an_organ_name_breaks_between_its_words(ems):
     width = ems * L.SIZE_SMALL_4.pt + 2 * L.CELL_PADDING.pt
     room = ems - L.TABLE_LINE_MARGIN_EM  # a line we set keeps a tenth of an em free
     for marked in marked_names():
-        cell = markup.Cell(plain(marked), organ=True)
+        cell = blocks.Cell(plain(marked), organ=True)
         lines = cell_lines(cell, width)
         _check_lines(lines, (marked,), room, em_wide)
         if max(em_wide(part) for word in words(plain(marked)) for part in parts(word)) <= room:

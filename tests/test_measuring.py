@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen import blocks, markup
 from reportgen import layout as L
-from reportgen import markup
 from reportgen.measuring import balance_title, chars_wide
 from reportgen.typesetting.columns import column_widths, too_wide
 
@@ -30,7 +30,7 @@ def test_a_title_is_set_on_the_fewest_lines_and_evenly():
     assert len(long) == 3 and {len(line) for line in long} <= {16, 17, 18}
 
 
-def _table(text: str) -> markup.Table:
+def _table(text: str) -> blocks.Table:
     (part,) = markup.parse(text).parts
     (table,) = part.blocks
     return table
@@ -78,7 +78,7 @@ def test_a_weight_in_brackets_is_not_broken_where_the_columns_can_keep_it_whole(
     # weight stands whole, on the label's line or, set by us, on a line of its own.
     first = column_widths([table], 300)[0]
     room = (first - 2 * L.CELL_PADDING.pt) / L.SIZE_SMALL_4.pt
-    parts = cell_lines(markup.Cell(label), first)
+    parts = cell_lines(blocks.Cell(label), first)
     assert parts in ([label], ["满意度指标", "（10分）"]), (first, parts)
     for leeway in (0, L.TABLE_LINE_LEEWAY_EM):  # in Word's half-width digits as in the PDF's
         assert [line_lengths(part, room + leeway, room + leeway) for part in parts] == [[len(p)] for p in parts]

@@ -4,7 +4,7 @@ Every number comes from :mod:`reportgen.layout`, every measurement from
 :mod:`reportgen.measuring`.  The document carries named paragraph styles
 (公文正文, 一级标题, …) rather than direct formatting, so a clerk who edits the
 file in Word or WPS keeps the layout by using the styles.  One writer for each
-block type of :mod:`reportgen.markup`; the modules along the seams:
+block type of :mod:`reportgen.blocks`; the modules along the seams:
 
 * :mod:`.reference` — the reference document (styles, defaults, core properties);
 * :mod:`.pages` — portrait and turned sections, page-number footers;
@@ -27,8 +27,8 @@ from docx.document import Document
 from docx.enum.section import WD_SECTION_START
 from docx.oxml.ns import qn
 
+from .. import blocks
 from .. import layout as L
-from .. import markup
 from ..measuring import balance_title
 from ..wordxml import on_off, put
 from . import paragraphs, tables
@@ -41,23 +41,23 @@ __all__ = ["Metadata", "balance_title", "reference_document", "typeset"]
 
 #: The writer of each block type.
 _WRITERS = {
-    markup.AttachmentLabel: paragraphs.write_attachment_label,
-    markup.Title: paragraphs.write_title,
-    markup.Heading: paragraphs.write_heading,
-    markup.Item: paragraphs.write_body,
-    markup.Paragraph: paragraphs.write_body,
-    markup.UnitLine: paragraphs.write_unit,
-    markup.Caption: paragraphs.write_caption,
-    markup.AttachmentList: paragraphs.write_attachment_list,
-    markup.Signature: paragraphs.write_signature,
+    blocks.AttachmentLabel: paragraphs.write_attachment_label,
+    blocks.Title: paragraphs.write_title,
+    blocks.Heading: paragraphs.write_heading,
+    blocks.Item: paragraphs.write_body,
+    blocks.Paragraph: paragraphs.write_body,
+    blocks.UnitLine: paragraphs.write_unit,
+    blocks.Caption: paragraphs.write_caption,
+    blocks.AttachmentList: paragraphs.write_attachment_list,
+    blocks.Signature: paragraphs.write_signature,
     tables.TableGroup: tables.write_tables,
-    markup.TableNotes: tables.write_notes,
-    markup.CoverLines: paragraphs.write_cover_lines,
-    markup.PageBreak: paragraphs.write_page_break,
+    blocks.TableNotes: tables.write_notes,
+    blocks.CoverLines: paragraphs.write_cover_lines,
+    blocks.PageBreak: paragraphs.write_page_break,
 }
 
 
-def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata) -> Document:
+def typeset(document_model: blocks.Document, page: L.Layout, metadata: Metadata) -> Document:
     document = docx.Document(io.BytesIO(reference_document(page)))
     set_metadata(document, metadata)
     portrait = Frame(page.text_width.pt)
@@ -74,10 +74,10 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
         number_from_one(section)
         frame.fresh_page = True
         parts = parts[1:]
-    units = _units(markup.Document(parts), portrait.text_width)
+    units = _units(blocks.Document(parts), portrait.text_width)
     widths = [(landscape if turned else portrait).text_width for turned, _ in units]
     laid = tables.with_widths([(width, tables.grouped(unit)) for width, (_, unit) in zip(widths, units, strict=True)])
-    for (turned, _), blocks in zip(units, laid, strict=True):
+    for (turned, _), run in zip(units, laid, strict=True):
         wanted = landscape if turned else portrait
         if wanted is not frame:
             # A document that is a form turned as a whole turns its first section, not a second one.
@@ -91,7 +91,7 @@ def typeset(document_model: markup.Document, page: L.Layout, metadata: Metadata)
                 footers.use_portrait(section)
             frame = wanted
             frame.fresh_page = True
-        for block in blocks:
+        for block in run:
             _write(document, block, frame)
     return document
 
@@ -101,7 +101,7 @@ def _write(document: Document, block, frame: Frame) -> None:
     cell's) starts a page."""
     before = paragraphs.last_paragraph(document)
     _WRITERS[type(block)](document, block, frame)
-    if isinstance(block, markup.PageBreak):
+    if isinstance(block, blocks.PageBreak):
         return
     if frame.page_break and not frame.fresh_page:
         body = document.element.body
@@ -113,17 +113,17 @@ def _write(document: Document, block, frame: Frame) -> None:
 
 
 #: What a form is made of: its tables, and the lines around them.
-_FORM_BLOCKS = (markup.Table, markup.Caption, markup.UnitLine, markup.TableNotes, markup.Paragraph, markup.PageBreak)
+_FORM_BLOCKS = (blocks.Table, blocks.Caption, blocks.UnitLine, blocks.TableNotes, blocks.Paragraph, blocks.PageBreak)
 
 
-def _units(document: markup.Document, text_width: float) -> list[tuple[bool, list]]:
+def _units(document: blocks.Document, text_width: float) -> list[tuple[bool, list]]:
     """(landscape?, blocks) of the runs of pages that turn together (GB/T 9704 9):
     each attachment as a whole, when its template says so or one of its tables
     cannot fit the portrait 版心; in the report itself, such a table alone."""
     units: list[tuple[bool, list]] = []
     for index, part in enumerate(document.parts):
         head = [block for block in (part.label, part.title) if block is not None]
-        wide = [isinstance(block, markup.Table) and too_wide(block, text_width) for block in part.blocks]
+        wide = [isinstance(block, blocks.Table) and too_wide(block, text_width) for block in part.blocks]
         # A part that is tables only (a form) turns as a whole, like an attachment.
         if index > 0 or part.landscape or (any(wide) and all(isinstance(b, _FORM_BLOCKS) for b in part.blocks)):
             units.append((part.landscape or any(wide), part.in_order()))

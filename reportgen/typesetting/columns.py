@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import layout as L
-from ..markup import Cell, Table
+from ..blocks import Cell, Table
 from ..measuring import fill_lines
 
 _SIZE = L.SIZE_SMALL_4.pt
@@ -130,7 +130,9 @@ def _set_measured(cell_text: str, header: bool, organ: bool, width_pt: float) ->
         lengths = line_lengths(text, room - (left - hanging), room - left)
         lines += len(lengths)
         # At our widths and half an em wider (narrower digits and gaps of the office suites), as a weight is.
-        wider = line_lengths(text, room + L.TABLE_LINE_LEEWAY_EM - (left - hanging), room + L.TABLE_LINE_LEEWAY_EM - left)
+        wider = line_lengths(
+            text, room + L.TABLE_LINE_LEEWAY_EM - (left - hanging), room + L.TABLE_LINE_LEEWAY_EM - left
+        )
         last = [text[sum(made[:-1]) :] for made in (lengths, wider) if len(made) > 1]
         if cell.header and any(map(_lone, last)):
             cost += costs["lone heading"]

@@ -17,9 +17,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import layout as L
-from ..layout import style_id
-from ..markup import (
-    ATTACHMENT_NUMBER,
+from ..blocks import (
     AttachmentLabel,
     AttachmentList,
     Caption,
@@ -31,7 +29,9 @@ from ..markup import (
     Title,
     UnitLine,
 )
-from ..markup import Paragraph as BodyParagraph
+from ..blocks import Paragraph as BodyParagraph
+from ..layout import style_id
+from ..markup import ATTACHMENT_NUMBER
 from ..measuring import balance_title, chars_wide, closing_split, fill_lines, signature_place, title_condensing
 from ..wordxml import element, local_name, on_off, put
 
@@ -306,4 +306,3 @@ def write_attachment_list(document: Document, block: AttachmentList, frame: Fram
         add_lines(made, fill_lines(line, first_room, room - hang * L.SIZE_3.pt / L.BODY_ADVANCE))
         if i < len(block.lines) - 1:
             keep_with_next(made._p)
-

@@ -16,7 +16,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from .. import layout as L
-from ..markup import Cell, Table, TableNotes
+from ..blocks import Cell, Table, TableNotes
 from ..wordxml import element, on_off, put
 from .columns import cell_indent, cell_lines, column_widths
 from .paragraphs import Frame, add_lines, add_run, append, indent, last_paragraph, paragraph, properties
