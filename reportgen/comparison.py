@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import blocks, checks, formats, references
+from . import blocks, formats, narrative, references
 from .computation import BudgetLine, Evaluated, IndicatorNode, Role
 from .diagnostics import format_path
 from .pipeline import Prepared
@@ -80,9 +80,9 @@ def _typed_changes(old: Prepared, new: Prepared) -> list[TypedChange]:
     text holds, and those the old text typed that the new text still says (a
     stale score no longer equals any figure, so only the old data knows it)."""
     before, after = old.evaluated.values(), new.evaluated.values()
-    new_texts = dict(checks.narrative(new.report))
-    candidates = checks.typed_figures(new.evaluated) + [
-        typed for typed in checks.typed_figures(old.evaluated) if typed.written in new_texts.get(typed.where, "")
+    new_texts = dict(narrative.narrative(new.report))
+    candidates = narrative.typed_figures(new.evaluated) + [
+        typed for typed in narrative.typed_figures(old.evaluated) if typed.written in new_texts.get(typed.where, "")
     ]
     changes, seen = [], set()
     for typed in candidates:

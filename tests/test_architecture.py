@@ -21,7 +21,7 @@ STAGES = [
     {"valuetypes", "schema", "validation"},
     {"outlines"},
     {"scoring", "computation"},
-    {"references", "checks"},
+    {"references", "checks", "narrative"},
     {"sandbox", "wording"},
     {"blocks", "markup"},
     {"layout", "wordxml", "wordbreaks", "measuring", "typesetting"},

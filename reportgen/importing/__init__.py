@@ -104,7 +104,7 @@ def _references(imported: report.Imported) -> None:
     """Figures typed in the narrative that equal a computed one become references
     to it, so that they follow the next budget adjustment (when the amounts are
     all there to compute them)."""
-    from .. import checks
+    from .. import narrative
 
     text = emit.emit(imported.data, {}, [], [])
     written = _stages.figures_as_written(text)
@@ -118,14 +118,14 @@ def _references(imported: report.Imported) -> None:
         written = {text: reference for text, reference in written.items() if whole.match(reference)}
     if not written:
         return
-    pattern = checks.figure_pattern(written)
+    pattern = narrative.figure_pattern(written)
 
     def replace(value, key=None):
         if isinstance(value, dict):
             return {k: replace(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [replace(v, key) for v in value]
-        if isinstance(value, str) and key not in checks.NAMES:
+        if isinstance(value, str) and key not in narrative.NAMES:
             return pattern.sub(lambda m: "{{ " + written[m.group(1)] + " }}", value)
         return value
 
@@ -156,7 +156,7 @@ class _stages:
     def figures_as_written(text: str) -> tuple[bool, dict[str, str]] | None:
         """(whether values are missing, each computed figure as written → its
         reference), computed from a data file's text; None when it cannot be."""
-        from .. import checks, computation, loading, pipeline
+        from .. import computation, loading, narrative, pipeline
         from ..diagnostics import InvalidInput
 
         try:
@@ -169,7 +169,7 @@ class _stages:
             evaluated = computation.evaluate(pipeline.validate(source)[1])
         except InvalidInput:
             return None
-        return unfilled, dict(checks.figures_as_written(evaluated))
+        return unfilled, dict(narrative.figures_as_written(evaluated))
 
 
 @dataclass(frozen=True)
