@@ -361,15 +361,32 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
             cached[key, width] = costs, taller
         return cached[key, width]
 
-    def cost(widths: list[float]) -> tuple[float, float]:
-        parts = [span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in spans]
-        taller = [0] * max((len(masks) for _, masks in parts), default=0)
-        for _, masks in parts:
+    keys = list(spans)
+    over: dict[tuple[int, ...], list[int]] = {}
+
+    def parts(widths: list[float], like: list | None = None, changed: tuple[int, ...] = ()) -> list:
+        """The spans' (cost, masks) at these widths.  ``like``: the parts at widths that
+        differ from these only in the columns ``changed`` — only the spans over those
+        are looked up again (a move changes two columns of many)."""
+        if like is None:
+            return [span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in keys]
+        if changed not in over:
+            over[changed] = [s for s, (c, n) in enumerate(keys) if any(c <= d < c + n for d in changed)]
+        found = list(like)
+        for s in over[changed]:
+            c, n = keys[s]
+            found[s] = span(keys[s], round(sum(widths[c : c + n]), 2))
+        return found
+
+    def cost(widths: list[float], like: list | None = None, changed: tuple[int, ...] = ()) -> tuple[float, float]:
+        found = parts(widths, like, changed)
+        taller = [0] * max((len(masks) for _, masks in found), default=0)
+        for _, masks in found:
             for k, rows in enumerate(masks):
                 taller[k] |= rows
-        rows_high = height + sum(rows.bit_count() for rows in taller) if parts else 0
+        rows_high = height + sum(rows.bit_count() for rows in taller) if found else 0
         wider = sum(w - h for w, h, figure in zip(widths, needs.hard, needs.figures) if figure)
-        return rows_high + sum(cost for cost, _ in parts), round(wider, 2)
+        return rows_high + sum(cost for cost, _ in found), round(wider, 2)
 
     # The last place holds what no column takes: a column may read as well narrower, or better
     # (“…经费（第3 / 批）”), and its room is then there for one that reads better wider.
@@ -379,12 +396,13 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
     best = cost(made)
     while True:
         tried = []
+        now = parts(made)
         for i, j, step in itertools.product(range(len(made)), range(len(made)), _MOVES):
             if i != j and made[j] - step >= least[j] - 1e-9:
                 moved = list(made)
                 moved[i] += step
                 moved[j] -= step
-                tried.append((cost(moved), -step if i == spare else step, moved))
+                tried.append((cost(moved, now, (i, j)), -step if i == spare else step, moved))
         better = min(tried, key=lambda t: t[:2], default=None)
         if better is not None and better[0] < best:
             best, _, made = better
@@ -403,7 +421,7 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
                     moved[i] += 2 * step
                     moved[j] -= step
                     moved[k] -= step
-                    joint.append((cost(moved), step, moved))
+                    joint.append((cost(moved, now, (i, j, k)), step, moved))
         better = min(joint, key=lambda t: t[:2], default=None)
         if better is None or better[0] >= best:
             break
