@@ -210,7 +210,7 @@ def element(tag: str, **attributes: str):
     """``element("w:jc", val="center")`` → ``<w:jc w:val="center"/>``."""
     if tag not in _PROTOTYPES:
         _PROTOTYPES[tag] = OxmlElement(tag)
-    made = copy.deepcopy(_PROTOTYPES[tag])
+    made = copy.copy(_PROTOTYPES[tag])  # an lxml element copies its whole subtree either way
     for name, value in attributes.items():
         made.set(qn(f"w:{name}"), value)
     return made
