@@ -5,6 +5,7 @@ process pool, ``check`` nothing that writes a document."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -50,3 +51,27 @@ def test_check_loads_nothing_that_writes_a_document():
     assert "数据无误" in printed or "警告" in printed
     assert not {"docx", "lxml", "openpyxl", "concurrent.futures"} & set(loaded)
     assert {"yaml", "pydantic", "jinja2", "markdown_it"} <= set(loaded)  # what checking does need
+
+
+@pytest.mark.parametrize(("setting", "scanned"), [(None, False), ("", True)])
+def test_pydantic_plugins_are_not_looked_for_unless_asked(setting, scanned):
+    """pydantic scans every installed distribution's entry points for plugins when it
+    builds its first model; the command line switches that off with pydantic's own
+    variable, and a user who sets the variable (here to "", plugins wanted) decides."""
+    probe = (
+        "import importlib.metadata, sys\n"
+        "original = importlib.metadata.entry_points\n"
+        "def recording(**selection):\n"
+        "    sys.stderr.write(f'entry points asked for: {selection.get(\"group\")}\\n')\n"
+        "    return original(**selection)\n"
+        "importlib.metadata.entry_points = recording\n"
+        f"sys.argv = ['reportgen', 'check', {str(SAMPLE)!r}]\n"
+        "from reportgen.__main__ import main\n"
+        "main()\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        environment["PYDANTIC_DISABLE_PLUGINS"] = setting
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment)
+    assert "数据无误" in result.stdout
+    assert ("entry points asked for: pydantic" in result.stderr) is scanned
