@@ -14,7 +14,9 @@ each figure is reported as its ratio to the floor of its own round, min / median
     zip-and-string writer of the same document's parts; peak memory of the process tree;
   * a department of 50 evaluated projects (the 财政部 example's three, repeated
     at a seventeenth of their amounts): the report and its 50 forms in one build;
-  * in-process time per report, stage by stage (``--profile``: cProfile of one report).
+  * in-process time per report, stage by stage (``--profile``: cProfile of one report);
+  * ``--startup``: where a command's start-up goes, by ``python -X importtime``:
+    each module's own import time summed by what it belongs to.
 
 Run it without ``PYTHONDONTWRITEBYTECODE`` in the children (it is removed): with it,
 every process compiles every module again, which no installed program does.
@@ -190,14 +192,87 @@ def profile() -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
+def startup(runs: int) -> None:
+    """Each command's whole time, and the median of each part's import time over
+    ``runs`` processes: a module's own time (``-X importtime`` "self") counts to
+    the library it is in, the standard library's together, reportgen's modules
+    each alone (``reportgen.schema`` includes pydantic building its models)."""
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        snapshot(work / "site")
+        argvs = {
+            "check": ["check", str(SAMPLE)],
+            "build": ["build", "--force", str(SAMPLE), "--out-dir", str(work / "out")],
+        }
+        parts: dict[str, dict[str, list[float]]] = {name: {} for name in argvs}
+        walls: dict[str, list[float]] = {name: [] for name in argvs}
+        for argv in argvs.values():  # compiled modules and caches in place before measuring
+            subprocess.run([*command(), *argv], check=True, capture_output=True)
+        for _ in range(runs):
+            for name, argv in argvs.items():
+                start = time.perf_counter()
+                done = subprocess.run(
+                    [sys.executable, "-X", "importtime", "-m", "reportgen", *argv],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                walls[name].append((time.perf_counter() - start) * 1000)
+                for part, ms in _import_times(done.stderr).items():
+                    parts[name].setdefault(part, [0.0] * runs)
+                for part, ms in _import_times(done.stderr).items():
+                    parts[name][part][len(walls[name]) - 1] = ms
+    medians = {name: {part: statistics.median(v) for part, v in found.items()} for name, found in parts.items()}
+    shown = sorted(set(medians["check"]) | set(medians["build"]), key=lambda p: -medians["build"].get(p, 0))
+    print(f"启动耗时（`python -X importtime`，{runs} 次的中位数，ms；importtime 本身使各项略慢）\n")
+    print("| 部分 | check | build |")
+    print("|---|---|---|")
+    for part in shown:
+        check_ms, build_ms = (medians[name].get(part, 0.0) for name in ("check", "build"))
+        if max(check_ms, build_ms) >= 1:
+            print(f"| {part} | {check_ms:.1f} | {build_ms:.1f} |")
+    small = {name: sum(ms for ms in found.values() if ms < 1) for name, found in medians.items()}
+    print(f"| 其余各不足 1 ms 的模块 | {small['check']:.1f} | {small['build']:.1f} |")
+    imports = {name: sum(found.values()) for name, found in medians.items()}
+    print(f"| **导入合计** | {imports['check']:.1f} | {imports['build']:.1f} |")
+    whole = {name: statistics.median(v) for name, v in walls.items()}
+    print(f"| 其余：Python 启动、运行、写出、退出 | {whole['check'] - imports['check']:.1f} | "
+          f"{whole['build'] - imports['build']:.1f} |")  # fmt: skip
+    print(f"| **整个进程** | {whole['check']:.1f} | {whole['build']:.1f} |")
+
+
+def _import_times(stderr: str) -> dict[str, float]:
+    """Milliseconds of own import time by part, from ``-X importtime`` output."""
+    found: dict[str, float] = {}
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, name = (field.strip() for field in line.removeprefix("import time:").split("|"))
+        top = name.split(".")[0]
+        if top == "reportgen":
+            part = name
+        elif top in sys.stdlib_module_names or top.startswith("_"):
+            part = "标准库"
+        else:
+            part = {"pydantic_core": "pydantic", "annotated_types": "pydantic", "typing_extensions": "pydantic",
+                    "mdurl": "markdown_it", "mdit_py_plugins": "markdown_it", "markupsafe": "jinja2"}.get(top, top)  # fmt: skip
+        found[part] = found.get(part, 0.0) + int(own) / 1000
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="rounds of the whole-process figures")
     parser.add_argument("--batch-runs", type=int, default=3, help="runs of the batch and the 50-project build")
     parser.add_argument("--profile", action="store_true", help="只打印单份报告的 cProfile 摘要")
+    parser.add_argument("--startup", action="store_true", help="只打印 check、build 启动时各部分的导入耗时")
     arguments = parser.parse_args()
     if arguments.profile:
         profile()
+        return
+    if arguments.startup:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        startup(arguments.runs)
         return
     notes = []
     if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
