@@ -219,9 +219,7 @@ def startup(runs: int) -> None:
                 )
                 walls[name].append((time.perf_counter() - start) * 1000)
                 for part, ms in _import_times(done.stderr).items():
-                    parts[name].setdefault(part, [0.0] * runs)
-                for part, ms in _import_times(done.stderr).items():
-                    parts[name][part][len(walls[name]) - 1] = ms
+                    parts[name].setdefault(part, [0.0] * runs)[len(walls[name]) - 1] = ms
     medians = {name: {part: statistics.median(v) for part, v in found.items()} for name, found in parts.items()}
     shown = sorted(set(medians["check"]) | set(medians["build"]), key=lambda p: -medians["build"].get(p, 0))
     print(f"启动耗时（`python -X importtime`，{runs} 次的中位数，ms；importtime 本身使各项略慢）\n")

@@ -13,7 +13,6 @@ Python internals nor silently print nothing for a misspelt name.
 
 from __future__ import annotations
 
-import ctypes
 import difflib
 import functools
 import os
@@ -487,6 +486,8 @@ class _Stopwatch:
     def _fire(self) -> None:
         with self.lock:
             if not self.done:
+                import ctypes  # only when a template runs over: 3 ms of start-up for every command otherwise
+
                 self.fired = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_Overtime))
 
@@ -496,6 +497,8 @@ class _Stopwatch:
             fired = self.fired
         self.timer.cancel()
         if fired:  # not raised yet: take it back
+            import ctypes
+
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
 
 
