@@ -13,6 +13,7 @@ Python internals nor silently print nothing for a misspelt name.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import os
@@ -465,41 +466,68 @@ def _file_name(template: str, values: dict, template_set: TemplateSet, example: 
     return name
 
 
-class _Stopwatch:
-    """Stops what runs in this thread after ``seconds``, wherever it is.
+class _Watchdog:
+    """Stops what runs in a thread past its time, wherever it is.
 
     The sandbox checks the clock at every attribute, item, operator and range
     step, but a template can loop over plain lists touching none of them; for
-    that, a timer raises :class:`TemplateLimit` in this thread (CPython's
-    PyThreadState_SetAsyncExc), and takes it back if the work ended first."""
+    that, a watching thread raises :class:`_Overtime` in the rendering's thread
+    (CPython's PyThreadState_SetAsyncExc), and takes it back if the rendering
+    ended first.  One thread for the process, started at the first rendering:
+    one for each rendering took longer to start than short templates to run."""
 
-    def __init__(self, seconds: float):
-        self.seconds, self.thread = seconds, threading.get_ident()
-        self.lock, self.done, self.fired = threading.Lock(), False, False
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked worker has no watching thread
 
-    def __enter__(self) -> _Stopwatch:
-        self.timer = threading.Timer(self.seconds, self._fire)
-        self.timer.daemon = True
-        self.timer.start()
-        return self
+    def _reset(self) -> None:
+        self.condition = threading.Condition()
+        self.deadlines: dict[int, float] = {}
+        self.fired: set[int] = set()
+        self.thread: threading.Thread | None = None
 
-    def _fire(self) -> None:
-        with self.lock:
-            if not self.done:
-                import ctypes  # only when a template runs over: 3 ms of start-up for every command otherwise
+    @contextlib.contextmanager
+    def watching(self, seconds: float):
+        me = threading.get_ident()
+        with self.condition:
+            self.deadlines[me] = time.monotonic() + seconds
+            self.fired.discard(me)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._watch, name="reportgen-watchdog", daemon=True)
+                self.thread.start()
+            self.condition.notify()
+        try:
+            yield
+        finally:
+            with self.condition:
+                self.deadlines.pop(me, None)
+                fired = me in self.fired
+                self.fired.discard(me)
+            if fired:  # not raised yet: take it back
+                _raise_in(me, None)
 
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_Overtime))
+    def _watch(self) -> None:
+        with self.condition:
+            while True:
+                now = time.monotonic()
+                for thread, deadline in list(self.deadlines.items()):
+                    if deadline <= now:
+                        del self.deadlines[thread]
+                        self.fired.add(thread)
+                        _raise_in(thread, _Overtime)
+                self.condition.wait(min(self.deadlines.values()) - now if self.deadlines else None)
 
-    def __exit__(self, *exc_info) -> None:
-        with self.lock:
-            self.done = True
-            fired = self.fired
-        self.timer.cancel()
-        if fired:  # not raised yet: take it back
-            import ctypes
 
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in the thread at its next bytecode (None: take back one not yet raised)."""
+    import ctypes  # only when a template runs over: 3 ms of start-up for every command otherwise
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), ctypes.py_object(exception) if exception is not None else None
+    )
+
+
+_WATCHDOG = _Watchdog()
 
 
 #: Python compiles a template's loops and blocks as its own: about 20 may nest.
@@ -507,7 +535,7 @@ _TOO_NESTED = "模板的 for、if、宏等嵌套过深或模板过大，无法�
 
 
 class _Overtime(Exception):
-    """Raised into a rendering that ran out of time (see :class:`_Stopwatch`)."""
+    """Raised into a rendering that ran out of time (see :class:`_Watchdog`)."""
 
 
 def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _Origins]:
@@ -515,7 +543,7 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
     env = environment(folders)
     env.seconds, env.deadline = RENDER_SECONDS, time.monotonic() + RENDER_SECONDS
     try:
-        with _Stopwatch(RENDER_SECONDS + 1):
+        with _WATCHDOG.watching(RENDER_SECONDS + 1):
             pieces, written, size = [], [], 0
             for piece in env.get_template(name).generate(values):
                 size += len(piece)
