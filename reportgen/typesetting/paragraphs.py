@@ -8,6 +8,7 @@ which made typesetting the slowest stage by far.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 
 from docx.document import Document
@@ -59,6 +60,11 @@ def set_style(paragraph: Paragraph, key: str) -> None:
 
 def properties(key: str, alignment: str | None = None):
     """A ``w:pPr`` naming one of our styles (and an alignment, for table cells)."""
+    return copy.copy(_properties(key, alignment))  # one copy of the subtree: every paragraph and cell has one
+
+
+@functools.cache
+def _properties(key: str, alignment: str | None):
     made = element("w:pPr")
     put(made, element("w:pStyle", val=style_id(key)))
     if alignment is not None:
