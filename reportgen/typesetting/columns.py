@@ -366,30 +366,39 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
 
     keys = list(spans)
     by_width = [cached[key] for key in keys]
+    #: The spans over each set of columns a move changes.
     over: dict[tuple[int, ...], list[int]] = {}
-
-    def parts(widths: list[float], like: list | None = None, changed: tuple[int, ...] = ()) -> list:
-        """The spans' (cost, taller rows) at these widths (:func:`span`).  ``like``: the parts at widths that
-        differ from these only in the columns ``changed`` — only the spans over those
-        are looked up again (a move changes two columns of many)."""
-        if like is None:
-            return [span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in keys]
-        if changed not in over:
-            over[changed] = [s for s, (c, n) in enumerate(keys) if any(c <= d < c + n for d in changed)]
-        found = list(like)
-        for s in over[changed]:
-            c, n = keys[s]
-            width = round(sum(widths[c : c + n]), 2)
-            found[s] = by_width[s].get(width) or span(keys[s], width)  # the lookup without a call: 350,000 for 50 forms
-        return found
-
+    #: The spans at the widths the search stands at (:func:`settle`), and for each set
+    #: of columns a move changes, what the other spans, which stay so, add up to.
+    settled: list[tuple[float, int]] = []
+    others: dict[tuple[int, ...], tuple[float, int]] = {}
     figure_columns = [c for c, figure in enumerate(needs.figures) if figure]
 
-    def cost(widths: list[float], like: list | None = None, changed: tuple[int, ...] = ()) -> tuple[float, float]:
-        costs, taller = 0.0, 0
-        for part_cost, rows in parts(widths, like, changed):
-            costs += part_cost
-            taller |= rows
+    def settle(widths: list[float]) -> None:
+        settled[:] = [span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in keys]
+        others.clear()
+
+    def cost(widths: list[float], changed: tuple[int, ...] = ()) -> tuple[float, float]:
+        """(the height in lines and what the breaks cost, how much wider than they need the
+        figures are) at these widths; with ``changed``, at widths that differ from where
+        the search stands only in those columns, so that only the spans over them are
+        looked up (a move changes two columns of many).  The costs are whole numbers
+        (:data:`layout.TABLE_BREAK_COSTS`): their sum is the same in any order."""
+        if not changed:
+            costs, taller = _gathered(span(key, round(sum(widths[key[0] : key[0] + key[1]]), 2)) for key in keys)
+        else:
+            if changed not in over:
+                over[changed] = [s for s, (c, n) in enumerate(keys) if any(c <= d < c + n for d in changed)]
+            if changed not in others:
+                touched = over[changed]
+                others[changed] = _gathered(part for s, part in enumerate(settled) if s not in touched)
+            costs, taller = others[changed]
+            for s in over[changed]:
+                c, n = keys[s]
+                width = round(sum(widths[c : c + n]), 2)
+                part_cost, rows = by_width[s].get(width) or span(keys[s], width)  # without a call: 350,000 for 50 forms
+                costs += part_cost
+                taller |= rows
         rows_high = height + taller.bit_count() if keys else 0
         wider = sum(widths[c] - needs.hard[c] for c in figure_columns)
         return rows_high + costs, round(wider, 2)
@@ -402,13 +411,13 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
     best = cost(made)
     while True:
         tried = []
-        now = parts(made)
+        settle(made)
         for i, j, step in itertools.product(range(len(made)), range(len(made)), _MOVES):
             if i != j and made[j] - step >= least[j] - 1e-9:
                 moved = list(made)
                 moved[i] += step
                 moved[j] -= step
-                tried.append((cost(moved, now, (i, j)), -step if i == spare else step, moved))
+                tried.append((cost(moved, (i, j)), -step if i == spare else step, moved))
         better = min(tried, key=lambda t: t[:2], default=None)
         if better is not None and better[0] < best:
             best, _, made = better
@@ -427,7 +436,7 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
                     moved[i] += 2 * step
                     moved[j] -= step
                     moved[k] -= step
-                    joint.append((cost(moved, now, (i, j, k)), step, moved))
+                    joint.append((cost(moved, (i, j, k)), step, moved))
         better = min(joint, key=lambda t: t[:2], default=None)
         if better is None or better[0] >= best:
             break
@@ -451,6 +460,15 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
             if cost([*spread, 0.0])[0] <= best[0]:
                 return spread
     return made
+
+
+def _gathered(parts) -> tuple[float, int]:
+    """What spans' breaks cost together, and the rows they make taller (:func:`_improved`)."""
+    costs, taller = 0.0, 0
+    for part_cost, rows in parts:
+        costs += part_cost
+        taller |= rows
+    return costs, taller
 
 
 def _declared_widths(widths, total_pt: float) -> list[float]:
