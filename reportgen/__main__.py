@@ -7,6 +7,7 @@ a Python traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -17,6 +18,12 @@ INTERRUPTED = 130
 #: in a large environment.  A report tool has none; a user who wants one sets the
 #: variable (pydantic's own switch) to "" or to the plugins to leave out.
 PYDANTIC_PLUGINS = ("PYDANTIC_DISABLE_PLUGINS", "__all__")
+#: Python collects cyclic garbage every 700 new objects, and on each pass looks at
+#: every young object still alive — here the validators, templates and XML that live
+#: to the end: 80–130 passes, a tenth of a build.  A pass every 200,000 objects (as
+#: mypy does) leaves the cycles a run makes to the same collector, later: the memory
+#: they hold stays bounded (50 projects: 82 → 114 MB).
+GC_THRESHOLDS = (200_000, 30, 30)
 
 
 def main() -> None:
@@ -27,6 +34,7 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="replace")
     os.environ.setdefault(*PYDANTIC_PLUGINS)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         from .cli import main as command_line
     except KeyboardInterrupt:
