@@ -60,6 +60,8 @@ def extent(value: object, budget: int = MAX_OUTPUT_CHARS) -> int:
     """About how many characters ``value`` takes written out, counted only until
     past ``budget``: a list holding one long text many times cannot hide its size
     (the same text counts each time it appears), and a list holding itself ends."""
+    if isinstance(value, str):
+        return len(value)  # most of what templates write: no walk
     total, pending = 0, [value]
     while pending and total <= budget:
         item = pending.pop()
