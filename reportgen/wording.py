@@ -478,7 +478,8 @@ class _Watchdog:
 
     def __init__(self) -> None:
         self._reset()
-        os.register_at_fork(after_in_child=self._reset)  # a forked worker has no watching thread
+        if hasattr(os, "register_at_fork"):  # not on Windows, whose workers start afresh
+            os.register_at_fork(after_in_child=self._reset)  # a forked worker has no watching thread
 
     def _reset(self) -> None:
         self.condition = threading.Condition()

@@ -5,6 +5,8 @@ and references to figures inside the data's own text."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -313,6 +315,25 @@ def test_a_loop_that_touches_nothing_is_stopped_too(tmp_path, monkeypatch):
     result = run("check", write_variant(tmp_path), "--templates", templates)
     assert result.exit_code == 1
     assert "模板运行超过 0.2 秒" in result.output and "problems.md.j2" in result.output
+
+
+def test_the_stopwatch_works_where_processes_cannot_fork(tmp_path):
+    """Windows has no os.register_at_fork (a worker there starts afresh): the
+    watching thread is set up without it, and still stops the loop."""
+    body = "{% set xs = [0] * 3000 %}{% for a in xs %}{% for b in xs %}{% for c in xs %}{% endfor %}{% endfor %}{% endfor %}\n"
+    templates = _template(tmp_path, body)
+    probe = (
+        "import os, sys\n"
+        "del os.fork, os.register_at_fork\n"
+        "from reportgen import wording\n"
+        "wording.RENDER_SECONDS = 0.2\n"
+        f"sys.argv = ['reportgen', 'check', {str(write_variant(tmp_path))!r}, '--templates', {str(templates)!r}]\n"
+        "from reportgen.__main__ import main\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "模板运行超过 0.2 秒" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
