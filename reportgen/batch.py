@@ -162,6 +162,8 @@ def _run_collected(path: Path, options: Options, previous: dict | None) -> Outco
         return run_one(path, options, previous)
     finally:
         gc.collect()
+        if not gc.get_freeze_count():  # a worker that started afresh (Windows spawns them): freeze it now
+            gc.freeze()
 
 
 def _end_with_parent(parent: int) -> None:

@@ -120,3 +120,20 @@ def test_a_batch_leaves_no_report_uncollected(tmp_path):
     assert "已生成 left: 0" in printed
     left_without = int(printed.split("left without:")[1])
     assert left_without > 0  # what the pass after each report collects: the test sees it
+
+
+def test_a_worker_that_started_afresh_freezes_after_its_first_report(tmp_path):
+    """Where workers are spawned, not forked (Windows), nothing was frozen before
+    them: the first report's pass freezes what is left, so the later passes stay small."""
+    probe = (
+        "import gc\n"
+        "from pathlib import Path\n"
+        "from reportgen import batch\n"
+        f"options = batch.Options(Path({str(tmp_path)!r}), force=True)\n"
+        "print('frozen before:', gc.get_freeze_count())\n"
+        f"batch._run_collected(Path({str(SAMPLE)!r}), options, None)\n"
+        "print('frozen after:', gc.get_freeze_count())\n"
+    )
+    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "frozen before: 0" in printed
+    assert int(printed.split("frozen after:")[1]) > 10_000  # the modules, validators and templates
