@@ -109,7 +109,7 @@ def run_all(
         import concurrent.futures  # not on the path of a single (often skipped) report
 
         with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, initializer=_end_with_parent, initargs=(os.getpid(),)
+            max_workers=workers, initializer=_start_worker, initargs=(os.getpid(), gc.get_threshold())
         ) as pool:
             futures = [pool.submit(run, *job) for job in jobs]
             for future in concurrent.futures.as_completed(futures):
@@ -166,9 +166,11 @@ def _run_collected(path: Path, options: Options, previous: dict | None) -> Outco
             gc.freeze()
 
 
-def _end_with_parent(parent: int) -> None:
-    """A worker ends when the process that started it is gone (killed, say):
-    no report is then half-built by an orphan."""
+def _start_worker(parent: int, collector: tuple[int, int, int]) -> None:
+    """A worker collects garbage as the process that started it does (a spawned
+    one, as on Windows, starts with Python's defaults), and ends when that
+    process is gone (killed, say): no report is then half-built by an orphan."""
+    gc.set_threshold(*collector)
     import threading
     import time
 
