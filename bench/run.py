@@ -162,7 +162,7 @@ def stages(runs: int) -> dict[str, float]:
         evaluated = computation.evaluate(report)
         pipeline.check(source, template_set, evaluated)
         marks.append(time.perf_counter())
-        worded = wording.word(wording.context(evaluated, template_set), template_set)
+        worded = wording.word(evaluated, template_set)
         blocks = markup.parse(worded.text)
         marks.append(time.perf_counter())
         metadata = typesetting.Metadata("".join(worded.title), report.department, datetime.datetime(2024, 1, 1))

@@ -100,8 +100,7 @@ def prepare_source(
         template_set, report = validate(source, templates)
         evaluated = computation.evaluate(report)
         found = check(source, template_set, evaluated, strict)
-        values = wording.context(evaluated, template_set)
-        worded = wording.word(values, template_set)
+        worded = wording.word(evaluated, template_set)
         too_long = markup.title_too_long(worded.title)
         if too_long:
             raise InvalidInput([error(f"标题模板输出了 {too_long}", file=wording.TITLE_TEMPLATE)])
@@ -110,8 +109,8 @@ def prepare_source(
         long_organ = report.signature and measuring.organ_too_long(report.signature.organ, page.text_width.pt)
         if long_organ:
             raise InvalidInput([error(long_organ, ("落款", "单位"))])
-        separate = _separate_forms(evaluated, values, template_set, forms or filing(report, template_set), page)
-        summary = _summary(evaluated, values, template_set, page)
+        separate = _separate_forms(evaluated, template_set, forms or filing(report, template_set), page)
+        summary = _summary(evaluated, template_set, page)
         _refuse_shared_names(worded.file_name, separate)
         documents = [document, *(form.document for form in separate), *([summary.document] if summary else [])]
         found += _typeset_warnings(documents, strict)
@@ -146,17 +145,17 @@ def _typeset_warnings(documents: list[blocks.Document], strict: bool) -> list[Di
 
 
 def _separate_forms(
-    evaluated: Evaluated, values: dict, template_set: outlines.TemplateSet, mode: str, page: Layout
+    evaluated: Evaluated, template_set: outlines.TemplateSet, mode: str, page: Layout
 ) -> tuple[Form, ...]:
     if mode == NONE or not evaluated.project_forms():
         return ()
-    worded = wording.word_forms(values, template_set, combined=mode == COMBINED)
+    worded = wording.word_forms(evaluated, template_set, combined=mode == COMBINED)
     return tuple(
         Form(w.file_name, markup.parse(w.text, w.origin_of, template_set.numbering, page.line_chars)) for w in worded
     )
 
 
-def _summary(evaluated: Evaluated, values: dict, template_set: outlines.TemplateSet, page: Layout) -> Form | None:
+def _summary(evaluated: Evaluated, template_set: outlines.TemplateSet, page: Layout) -> Form | None:
     """The 汇总表 for its spreadsheet: when the data asks for it, or attaches it."""
     report = evaluated.report
     wanted = report.project_forms.summary
@@ -164,7 +163,7 @@ def _summary(evaluated: Evaluated, values: dict, template_set: outlines.Template
         wanted = attached(report, template_set, outlines.SUMMARY_ATTACHMENT)
     if not wanted or not evaluated.project_forms():
         return None
-    worded = wording.word_summary(values, template_set)
+    worded = wording.word_summary(evaluated, template_set)
     return Form(worded.file_name, markup.parse(worded.text, worded.origin_of, template_set.numbering, page.line_chars))
 
 

@@ -287,8 +287,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def context(evaluated: Evaluated, template_set: TemplateSet) -> dict:
     """The evaluated report as templates see it, with references in the data's
-    own text (``执行率为{{ 收支.执行率 | percent }}``) resolved: made once for
-    the report, its forms and its 汇总表 (with 50 projects, a tenth of a build)."""
+    own text (``执行率为{{ 收支.执行率 | percent }}``) resolved."""
     values = references.resolve(evaluated.values())
     values[ATTACHMENT_TEMPLATES_KEY] = dict(template_set.attachments)
     return values
@@ -414,9 +413,8 @@ class Wording:
     origin_of: Callable[[int], Origin | None] = lambda line: None
 
 
-def word(shared: dict, template_set: TemplateSet) -> Wording:
-    """The report, from its :func:`context`."""
-    values = dict(shared)
+def word(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
+    values = context(evaluated, template_set)
     title, _ = _render(TITLE_TEMPLATE, values, template_set.folders)
     # The title is plain text, not markup: undo the escaping.
     lines = [_plain(line).strip() for line in title.splitlines() if line.strip()]
@@ -426,9 +424,10 @@ def word(shared: dict, template_set: TemplateSet) -> Wording:
     return Wording(lines, text, name, origin_of)
 
 
-def word_forms(values: dict, template_set: TemplateSet, combined: bool) -> list[Wording]:
-    """The 项目支出绩效自评表 as documents of their own, from the report's
-    :func:`context`: one per evaluated project, or (``combined``) all of them in one."""
+def word_forms(evaluated: Evaluated, template_set: TemplateSet, combined: bool) -> list[Wording]:
+    """The 项目支出绩效自评表 as documents of their own: one per evaluated project,
+    or (``combined``) all of them in one."""
+    values = context(evaluated, template_set)
     if combined:
         name = _file_name(
             COMBINED_FILE_NAME_TEMPLATE, values, template_set, "{{ 年度 }}年度{{ 部门 }}项目支出绩效自评表"
@@ -444,8 +443,9 @@ def word_forms(values: dict, template_set: TemplateSet, combined: bool) -> list[
     return worded
 
 
-def word_summary(values: dict, template_set: TemplateSet) -> Wording:
-    """The 项目支出绩效自评结果汇总表 for its spreadsheet, from the report's :func:`context`."""
+def word_summary(evaluated: Evaluated, template_set: TemplateSet) -> Wording:
+    """The 项目支出绩效自评结果汇总表 for its spreadsheet."""
+    values = context(evaluated, template_set)
     example = "{{ 年度 }}年度{{ 部门 }}项目支出绩效自评结果汇总表"
     name = _file_name(SUMMARY_FILE_NAME_TEMPLATE, values, template_set, example)
     text, origin_of = _render(SUMMARY_TEMPLATE, values, template_set.folders)
