@@ -482,7 +482,10 @@ class _Watchdog:
             os.register_at_fork(after_in_child=self._reset)  # a forked worker has no watching thread
 
     def _reset(self) -> None:
-        self.condition = threading.Condition()
+        # A plain lock, taken with C's __enter__: an _Overtime raised into the rendering's thread as it
+        # takes the lock (Condition.__enter__ is Python) would leave the lock held and the watchdog asleep.
+        self.lock = threading.Lock()
+        self.condition = threading.Condition(self.lock)
         self.deadlines: dict[int, float] = {}
         self.fired: set[int] = set()
         self.thread: threading.Thread | None = None
@@ -490,7 +493,7 @@ class _Watchdog:
     @contextlib.contextmanager
     def watching(self, seconds: float):
         me = threading.get_ident()
-        with self.condition:
+        with self.lock:
             self.deadlines[me] = time.monotonic() + seconds
             self.fired.discard(me)
             if self.thread is None:
@@ -500,7 +503,7 @@ class _Watchdog:
         try:
             yield
         finally:
-            with self.condition:
+            with self.lock:
                 self.deadlines.pop(me, None)
                 fired = me in self.fired
                 self.fired.discard(me)

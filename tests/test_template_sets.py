@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import docx
@@ -891,3 +892,29 @@ def test_a_caption_is_a_centred_line_kept_with_its_table(tmp_path):
     assert style.name == "表题"
     assert style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER and style.paragraph_format.keep_with_next
     assert document.tables[0].cell(1, 1).text == "1028.77"
+
+
+def test_a_rendering_that_ends_as_it_is_stopped_leaves_the_stopwatch_working(monkeypatch):
+    """The watchdog may fire just as a rendering ends, while that thread waits for the
+    watchdog's lock: the exception raised there must not leave the lock held (the
+    watchdog would sleep for good, and the next endless loop run unstopped)."""
+    raise_in = wording._raise_in
+
+    def slowly(thread, exception):  # the firing takes a while (the first imports ctypes): the rendering ends meanwhile
+        if exception is not None:
+            time.sleep(0.3)
+        raise_in(thread, exception)
+
+    monkeypatch.setattr(wording, "_raise_in", slowly)
+    watchdog = wording._Watchdog()
+    with pytest.raises(wording._Overtime):
+        with watchdog.watching(0.2):
+            time.sleep(0.35)
+    assert not watchdog.lock.locked()
+    monkeypatch.setattr(wording, "_raise_in", raise_in)
+    started = time.monotonic()
+    with pytest.raises(wording._Overtime):
+        with watchdog.watching(0.2):
+            while time.monotonic() - started < 5:
+                pass
+    assert time.monotonic() - started < 2
