@@ -99,7 +99,7 @@ def run_all(
     many = len(jobs) > 1
     if many and any(_to_run(*job) for job in jobs):
         _preload(options)
-    run = _run_collected if many else run_one
+    run = run_collected if many else run_one
     if workers <= 1:
         outcomes = []
         for job in jobs:
@@ -141,7 +141,7 @@ def _preload(options: Options) -> None:
     fork, on Linux): the pipeline's modules and, for a build, python-docx and the
     reference document of the default layout.  The workers start at once and
     share these pages.  All of it lives to the end: frozen, it is left out of the
-    garbage collector's passes (:func:`_run_collected`)."""
+    garbage collector's passes (:func:`run_collected`)."""
     from . import pipeline  # noqa: F401 - imported for the workers to inherit
 
     if options.out_dir is not None:
@@ -149,14 +149,15 @@ def _preload(options: Options) -> None:
         from .layout import Layout
 
         typesetting.reference_document(Layout.from_options(schema.LayoutOptions()))
+    gc.collect()  # what is garbage already is not frozen with the rest
     gc.freeze()
 
 
-def _run_collected(path: Path, options: Options, previous: dict | None) -> Outcome:
+def run_collected(path: Path, options: Options, previous: dict | None) -> Outcome:
     """:func:`run_one`, then the cycles the report left (its document's parts
     refer to each other) collected: the command line runs the collector rarely
-    (``__main__.GC_THRESHOLDS``), and a worker would otherwise hold twenty
-    reports' documents at once.  With what lives to the end frozen, a pass looks
+    (``__main__.GC_THRESHOLDS``), and a worker, or ``build --watch``, would
+    otherwise hold twenty reports' documents at once.  With what lives to the end frozen, a pass looks
     only at what the report made: 1 ms, not 50."""
     try:
         return run_one(path, options, previous)

@@ -206,7 +206,7 @@ def _watch(path: Path, options) -> None:
     import time
 
     from . import pipeline
-    from .batch import notes, run_one
+    from .batch import notes, run_collected
 
     options = dataclasses.replace(options, force=True)
     last = None
@@ -219,7 +219,7 @@ def _watch(path: Path, options) -> None:
                     pipeline.forget_templates()  # a template was saved: read them afresh
                 last = stamp
                 click.echo(f"—— {time.strftime('%H:%M:%S')} ——")
-                outcome = run_one(path, options)
+                outcome = run_collected(path, options, None)
                 for text, to_stderr in outcome.lines + (notes(outcome.cache_problems) if options.verbose else []):
                     click.echo(text, err=to_stderr)
             time.sleep(WATCH_INTERVAL)

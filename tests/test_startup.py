@@ -111,7 +111,7 @@ def test_a_batch_leaves_no_report_uncollected(tmp_path):
         "gc.set_threshold(*GC_THRESHOLDS)\n"
         f"options = batch.Options(Path({str(tmp_path)!r}), force=True)\n"
         "batch._preload(options)\n"
-        f"outcome = batch._run_collected(Path({str(SAMPLE)!r}), options, None)\n"
+        f"outcome = batch.run_collected(Path({str(SAMPLE)!r}), options, None)\n"
         "print(outcome.status, 'left:', gc.collect())\n"
         f"outcome = batch.run_one(Path({str(SAMPLE)!r}), options, None)\n"
         "print(outcome.status, 'left without:', gc.collect())\n"
@@ -131,7 +131,7 @@ def test_a_worker_that_started_afresh_freezes_after_its_first_report(tmp_path):
         "from reportgen import batch\n"
         f"options = batch.Options(Path({str(tmp_path)!r}), force=True)\n"
         "print('frozen before:', gc.get_freeze_count())\n"
-        f"batch._run_collected(Path({str(SAMPLE)!r}), options, None)\n"
+        f"batch.run_collected(Path({str(SAMPLE)!r}), options, None)\n"
         "print('frozen after:', gc.get_freeze_count())\n"
     )
     printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
