@@ -13,13 +13,11 @@ Python internals nor silently print nothing for a misspelt name.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import os
 import pickle
 import re
-import threading
 import time
 import traceback
 import types
@@ -36,6 +34,7 @@ from .computation import Evaluated
 from .diagnostics import Diagnostic, InvalidInput, error, warning
 from .outlines import ATTACHMENT_TEMPLATES_KEY, COMMON, MAIN_TEMPLATE, TITLE_LINES_KEY, TemplateSet
 from .sandbox import MAX_OUTPUT_CHARS, TOO_DEEP, NotOffered, Sandbox, TemplateLimit, bounded_filter
+from .watchdog import WATCHDOG, Overtime
 
 TITLE_TEMPLATE = "title.j2"
 #: The output's name without its suffix; by default the title's lines written together.
@@ -466,80 +465,8 @@ def _file_name(template: str, values: dict, template_set: TemplateSet, example: 
     return name
 
 
-class _Watchdog:
-    """Stops what runs in a thread past its time, wherever it is.
-
-    The sandbox checks the clock at every attribute, item, operator and range
-    step, but a template can loop over plain lists touching none of them; for
-    that, a watching thread raises :class:`_Overtime` in the rendering's thread
-    (CPython's PyThreadState_SetAsyncExc), and takes it back if the rendering
-    ended first.  One thread for the process, started at the first rendering:
-    one for each rendering took longer to start than short templates to run."""
-
-    def __init__(self) -> None:
-        self._reset()
-        if hasattr(os, "register_at_fork"):  # not on Windows, whose workers start afresh
-            os.register_at_fork(after_in_child=self._reset)  # a forked worker has no watching thread
-
-    def _reset(self) -> None:
-        # A plain lock, taken with C's __enter__: an _Overtime raised into the rendering's thread as it
-        # takes the lock (Condition.__enter__ is Python) would leave the lock held and the watchdog asleep.
-        self.lock = threading.Lock()
-        self.condition = threading.Condition(self.lock)
-        self.deadlines: dict[int, float] = {}
-        self.fired: set[int] = set()
-        self.thread: threading.Thread | None = None
-
-    @contextlib.contextmanager
-    def watching(self, seconds: float):
-        me = threading.get_ident()
-        with self.lock:
-            self.deadlines[me] = time.monotonic() + seconds
-            self.fired.discard(me)
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._watch, name="reportgen-watchdog", daemon=True)
-                self.thread.start()
-            self.condition.notify()
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.deadlines.pop(me, None)
-                fired = me in self.fired
-                self.fired.discard(me)
-            if fired:  # not raised yet: take it back
-                _raise_in(me, None)
-
-    def _watch(self) -> None:
-        with self.condition:
-            while True:
-                now = time.monotonic()
-                for thread, deadline in list(self.deadlines.items()):
-                    if deadline <= now:
-                        del self.deadlines[thread]
-                        self.fired.add(thread)
-                        _raise_in(thread, _Overtime)
-                self.condition.wait(min(self.deadlines.values()) - now if self.deadlines else None)
-
-
-def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
-    """Raise ``exception`` in the thread at its next bytecode (None: take back one not yet raised)."""
-    import ctypes  # only when a template runs over: 3 ms of start-up for every command otherwise
-
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(exception) if exception is not None else None
-    )
-
-
-_WATCHDOG = _Watchdog()
-
-
 #: Python compiles a template's loops and blocks as its own: about 20 may nest.
 _TOO_NESTED = "模板的 for、if、宏等嵌套过深或模板过大，无法编译；请减少嵌套的层数"
-
-
-class _Overtime(Exception):
-    """Raised into a rendering that ran out of time (see :class:`_Watchdog`)."""
 
 
 def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _Origins]:
@@ -547,7 +474,7 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
     env = environment(folders)
     env.seconds, env.deadline = RENDER_SECONDS, time.monotonic() + RENDER_SECONDS
     try:
-        with _WATCHDOG.watching(RENDER_SECONDS + 1):
+        with WATCHDOG.watching(RENDER_SECONDS + 1):
             pieces, written, size = [], [], 0
             for piece in env.get_template(name).generate(values):
                 size += len(piece)
@@ -560,7 +487,7 @@ def _render(name: str, values: dict, folders: tuple[Path, ...]) -> tuple[str, _O
             origins = _Origins(pieces, written, env.loader.sources)
             _refuse_unwritable(pieces, origins, env.get_template(name).filename)
             return "".join(pieces), origins
-    except _Overtime as exc:
+    except Overtime as exc:
         file, line = _template_frame(exc)
         message = f"模板运行超出限制：模板运行超过 {RENDER_SECONDS} 秒，可能有死循环或过大的循环"
         raise InvalidInput([_template_error(message, file, line)]) from None

@@ -22,7 +22,7 @@ STAGES = [
     {"outlines"},
     {"scoring", "computation"},
     {"references", "checks", "narrative"},
-    {"sandbox", "wording"},
+    {"sandbox", "watchdog", "wording"},
     {"blocks", "markup"},
     {"layout", "wordxml", "wordbreaks", "measuring", "typesetting"},
     {"writing", "spreadsheet"},

@@ -103,20 +103,16 @@ def test_a_batch_leaves_no_report_uncollected(tmp_path):
     """With the collector run rarely, each report of a batch is followed by a pass
     (over what the report made: what lives to the end is frozen), so a worker does
     not hold many reports' documents at once."""
-    probe = (
-        "import gc, sys\n"
-        "from pathlib import Path\n"
+    printed = _batch_probe(
+        tmp_path,
         "from reportgen.__main__ import GC_THRESHOLDS\n"
-        "from reportgen import batch\n"
         "gc.set_threshold(*GC_THRESHOLDS)\n"
-        f"options = batch.Options(Path({str(tmp_path)!r}), force=True)\n"
         "batch._preload(options)\n"
-        f"outcome = batch.run_collected(Path({str(SAMPLE)!r}), options, None)\n"
+        "outcome = batch.run_collected(sample, options, None)\n"
         "print(outcome.status, 'left:', gc.collect())\n"
-        f"outcome = batch.run_one(Path({str(SAMPLE)!r}), options, None)\n"
-        "print(outcome.status, 'left without:', gc.collect())\n"
+        "outcome = batch.run_one(sample, options, None)\n"
+        "print(outcome.status, 'left without:', gc.collect())\n",
     )
-    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "已生成 left: 0" in printed
     left_without = int(printed.split("left without:")[1])
     assert left_without > 0  # what the pass after each report collects: the test sees it
@@ -125,15 +121,24 @@ def test_a_batch_leaves_no_report_uncollected(tmp_path):
 def test_a_worker_that_started_afresh_freezes_after_its_first_report(tmp_path):
     """Where workers are spawned, not forked (Windows), nothing was frozen before
     them: the first report's pass freezes what is left, so the later passes stay small."""
+    printed = _batch_probe(
+        tmp_path,
+        "print('frozen before:', gc.get_freeze_count())\n"
+        "batch.run_collected(sample, options, None)\n"
+        "print('frozen after:', gc.get_freeze_count())\n",
+    )
+    assert "frozen before: 0" in printed
+    assert int(printed.split("frozen after:")[1]) > 10_000  # the modules, validators and templates
+
+
+def _batch_probe(out_dir, code: str) -> str:
+    """What ``code`` prints in a fresh process, given ``batch``, ``gc``, build
+    ``options`` into ``out_dir`` and the ``sample``'s path."""
     probe = (
         "import gc\n"
         "from pathlib import Path\n"
         "from reportgen import batch\n"
-        f"options = batch.Options(Path({str(tmp_path)!r}), force=True)\n"
-        "print('frozen before:', gc.get_freeze_count())\n"
-        f"batch.run_collected(Path({str(SAMPLE)!r}), options, None)\n"
-        "print('frozen after:', gc.get_freeze_count())\n"
-    )
-    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert "frozen before: 0" in printed
-    assert int(printed.split("frozen after:")[1]) > 10_000  # the modules, validators and templates
+        f"options = batch.Options(Path({str(out_dir)!r}), force=True)\n"
+        f"sample = Path({str(SAMPLE)!r})\n"
+    ) + code
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout

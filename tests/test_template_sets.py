@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from ooxml import violations
 
-from reportgen import wording
+from reportgen import watchdog, wording
 
 OUTLINE = """\
 附件:
@@ -898,23 +898,23 @@ def test_a_rendering_that_ends_as_it_is_stopped_leaves_the_stopwatch_working(mon
     """The watchdog may fire just as a rendering ends, while that thread waits for the
     watchdog's lock: the exception raised there must not leave the lock held (the
     watchdog would sleep for good, and the next endless loop run unstopped)."""
-    raise_in = wording._raise_in
+    raise_in = watchdog._raise_in
 
     def slowly(thread, exception):  # the firing takes a while (the first imports ctypes): the rendering ends meanwhile
         if exception is not None:
             time.sleep(0.3)
         raise_in(thread, exception)
 
-    monkeypatch.setattr(wording, "_raise_in", slowly)
-    watchdog = wording._Watchdog()
-    with pytest.raises(wording._Overtime):
-        with watchdog.watching(0.2):
+    monkeypatch.setattr(watchdog, "_raise_in", slowly)
+    stopwatch = watchdog.Watchdog()
+    with pytest.raises(watchdog.Overtime):
+        with stopwatch.watching(0.2):
             time.sleep(0.35)
-    assert not watchdog.lock.locked()
-    monkeypatch.setattr(wording, "_raise_in", raise_in)
+    assert not stopwatch.lock.locked()
+    monkeypatch.setattr(watchdog, "_raise_in", raise_in)
     started = time.monotonic()
-    with pytest.raises(wording._Overtime):
-        with watchdog.watching(0.2):
+    with pytest.raises(watchdog.Overtime):
+        with stopwatch.watching(0.2):
             while time.monotonic() - started < 5:
                 pass
     assert time.monotonic() - started < 2

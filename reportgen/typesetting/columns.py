@@ -346,7 +346,7 @@ def _improved(tables: Sequence[Table], start: list[float], needs: ColumnNeeds) -
     def span(key: tuple[int, int], width: float) -> tuple[float, int]:
         """What the breaks of the cells spanning these columns cost, and which rows
         they make taller, as one integer of bits: bit ``k * height + row`` is set
-        when the row takes more than k + 2 lines.  A table's height is then its
+        when the row takes more than k + 1 lines.  A table's height is then its
         rows plus the bits set in the OR of its spans, not a sum over its rows for
         every width tried (40 forms are 1,200 rows)."""
         known = cached[key]
